@@ -1,0 +1,36 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.OpenAI;
+
+/// <summary>Options of an <see cref="OpenAICompatibleChatClient"/>.</summary>
+/// <remarks>Sensitive data: <see cref="ApiKey"/> is a credential; it is sent only in the <c>Authorization</c> header and never logged.</remarks>
+public sealed class OpenAICompatibleChatClientOptions
+{
+    /// <summary>Gets or sets the provider name reported in <see cref="Microsoft.Extensions.AI.ChatClientMetadata"/> and in errors.</summary>
+    /// <value>The default value is <c>openai</c>. Use <c>vllm</c>, <c>dashscope</c>, <c>ollama</c>, <c>groq</c>… for compatible servers.</value>
+    public string ProviderName { get; set; } = "openai";
+
+    /// <summary>Gets or sets the base URL of the API, up to and including the version segment (e.g. <c>http://localhost:8000/v1</c>).</summary>
+    /// <value>The default value is <see langword="null"/>: OpenAI's own endpoint, <c>https://api.openai.com/v1</c>.</value>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets or sets the API key. Optional for local servers.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the OpenAI organization id, sent as <c>OpenAI-Organization</c>.</summary>
+    public string? Organization { get; set; }
+
+    /// <summary>Gets or sets the OpenAI project id, sent as <c>OpenAI-Project</c>.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>Gets or sets the default model id, used when <see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/> is not set.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Gets or sets the network timeout of one HTTP exchange.</summary>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets the clock used to read HTTP-date <c>Retry-After</c> headers.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

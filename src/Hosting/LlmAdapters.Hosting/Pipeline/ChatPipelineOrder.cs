@@ -1,0 +1,48 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// Where each stage of a configured pipeline stands, outermost first. docs/middleware.md explains the order.
+/// </summary>
+public static class ChatPipelineOrder
+{
+    /// <summary>Logging of every call as the application made it.</summary>
+    public const int Logging = 100;
+
+    /// <summary>M.E.AI's OpenTelemetry <c>gen_ai</c> spans and metrics.</summary>
+    public const int OpenTelemetry = 200;
+
+    /// <summary>Response caching: a hit costs nothing and spends no budget.</summary>
+    public const int Cache = 300;
+
+    /// <summary>Budgets: reserve the worst case before the call.</summary>
+    public const int Budget = 400;
+
+    /// <summary>Cost accounting: outside function invocation, it counts a whole tool loop.</summary>
+    public const int CostAccounting = 500;
+
+    /// <summary>Defaults from configuration (model, system prompt, temperature, output tokens).</summary>
+    public const int Defaults = 550;
+
+    /// <summary>M.E.AI's function invocation (tool loop).</summary>
+    public const int FunctionInvocation = 600;
+
+    /// <summary>Total timeout, across attempts and fallbacks.</summary>
+    public const int TotalTimeout = 700;
+
+    /// <summary>Fallback across named clients.</summary>
+    public const int Fallback = 800;
+
+    /// <summary>Retry with backoff.</summary>
+    public const int Retry = 900;
+
+    /// <summary>Per-attempt and first-update timeouts.</summary>
+    public const int AttemptTimeout = 1000;
+
+    /// <summary>Rate, token and concurrency limits: each attempt waits its turn.</summary>
+    public const int RateLimiting = 1100;
+
+    /// <summary>API key rotation, next to the provider.</summary>
+    public const int ApiKeys = 1200;
+}

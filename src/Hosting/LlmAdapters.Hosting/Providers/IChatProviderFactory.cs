@@ -1,0 +1,30 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// Creates the adapter <see cref="IChatClient"/> of one provider (<c>openai</c>, <c>anthropic</c>, …) from configuration.
+/// Register one with <see cref="ChatProviderServiceCollectionExtensions.AddChatProvider(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatProviderFactory)"/>
+/// to add a provider name that <c>AI:Provider</c> can select, without changing this library.
+/// </summary>
+public interface IChatProviderFactory
+{
+    /// <summary>Gets the provider name matched (case-insensitively) against <c>AI:Provider</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Gets the environment variable read for the API key when <c>AI:ApiKey</c> is not set, or <see langword="null"/>.</summary>
+    string? ApiKeyEnvironmentVariable { get; }
+
+    /// <summary>Gets a value indicating whether a call cannot succeed without an API key (false for local servers).</summary>
+    bool RequiresApiKey { get; }
+
+    /// <summary>Gets the endpoint used when <c>AI:Endpoint</c> is not set, or <see langword="null"/> when one must be configured.</summary>
+    Uri? DefaultEndpoint { get; }
+
+    /// <summary>Creates the provider's adapter, with no middleware.</summary>
+    /// <param name="context">What the configuration says of the client, with the services to use.</param>
+    /// <returns>The adapter. The caller owns it and disposes of it.</returns>
+    IChatClient CreateClient(ChatProviderContext context);
+}
