@@ -1,0 +1,28 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Emulator;
+
+/// <summary>A scripted reply: the emulator answers the next request with it instead of its deterministic model.</summary>
+public sealed class EmulatorReply
+{
+    /// <summary>Gets or sets the dialect the reply applies to, or <see langword="null"/> for any.</summary>
+    public string? Dialect { get; set; }
+
+    /// <summary>Gets or sets the reply text.</summary>
+    public string? Text { get; set; }
+
+    /// <summary>Gets or sets the reasoning (thinking) text, if any.</summary>
+    public string? Reasoning { get; set; }
+
+    /// <summary>Gets the tool calls to make.</summary>
+    public IList<EmulatorToolCall> ToolCalls { get; init; } = [];
+
+    /// <summary>Gets or sets the finish reason (<c>stop</c>, <c>length</c>, <c>tool_calls</c>, <c>content_filter</c>), or <see langword="null"/> to derive it.</summary>
+    public string? FinishReason { get; set; }
+
+    /// <summary>Gets or sets the input token count to report, or <see langword="null"/> to count.</summary>
+    public int? InputTokens { get; set; }
+
+    /// <summary>Gets or sets the output token count to report, or <see langword="null"/> to count.</summary>
+    public int? OutputTokens { get; set; }
+}
