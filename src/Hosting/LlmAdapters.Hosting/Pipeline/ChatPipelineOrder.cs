@@ -7,6 +7,9 @@ namespace LlmAdapters.Hosting;
 /// </summary>
 public static class ChatPipelineOrder
 {
+    /// <summary>Defaults from configuration (model, system prompt, temperature, output tokens): outermost, so every stage sees the request that is sent.</summary>
+    public const int Defaults = 50;
+
     /// <summary>Logging of every call as the application made it.</summary>
     public const int Logging = 100;
 
@@ -21,9 +24,6 @@ public static class ChatPipelineOrder
 
     /// <summary>Cost accounting: outside function invocation, it counts a whole tool loop.</summary>
     public const int CostAccounting = 500;
-
-    /// <summary>Defaults from configuration (model, system prompt, temperature, output tokens).</summary>
-    public const int Defaults = 550;
 
     /// <summary>M.E.AI's function invocation (tool loop).</summary>
     public const int FunctionInvocation = 600;

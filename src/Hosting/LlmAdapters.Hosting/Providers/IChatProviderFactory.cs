@@ -23,6 +23,9 @@ public interface IChatProviderFactory
     /// <summary>Gets the endpoint used when <c>AI:Endpoint</c> is not set, or <see langword="null"/> when one must be configured.</summary>
     Uri? DefaultEndpoint { get; }
 
+    /// <summary>Gets the model used when <c>AI:Model</c> is not set, so that switching provider is a change of <c>AI:Provider</c> alone; <see langword="null"/> when a model must be configured.</summary>
+    string? DefaultModel => null;
+
     /// <summary>Creates the provider's adapter, with no middleware.</summary>
     /// <param name="context">What the configuration says of the client, with the services to use.</param>
     /// <returns>The adapter. The caller owns it and disposes of it.</returns>

@@ -1,0 +1,135 @@
+// Licensed under the MIT License.
+
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// Reads the <c>AI</c> section: the names of the configured clients and each client's view of the configuration
+/// (the keys of <c>AI:Clients:{name}</c> over the shared keys of <c>AI</c>).
+/// </summary>
+internal sealed class ChatClientsConfiguration
+{
+    /// <summary>The name of the client described by the top-level keys.</summary>
+    public const string DefaultClientName = "default";
+
+    private readonly IConfigurationSection _root;
+
+    public ChatClientsConfiguration(IConfigurationSection root)
+    {
+        _root = root;
+        var names = new List<string>();
+        var clients = root.GetSection("Clients").GetChildren().Select(c => c.Key).ToList();
+        if (root["Provider"] is not null || clients.Contains(DefaultClientName, StringComparer.OrdinalIgnoreCase) || clients.Count == 0)
+        {
+            names.Add(DefaultClientName);
+        }
+
+        names.AddRange(clients.Where(c => !string.Equals(c, DefaultClientName, StringComparison.OrdinalIgnoreCase)));
+        Names = names;
+    }
+
+    /// <summary>Gets the configured client names, <c>default</c> first when there is one.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Gets the path of the <c>AI</c> section, for messages.</summary>
+    public string RootPath => _root.Path;
+
+    public bool Contains(string name) => Names.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the path under which a client's own keys live.</summary>
+    public string ClientPath(string name) =>
+        _root.GetSection("Clients").GetChildren().Any(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase))
+            ? $"{_root.Path}:Clients:{name}"
+            : _root.Path;
+
+    /// <summary>
+    /// Gets the path to name in a message about a key of a client: where it is set (the client's own section or the
+    /// shared one); for a key set nowhere, the shared key (and, for a named client, its own key too).
+    /// </summary>
+    public string KeyPath(string name, string key)
+    {
+        var own = _root.GetSection("Clients").GetChildren().FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase));
+        if (own?[key] is not null)
+        {
+            return $"{own.Path}:{key}";
+        }
+
+        if (_root[key] is not null || own is null || string.Equals(name, DefaultClientName, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{_root.Path}:{key}";
+        }
+
+        return $"{own.Path}:{key} (or the shared {_root.Path}:{key})";
+    }
+
+    /// <summary>
+    /// Builds a client's view: the shared keys (all but <c>Clients</c>), then the client's own keys over them. A list
+    /// (a section whose children are 0, 1, …) set by the client replaces the shared list instead of merging with it.
+    /// </summary>
+    public IConfiguration GetClientConfiguration(string name)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        Flatten(_root, string.Empty, values, skipClients: true);
+        var own = _root.GetSection("Clients").GetChildren().FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase));
+        if (own is not null)
+        {
+            var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            Flatten(own, string.Empty, overrides, skipClients: false);
+            foreach (var listPath in ListPaths(own, string.Empty))
+            {
+                foreach (var key in values.Keys.Where(k => k.StartsWith(listPath + ":", StringComparison.OrdinalIgnoreCase)).ToList())
+                {
+                    values.Remove(key);
+                }
+            }
+
+            foreach (var (key, value) in overrides)
+            {
+                values[key] = value;
+            }
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+
+    private static void Flatten(IConfigurationSection section, string prefix, Dictionary<string, string?> values, bool skipClients)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (skipClients && prefix.Length == 0 && string.Equals(child.Key, "Clients", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var key = prefix.Length == 0 ? child.Key : prefix + ":" + child.Key;
+            if (child.Value is not null)
+            {
+                values[key] = child.Value;
+            }
+
+            Flatten(child, key, values, skipClients: false);
+        }
+    }
+
+    private static IEnumerable<string> ListPaths(IConfigurationSection section, string prefix)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var key = prefix.Length == 0 ? child.Key : prefix + ":" + child.Key;
+            var children = child.GetChildren().ToList();
+            if (children.Count > 0 && children.All(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                yield return key;
+            }
+            else
+            {
+                foreach (var nested in ListPaths(child, key))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+}

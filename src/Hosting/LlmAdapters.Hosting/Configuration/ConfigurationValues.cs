@@ -1,0 +1,98 @@
+// Licensed under the MIT License.
+
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// Reads typed values from configuration with messages that name the key: durations (<c>30</c> seconds, <c>00:00:30</c>, <c>30s</c>,
+/// <c>1m30s</c>, <c>250ms</c>), numbers and flags, all culture-invariant.
+/// </summary>
+internal static class ConfigurationValues
+{
+    public static TimeSpan? GetDuration(IConfiguration configuration, string key, string path, List<string> errors)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        // A bare number is seconds (TimeSpan.Parse would read "30" as 30 days); "1m30s" is a Go-style duration.
+        TimeSpan? value = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span
+            : RetryAfterParser.ParseDuration(text);
+        if (value > TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        errors.Add($"{path}:{key} is '{text}', which is not a positive duration (examples: 30 (seconds), 00:00:30, 30s, 1m30s, 250ms).");
+        return null;
+    }
+
+    public static int? GetInt(IConfiguration configuration, string key, string path, List<string> errors, int min = 1)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min)
+        {
+            return value;
+        }
+
+        errors.Add($"{path}:{key} is '{text}', which is not a whole number of at least {min.ToString(CultureInfo.InvariantCulture)}.");
+        return null;
+    }
+
+    public static double? GetDouble(IConfiguration configuration, string key, string path, List<string> errors, double min, double max)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{path}:{key} is '{text}', which is not a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.");
+        return null;
+    }
+
+    public static bool? GetBool(IConfiguration configuration, string key, string path, List<string> errors)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{path}:{key} is '{text}', which is neither true nor false.");
+        return null;
+    }
+
+    public static IReadOnlyList<string> GetList(IConfiguration configuration, string key)
+    {
+        var section = configuration.GetSection(key);
+        var items = section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList();
+        if (items.Count == 0 && !string.IsNullOrWhiteSpace(section.Value))
+        {
+            // A comma-separated value, as environment variables give it.
+            items = [.. section.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,312 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// The chat clients described by configuration: their names, their settings, their pipelines and their bare
+/// provider adapters. Registered by <see cref="ConfiguredChatClientsServiceCollectionExtensions.AddConfiguredChatClients"/>.
+/// </summary>
+/// <remarks>Thread-safe. The configuration is read when a client is first resolved; later changes apply to clients built afterwards.</remarks>
+public sealed class ConfiguredChatClients
+{
+    private readonly ChatClientsConfiguration _configuration;
+    private readonly IServiceProvider _services;
+    private readonly ConfiguredChatClientsOptions _options;
+
+    internal ConfiguredChatClients(ChatClientsConfiguration configuration, IServiceProvider services)
+    {
+        _configuration = configuration;
+        _services = services;
+        _options = services.GetService<IOptions<ConfiguredChatClientsOptions>>()?.Value ?? new ConfiguredChatClientsOptions();
+    }
+
+    /// <summary>Gets the configured client names; <c>default</c> is the client of the top-level keys.</summary>
+    public IReadOnlyList<string> Names => _configuration.Names;
+
+    /// <summary>Gets the names of the providers that <c>AI:Provider</c> may name.</summary>
+    public IReadOnlyList<string> ProviderNames => [.. Providers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+
+    private IEnumerable<IChatProviderFactory> Providers => _services.GetServices<IChatProviderFactory>();
+
+    private IEnumerable<IChatPipelineStage> Stages => _services.GetServices<IChatPipelineStage>();
+
+    /// <summary>Gets the pipeline of a named client (the keyed <see cref="IChatClient"/> service of that name).</summary>
+    /// <param name="name">The client name, e.g. <c>default</c> or <c>welcome</c>.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="InvalidOperationException">No client of that name is configured; the message lists the configured ones.</exception>
+    /// <exception cref="OptionsValidationException">The client's configuration is invalid; the message names each key at fault.</exception>
+    public IChatClient GetClient(string name)
+    {
+        EnsureKnown(name);
+        return _services.GetRequiredKeyedService<IChatClient>(Canonical(name));
+    }
+
+    /// <summary>Gets the resolved settings of a named client.</summary>
+    /// <param name="name">The client name.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="InvalidOperationException">No client of that name is configured.</exception>
+    /// <exception cref="OptionsValidationException">The client's configuration is invalid.</exception>
+    public ChatClientSettings GetSettings(string name)
+    {
+        EnsureKnown(name);
+        var errors = new List<string>();
+        var settings = ResolveSettings(Canonical(name), errors, out _);
+        ThrowIfAny(errors);
+        return settings!;
+    }
+
+    /// <summary>
+    /// Creates the bare provider adapter of a named client, with no middleware: to diagnose a provider.
+    /// </summary>
+    /// <param name="name">The client name.</param>
+    /// <param name="apiKey">An API key to use instead of the configured one, or <see langword="null"/>.</param>
+    /// <returns>A new adapter; the caller disposes of it.</returns>
+    /// <exception cref="InvalidOperationException">No client of that name is configured.</exception>
+    /// <exception cref="OptionsValidationException">The client's configuration is invalid.</exception>
+    public IChatClient CreateProviderClient(string name, string? apiKey = null)
+    {
+        EnsureKnown(name);
+        var errors = new List<string>();
+        var settings = ResolveSettings(Canonical(name), errors, out var factory);
+        ThrowIfAny(errors);
+        return CreateAdapter(settings!, factory!, apiKey);
+    }
+
+    /// <summary>Checks the configuration of every client, or of one.</summary>
+    /// <param name="name">The client to check, or <see langword="null"/> for all.</param>
+    /// <returns>The problems found, each naming its configuration key; empty when all is valid.</returns>
+    public IReadOnlyList<string> Validate(string? name = null)
+    {
+        var errors = new List<string>();
+        if (name is not null && !_configuration.Contains(name))
+        {
+            errors.Add(UnknownClientMessage(name));
+            return errors;
+        }
+
+        foreach (var client in name is null ? Names : [Canonical(name)])
+        {
+            var settings = ResolveSettings(client, errors, out var factory);
+            if (settings is null)
+            {
+                continue;
+            }
+
+            var configuration = _configuration.GetClientConfiguration(client);
+            foreach (var target in ConfigurationValues.GetList(configuration, "Pipeline:Fallback:Clients"))
+            {
+                if (!_configuration.Contains(target))
+                {
+                    errors.Add($"{_configuration.ClientPath(client)}:Pipeline:Fallback:Clients names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
+                }
+            }
+
+            foreach (var stage in Stages)
+            {
+                var context = CreatePipelineContext(settings, configuration, stage, factory!);
+                if (IsEnabled(stage, context, errors))
+                {
+                    errors.AddRange(stage.Validate(context));
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    internal IChatClient BuildPipeline(string name, IServiceProvider services)
+    {
+        var errors = new List<string>();
+        var settings = ResolveSettings(name, errors, out var factory);
+        ThrowIfAny(errors);
+
+        var configuration = _configuration.GetClientConfiguration(name);
+        var builder = new ChatClientBuilder(CreateAdapter(settings!, factory!, null));
+        foreach (var stage in Stages.OrderBy(s => s.Order))
+        {
+            var context = CreatePipelineContext(settings!, configuration, stage, factory!);
+            if (IsEnabled(stage, context, errors))
+            {
+                errors.AddRange(stage.Validate(context));
+                if (errors.Count == 0)
+                {
+                    stage.Configure(builder, context);
+                }
+            }
+        }
+
+        ThrowIfAny(errors);
+        return builder.Build(services);
+    }
+
+    internal string UnknownClientMessage(string name) =>
+        $"No chat client named '{name}' is configured. Configured clients: {string.Join(", ", Names)} (under {_configuration.RootPath}:Clients, and 'default' for the top-level keys of {_configuration.RootPath}).";
+
+    private static bool IsEnabled(IChatPipelineStage stage, ChatPipelineContext context, List<string> errors) =>
+        ConfigurationValues.GetBool(context.Section, "Enabled", context.SectionPath, errors) ?? stage.IsEnabled(context);
+
+    private static void ThrowIfAny(List<string> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(ConfiguredChatClients), typeof(ChatClientSettings), errors);
+        }
+    }
+
+    private string Canonical(string name) => Names.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+
+    private void EnsureKnown(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!_configuration.Contains(name))
+        {
+            throw new InvalidOperationException(UnknownClientMessage(name));
+        }
+    }
+
+    private ChatPipelineContext CreatePipelineContext(ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory)
+    {
+        var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
+        var path = $"{_configuration.ClientPath(settings.Name)}:Pipeline:{stage.Name}";
+        return new ChatPipelineContext(settings, configuration, new PathedSection(section, path), _services, apiKey => CreateAdapter(settings, factory, apiKey));
+    }
+
+    private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)
+    {
+        var effective = apiKey is null ? settings : new ChatClientSettings
+        {
+            Name = settings.Name,
+            Provider = settings.Provider,
+            Model = settings.Model,
+            Endpoint = settings.Endpoint,
+            ApiKey = apiKey,
+            ApiKeys = settings.ApiKeys,
+            SystemPrompt = settings.SystemPrompt,
+            Temperature = settings.Temperature,
+            MaxOutputTokens = settings.MaxOutputTokens,
+            NetworkTimeout = settings.NetworkTimeout,
+        };
+        var httpClient = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(settings.Name));
+        httpClient.Timeout = Timeout.InfiniteTimeSpan; // The adapter applies NetworkTimeout; the timeout middleware the shorter limits.
+        return factory.CreateClient(new ChatProviderContext(effective, _configuration.GetClientConfiguration(settings.Name), httpClient, _services));
+    }
+
+    /// <summary>Gets the name of the <see cref="HttpClient"/> a configured client uses, to configure it with <c>AddHttpClient(name)</c>.</summary>
+    /// <param name="clientName">The configured client's name.</param>
+    /// <returns>The HTTP client name, <c>LlmAdapters.{clientName}</c>.</returns>
+    public static string HttpClientName(string clientName) => "LlmAdapters." + clientName;
+
+    private ChatClientSettings? ResolveSettings(string name, List<string> errors, out IChatProviderFactory? factory)
+    {
+        factory = null;
+        var configuration = _configuration.GetClientConfiguration(name);
+        string PathOf(string key) => _configuration.KeyPath(name, key);
+        var start = errors.Count;
+
+        var provider = configuration["Provider"];
+        if (string.IsNullOrWhiteSpace(provider))
+        {
+            errors.Add($"{PathOf("Provider")} is not set. Set it to one of: {string.Join(", ", ProviderNames)}.");
+            return null;
+        }
+
+        var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        factory = matches.LastOrDefault(p => p is not IBuiltInChatProviderFactory) ?? matches.LastOrDefault();
+        if (factory is null)
+        {
+            errors.Add($"{PathOf("Provider")} is '{provider}', which is not a known provider. Known providers: {string.Join(", ", ProviderNames)}. Add another with services.AddChatProvider(...).");
+            return null;
+        }
+
+        var model = configuration["Model"];
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            model = factory.DefaultModel;
+            if (model is null)
+            {
+                errors.Add($"{PathOf("Model")} is not set, and the '{factory.Name}' provider has no default model: name the model to use.");
+            }
+        }
+
+        Uri? endpoint = factory.DefaultEndpoint;
+        var endpointText = configuration["Endpoint"];
+        if (!string.IsNullOrWhiteSpace(endpointText))
+        {
+            if (Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps))
+            {
+                endpoint = parsed;
+            }
+            else
+            {
+                errors.Add($"{PathOf("Endpoint")} is '{endpointText}', which is not an absolute http or https URL.");
+            }
+        }
+        else if (endpoint is null)
+        {
+            errors.Add($"{PathOf("Endpoint")} is not set, and the '{factory.Name}' provider has no default endpoint: give the server's base URL.");
+        }
+
+        var apiKeys = ConfigurationValues.GetList(configuration, "Pipeline:ApiKeys");
+        var apiKey = configuration["ApiKey"];
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            apiKey = apiKeys.Count > 0 ? apiKeys[0]
+                : factory.ApiKeyEnvironmentVariable is { } variable ? _options.GetEnvironmentVariable(variable) : null;
+        }
+
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            apiKey = null;
+            if (factory.RequiresApiKey)
+            {
+                var variable = factory.ApiKeyEnvironmentVariable is { } v ? $" and the environment variable {v} is empty" : string.Empty;
+                errors.Add($"{PathOf("ApiKey")} is not set{variable}: the '{factory.Name}' provider needs an API key.");
+            }
+        }
+
+        var temperature = ConfigurationValues.GetDouble(configuration, "Temperature", _configuration.ClientPath(name), errors, 0, 2);
+        var maxOutputTokens = ConfigurationValues.GetInt(configuration, "MaxOutputTokens", _configuration.ClientPath(name), errors);
+        var networkTimeout = ConfigurationValues.GetDuration(configuration, "NetworkTimeout", _configuration.ClientPath(name), errors);
+        if (errors.Count > start)
+        {
+            return null;
+        }
+
+        return new ChatClientSettings
+        {
+            Name = name,
+            Provider = factory.Name,
+            Model = model,
+            Endpoint = endpoint,
+            ApiKey = apiKey,
+            ApiKeys = apiKeys,
+            SystemPrompt = configuration["SystemPrompt"],
+            Temperature = (float?)temperature,
+            MaxOutputTokens = maxOutputTokens,
+            NetworkTimeout = networkTimeout ?? TimeSpan.FromMinutes(10),
+        };
+    }
+
+    /// <summary>A section whose <see cref="IConfigurationSection.Path"/> is the path the user wrote, not the merged view's.</summary>
+    private sealed class PathedSection(IConfigurationSection inner, string path) : IConfigurationSection
+    {
+        public string? this[string key] { get => inner[key]; set => inner[key] = value; }
+
+        public string Key => inner.Key;
+
+        public string Path => path;
+
+        public string? Value { get => inner.Value; set => inner.Value = value; }
+
+        public IEnumerable<IConfigurationSection> GetChildren() => inner.GetChildren().Select(c => new PathedSection(c, path + ":" + c.Key));
+
+        public Microsoft.Extensions.Primitives.IChangeToken GetReloadToken() => inner.GetReloadToken();
+
+        public IConfigurationSection GetSection(string key) => new PathedSection(inner.GetSection(key), path + ":" + key);
+    }
+}

@@ -1,0 +1,11 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>Options of <see cref="ConfiguredChatClients"/>.</summary>
+public sealed class ConfiguredChatClientsOptions
+{
+    /// <summary>Gets or sets how an environment variable is read (for the API key fallback such as <c>OPENAI_API_KEY</c>).</summary>
+    /// <value>The default value is <see cref="Environment.GetEnvironmentVariable(string)"/>.</value>
+    public Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+}

@@ -1,0 +1,79 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LlmAdapters;
+
+/// <summary>Registers chat clients whose provider, model, options and pipeline come from configuration.</summary>
+public static class ConfiguredChatClientsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the chat clients a configuration section describes (usually <c>AI</c>): the top-level keys describe the
+    /// client named <c>default</c>, which is also the unkeyed <see cref="IChatClient"/>; each <c>AI:Clients:{name}</c>
+    /// describes a keyed <see cref="IChatClient"/> of that name, inheriting the top-level keys it does not set.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="section">The configuration section, e.g. <c>configuration.GetSection("AI")</c>.</param>
+    /// <param name="configureClient">Adds middleware of your own around a client's configured pipeline, by client name.</param>
+    /// <returns>The builder of the <c>default</c> client (or of the first configured one), so middleware of your own composes on top.</returns>
+    /// <remarks>
+    /// The configuration is validated when the host starts (and when a client is first resolved): an unknown provider,
+    /// a missing model, API key or endpoint, a malformed endpoint or pipeline value each give a message naming the key.
+    /// </remarks>
+    public static ChatClientBuilder AddConfiguredChatClients(
+        this IServiceCollection services, IConfigurationSection section, Action<string, ChatClientBuilder>? configureClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        if (services.Any(d => d.ServiceType == typeof(ConfiguredChatClients)))
+        {
+            throw new InvalidOperationException("AddConfiguredChatClients was already called: one configuration section describes all the clients (add more under its Clients key).");
+        }
+
+        var configuration = new ChatClientsConfiguration(section);
+        services.AddHttpClient();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ConfiguredChatClientsOptions>();
+        BuiltInChatProviders.AddTo(services);
+        BuiltInChatPipelineStages.AddTo(services);
+        services.AddSingleton(sp => new ConfiguredChatClients(configuration, sp));
+
+        // Checked when the host starts (ValidateOnStart), so a bad key fails the start, not the first request.
+        services.AddOptions<ConfiguredChatClientsValidation>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConfiguredChatClientsValidation>, ConfiguredChatClientsValidator>();
+
+        ChatClientBuilder? first = null;
+        foreach (var name in configuration.Names)
+        {
+            var builder = services.AddKeyedChatClient(name, sp => sp.GetRequiredService<ConfiguredChatClients>().BuildPipeline(name, sp));
+            configureClient?.Invoke(name, builder);
+            first ??= builder;
+        }
+
+        var unkeyed = configuration.Names[0];
+        services.AddSingleton<IChatClient>(sp => new NonDisposingChatClient(sp.GetRequiredKeyedService<IChatClient>(unkeyed)));
+        return first!;
+    }
+
+    /// <summary>Lets the unkeyed registration share the keyed client without disposing it twice: the keyed registration owns it.</summary>
+    private sealed class NonDisposingChatClient(IChatClient inner) : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            inner.GetResponseAsync(messages, options, cancellationToken);
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            inner.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,18 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>The stages every configured pipeline knows; docs/configuration.md lists their keys and defaults.</summary>
+internal static class BuiltInChatPipelineStages
+{
+    public static void AddTo(IServiceCollection services)
+    {
+        services.AddChatPipelineStage(new DefaultsStage());
+        services.AddChatPipelineStage(new LoggingStage());
+        services.AddChatPipelineStage(new OpenTelemetryStage());
+        services.AddChatPipelineStage(new CacheStage());
+        services.AddChatPipelineStage(new FunctionInvocationStage());
+    }
+}

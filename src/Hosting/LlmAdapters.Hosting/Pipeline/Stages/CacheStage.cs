@@ -1,0 +1,31 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// M.E.AI's distributed cache middleware (<c>UseDistributedCache</c>), off by default; it needs an
+/// <see cref="IDistributedCache"/> service.
+/// </summary>
+internal sealed class CacheStage : IChatPipelineStage
+{
+    public string Name => "Cache";
+
+    public int Order => ChatPipelineOrder.Cache;
+
+    public bool IsEnabled(ChatPipelineContext context) => false;
+
+    public IEnumerable<string> Validate(ChatPipelineContext context)
+    {
+        if (context.Services.GetService<IDistributedCache>() is null)
+        {
+            yield return $"{context.SectionPath}:Enabled is true, but no IDistributedCache service is registered: add one (e.g. services.AddDistributedMemoryCache()) or turn the cache off.";
+        }
+    }
+
+    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
+        builder.UseDistributedCache(context.Services.GetRequiredService<IDistributedCache>());
+}

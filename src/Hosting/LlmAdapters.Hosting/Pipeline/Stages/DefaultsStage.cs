@@ -1,0 +1,32 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// Gives each request the configured defaults it does not set itself: <c>Model</c>, <c>SystemPrompt</c> (as
+/// <see cref="ChatOptions.Instructions"/>), <c>Temperature</c> and <c>MaxOutputTokens</c>. Always on; built on M.E.AI's <c>ConfigureOptions</c>.
+/// </summary>
+internal sealed class DefaultsStage : IChatPipelineStage
+{
+    public string Name => "Defaults";
+
+    public int Order => ChatPipelineOrder.Defaults;
+
+    public bool IsEnabled(ChatPipelineContext context) => true;
+
+    public IEnumerable<string> Validate(ChatPipelineContext context) => [];
+
+    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    {
+        var settings = context.Settings;
+        builder.ConfigureOptions(options =>
+        {
+            options.ModelId ??= settings.Model;
+            options.Instructions ??= settings.SystemPrompt;
+            options.Temperature ??= settings.Temperature;
+            options.MaxOutputTokens ??= settings.MaxOutputTokens;
+        });
+    }
+}

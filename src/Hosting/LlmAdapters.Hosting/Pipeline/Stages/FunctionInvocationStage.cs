@@ -1,0 +1,47 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// M.E.AI's function invocation middleware (<c>UseFunctionInvocation</c>): runs the tool loop. On by default. Keys:
+/// <c>MaximumIterationsPerRequest</c>, <c>AllowConcurrentInvocation</c>, <c>IncludeDetailedErrors</c>.
+/// </summary>
+internal sealed class FunctionInvocationStage : IChatPipelineStage
+{
+    public string Name => "FunctionInvocation";
+
+    public int Order => ChatPipelineOrder.FunctionInvocation;
+
+    public bool IsEnabled(ChatPipelineContext context) => true;
+
+    public IEnumerable<string> Validate(ChatPipelineContext context)
+    {
+        var errors = new List<string>();
+        ConfigurationValues.GetInt(context.Section, "MaximumIterationsPerRequest", context.SectionPath, errors);
+        ConfigurationValues.GetBool(context.Section, "AllowConcurrentInvocation", context.SectionPath, errors);
+        ConfigurationValues.GetBool(context.Section, "IncludeDetailedErrors", context.SectionPath, errors);
+        return errors;
+    }
+
+    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    {
+        var section = context.Section;
+        var maximumIterations = ConfigurationValues.GetInt(section, "MaximumIterationsPerRequest", context.SectionPath, []);
+        var concurrent = ConfigurationValues.GetBool(section, "AllowConcurrentInvocation", context.SectionPath, []);
+        var detailed = ConfigurationValues.GetBool(section, "IncludeDetailedErrors", context.SectionPath, []);
+        builder.UseFunctionInvocation(context.Services.GetService<ILoggerFactory>(), client =>
+        {
+            if (maximumIterations is { } max)
+            {
+                client.MaximumIterationsPerRequest = max;
+            }
+
+            client.AllowConcurrentInvocation = concurrent ?? client.AllowConcurrentInvocation;
+            client.IncludeDetailedErrors = detailed ?? client.IncludeDetailedErrors;
+        });
+    }
+}
