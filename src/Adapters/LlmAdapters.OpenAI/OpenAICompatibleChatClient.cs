@@ -2,37 +2,64 @@
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Runtime.CompilerServices;
+using LlmAdapters.OpenAI.Internal;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.OpenAI;
 
 /// <summary>
-/// An <see cref="IChatClient"/> for OpenAI's Chat Completions API and every server that speaks it, built on
-/// Microsoft.Extensions.AI.OpenAI, with the OpenAI SDK's own retries switched off (the retry middleware owns retries)
-/// and every failure translated into a <see cref="ChatProviderException"/>.
+/// An <see cref="IChatClient"/> for OpenAI's Chat Completions API and every server that speaks it (vLLM, DashScope
+/// compatible mode, Ollama, Groq, Together, LM Studio, DeepSeek…), built on Microsoft.Extensions.AI.OpenAI, with the
+/// OpenAI SDK's own retries switched off (the retry middleware owns retries) and every failure translated into a
+/// <see cref="ChatProviderException"/>.
 /// </summary>
-public sealed class OpenAICompatibleChatClient : IChatClient
+/// <remarks>
+/// <para>Beyond Microsoft.Extensions.AI.OpenAI: vLLM's <c>reasoning</c> field becomes <see cref="TextReasoningContent"/>
+/// like <c>reasoning_content</c>; a stream that ends without a finish reason, or that carries an <c>error</c> chunk, throws;
+/// <see cref="ChatOptions.AdditionalProperties"/> whose names have no dot are sent as top-level body fields
+/// (DashScope <c>enable_thinking</c>, vLLM <c>top_k</c>).</para>
+/// <para>Thread safety: an instance is safe to use concurrently.</para>
+/// </remarks>
+public sealed partial class OpenAICompatibleChatClient : IChatClient
 {
-    private static readonly Uri s_openAIEndpoint = new("https://api.openai.com/v1");
-
     private readonly IChatClient _inner;
-    private readonly OpenAICompatibleChatClientOptions _options;
     private readonly ChatClientMetadata _metadata;
     private readonly global::OpenAI.Chat.ChatClient _sdkClient;
+    private readonly string _providerName;
+    private readonly string? _apiKey;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAICompatibleChatClient"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="httpClient">The HTTP client to send requests with, or <see langword="null"/> for the SDK's own.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException"><see cref="OpenAICompatibleChatClientOptions.Model"/> or <see cref="OpenAICompatibleChatClientOptions.ProviderName"/> is empty.</exception>
+    /// <param name="options">The options. Their values are read once, here.</param>
+    /// <param name="httpClient">The HTTP client to send requests with (from <c>IHttpClientFactory</c>), or <see langword="null"/> for the SDK's own.
+    /// The caller keeps ownership of it; its <see cref="HttpClient.Timeout"/> should be <see cref="Timeout.InfiniteTimeSpan"/> so that
+    /// <see cref="OpenAICompatibleChatClientOptions.NetworkTimeout"/> and the timeout middleware decide.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or its <see cref="OpenAICompatibleChatClientOptions.TimeProvider"/> is null.</exception>
+    /// <exception cref="ArgumentException"><see cref="OpenAICompatibleChatClientOptions.Model"/> or <see cref="OpenAICompatibleChatClientOptions.ProviderName"/> is empty;
+    /// no endpoint is configured for a provider without a default one; the endpoint is not an absolute http(s) URL.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAICompatibleChatClientOptions.NetworkTimeout"/> is not positive.</exception>
     public OpenAICompatibleChatClient(OpenAICompatibleChatClientOptions options, HttpClient? httpClient = null)
     {
-        _options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Model, "options.Model");
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ProviderName, "options.ProviderName");
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+        if (options.NetworkTimeout <= TimeSpan.Zero && options.NetworkTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException("options.NetworkTimeout", options.NetworkTimeout, "The network timeout must be positive.");
+        }
 
-        var endpoint = options.Endpoint ?? s_openAIEndpoint;
+        var endpoint = options.Endpoint ?? OpenAICompatibleProviders.Find(options.ProviderName)?.DefaultEndpoint
+            ?? throw new ArgumentException($"An endpoint must be configured for provider '{options.ProviderName}'.", "options.Endpoint");
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException("The endpoint must be an absolute http or https URL.", "options.Endpoint");
+        }
+
+        _providerName = options.ProviderName;
+        _apiKey = string.IsNullOrEmpty(options.ApiKey) ? null : options.ApiKey;
+        _timeProvider = options.TimeProvider;
+
         var clientOptions = new global::OpenAI.OpenAIClientOptions
         {
             Endpoint = endpoint,
@@ -48,53 +75,33 @@ public sealed class OpenAICompatibleChatClient : IChatClient
             clientOptions.Transport = new HttpClientPipelineTransport(httpClient);
         }
 
-        // Local servers take no key; the SDK requires one, so a placeholder is sent that such servers ignore.
-        var credential = new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "no-key" : options.ApiKey);
-        _sdkClient = new global::OpenAI.Chat.ChatClient(options.Model, credential, clientOptions);
+        if (_apiKey is null)
+        {
+            // Local servers take no key; the SDK requires one, so the placeholder's header is removed before sending.
+            clientOptions.AddPolicy(RemoveAuthorizationPolicy.Instance, PipelinePosition.BeforeTransport);
+        }
+
+        _sdkClient = new global::OpenAI.Chat.ChatClient(options.Model, new ApiKeyCredential(_apiKey ?? "no-key"), clientOptions);
         _inner = _sdkClient.AsIChatClient();
-        _metadata = new ChatClientMetadata(options.ProviderName, endpoint, options.Model);
+        _metadata = new ChatClientMetadata(_providerName, endpoint, options.Model);
     }
 
     /// <inheritdoc/>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        ChatResponse response;
         try
         {
-            return await _inner.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            response = await _inner.GetResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
+        catch (Exception ex) when (Translate(ex, responseStarted: false, cancellationToken) is { } translated)
         {
             throw translated;
         }
-    }
 
-    /// <inheritdoc/>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var enumerator = _inner.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (enumerator.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                ChatResponseUpdate update;
-                try
-                {
-                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        yield break;
-                    }
-
-                    update = enumerator.Current;
-                }
-                catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
-                {
-                    throw translated;
-                }
-
-                yield return update;
-            }
-        }
+        ReasoningFields.AddReasoning(response);
+        return response;
     }
 
     /// <inheritdoc/>
@@ -121,36 +128,4 @@ public sealed class OpenAICompatibleChatClient : IChatClient
 
     /// <inheritdoc/>
     public void Dispose() => _inner.Dispose();
-
-    private ChatProviderException? Translate(Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is ClientResultException { Status: > 0 } clientResult)
-        {
-            var response = clientResult.GetRawResponse();
-            string? body = null;
-            try
-            {
-                body = response?.Content?.ToString();
-            }
-            catch (InvalidOperationException)
-            {
-                // The body of a streamed response was not buffered.
-            }
-
-            return ChatProviderErrors.FromStatus(
-                _options.ProviderName,
-                clientResult.Status,
-                body,
-                name => response is not null && response.Headers.TryGetValue(name, out var value) ? value : null,
-                _options.TimeProvider);
-        }
-
-        if (exception is ClientResultException)
-        {
-            return ChatProviderErrors.FromException(_options.ProviderName, exception.InnerException ?? exception, cancellationToken)
-                ?? new ChatProviderException(ChatProviderErrorKind.Unavailable, _options.ProviderName, exception.Message, null, exception.InnerException);
-        }
-
-        return ChatProviderErrors.FromException(_options.ProviderName, exception, cancellationToken);
-    }
 }

@@ -7,27 +7,33 @@ namespace LlmAdapters.OpenAI;
 public sealed class OpenAICompatibleChatClientOptions
 {
     /// <summary>Gets or sets the provider name reported in <see cref="Microsoft.Extensions.AI.ChatClientMetadata"/> and in errors.</summary>
-    /// <value>The default value is <c>openai</c>. Use <c>vllm</c>, <c>dashscope</c>, <c>ollama</c>, <c>groq</c>… for compatible servers.</value>
+    /// <value>The default value is <c>openai</c>. Use <c>vllm</c>, <c>dashscope</c>, <c>ollama</c>, <c>groq</c>… for compatible servers
+    /// (<see cref="OpenAICompatibleProviders"/>); any other name is accepted with an explicit <see cref="Endpoint"/>.</value>
     public string ProviderName { get; set; } = "openai";
 
     /// <summary>Gets or sets the base URL of the API, up to and including the version segment (e.g. <c>http://localhost:8000/v1</c>).</summary>
-    /// <value>The default value is <see langword="null"/>: OpenAI's own endpoint, <c>https://api.openai.com/v1</c>.</value>
+    /// <value>The default value is <see langword="null"/>: the <see cref="OpenAICompatibleProvider.DefaultEndpoint"/> of the preset named
+    /// <see cref="ProviderName"/> (<c>https://api.openai.com/v1</c> for <c>openai</c>). It must be set for <c>vllm</c> and for names that are not presets.</value>
     public Uri? Endpoint { get; set; }
 
-    /// <summary>Gets or sets the API key. Optional for local servers.</summary>
+    /// <summary>Gets or sets the API key. Optional for local servers: when it is empty, no <c>Authorization</c> header is sent.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
     public string? ApiKey { get; set; }
 
     /// <summary>Gets or sets the OpenAI organization id, sent as <c>OpenAI-Organization</c>.</summary>
+    /// <value>The default value is <see langword="null"/>: not sent.</value>
     public string? Organization { get; set; }
 
     /// <summary>Gets or sets the OpenAI project id, sent as <c>OpenAI-Project</c>.</summary>
+    /// <value>The default value is <see langword="null"/>: not sent.</value>
     public string? Project { get; set; }
 
-    /// <summary>Gets or sets the default model id, used when <see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/> is not set.</summary>
+    /// <summary>Gets or sets the default model id, used when <see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/> is not set. Required.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
     public string? Model { get; set; }
 
-    /// <summary>Gets or sets the network timeout of one HTTP exchange.</summary>
-    /// <value>The default value is 10 minutes.</value>
+    /// <summary>Gets or sets the network timeout of one HTTP exchange: the wait for the response headers, and then for each read of a streamed body.</summary>
+    /// <value>The default value is 10 minutes. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Gets or sets the clock used to read HTTP-date <c>Retry-After</c> headers.</summary>

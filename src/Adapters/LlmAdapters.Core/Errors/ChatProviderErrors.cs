@@ -49,6 +49,14 @@ public static class ChatProviderErrors
         ArgumentNullException.ThrowIfNull(getHeader);
         var info = ProviderErrorInfo.Parse(body);
         var (kind, transient) = Classify(status, info.Type, info.Code, info.Message);
+
+        // Gemini names the exhausted quota in its QuotaFailure details (quotaId ...PerDay... or ...PerMinute...):
+        // a daily quota is not refilled by waiting, a per-minute one is (its RetryInfo says when).
+        if (kind == ChatProviderErrorKind.RateLimited && transient && body is not null && body.Contains("PerDay", StringComparison.Ordinal))
+        {
+            transient = false;
+        }
+
         string? requestId = info.RequestId;
         foreach (var header in s_requestIdHeaders)
         {
@@ -133,9 +141,11 @@ public static class ChatProviderErrors
     {
         var kind = ClassifyKind(status, type, code, message);
 
-        // An exhausted quota or an unpaid account is a 429 that no amount of waiting fixes.
+        // An exhausted quota or an unpaid account is a 429 that no amount of waiting fixes. Gemini says "You exceeded
+        // your current quota" for per-minute limits too: FromStatus decides those from the body's QuotaFailure.
         var quota = Is(code, "insufficient_quota") || Is(code, "Arrearage") || Is(type, "insufficient_quota") ||
-                    Contains(message, "per day") || Contains(message, "PerDay") || Contains(message, "exceeded your current quota");
+                    Contains(message, "per day") || Contains(message, "PerDay") ||
+                    (Contains(message, "exceeded your current quota") && !Is(type, "RESOURCE_EXHAUSTED"));
         return (kind, ChatProviderException.IsTransientKind(kind) && !(kind == ChatProviderErrorKind.RateLimited && quota));
     }
 

@@ -126,9 +126,14 @@ public sealed class ChatProviderException : HttpRequestException
                 builder.Append(" Request id: ").Append(RequestId).Append('.');
             }
 
-            return builder.ToString();
+            // ErrorType, ErrorCode and RequestId come from the response too.
+            return SecretRedactor.Redact(builder.ToString())!;
         }
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Redacted like <see cref="Message"/>: inner exceptions (a transport error quoting a URL with <c>?key=</c>) are not otherwise cleaned.</remarks>
+    public override string ToString() => SecretRedactor.Redact(base.ToString())!;
 
     /// <summary>Gets whether a kind is transient by default.</summary>
     /// <param name="kind">The kind.</param>

@@ -52,7 +52,8 @@ public sealed record ProviderErrorInfo(string? Type, string? Code, string? Messa
 
                 if (error.ValueKind == JsonValueKind.Object)
                 {
-                    var type = GetString(error, "type") ?? GetString(error, "status");
+                    // Gemini's "status" is a word (INVALID_ARGUMENT); Azure OpenAI echoes the HTTP status there as a number.
+                    var type = GetString(error, "type") ?? (error.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String ? status.GetString() : null);
                     var code = GetString(error, "code");
                     return new(type, code, GetString(error, "message"), requestId, ReadGoogleRetryDelay(error));
                 }

@@ -136,7 +136,7 @@ public static class RetryAfterParser
 
             span = span[i..];
             var j = 0;
-            while (j < span.Length && char.IsAsciiLetter(span[j]))
+            while (j < span.Length && char.IsLetter(span[j]))
             {
                 j++;
             }
@@ -149,7 +149,7 @@ public static class RetryAfterParser
                 "m" => 60_000,
                 "s" or "" => 1000,
                 "ms" => 1,
-                "us" or "µs" => 0.001,
+                "us" or "µs" or "μs" => 0.001, // Go writes U+00B5; U+03BC is accepted too.
                 "ns" => 0.000001,
                 _ => double.NaN,
             };

@@ -53,6 +53,7 @@ public static partial class SecretRedactor
     [GeneratedRegex(@"(\bBearer\s+)[A-Za-z0-9_\-\.=+/]{8,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex BearerPattern();
 
-    [GeneratedRegex(@"([?&](?:key|api_key|api-key|apikey)=)[^&\s""']+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    // "\u0026" is "&" as JSON encoders (Go's among them) write it inside an error body that quotes a URL.
+    [GeneratedRegex(@"((?:[?&]|\\u0026)(?:key|api_key|api-key|apikey)=)[^&\s""'\\]+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex QueryKeyPattern();
 }
