@@ -1,0 +1,82 @@
+// Licensed under the MIT License.
+
+using System.Globalization;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>The cost of a response in US dollars, with its parts. Immutable.</summary>
+public sealed class ChatCost
+{
+    /// <summary>The currency of every amount: US dollars.</summary>
+    public const string UsdCurrency = "USD";
+
+    /// <summary>Gets the total cost.</summary>
+    public required decimal Total { get; init; }
+
+    /// <summary>Gets the cost of the uncached input tokens.</summary>
+    public decimal Input { get; init; }
+
+    /// <summary>Gets the cost of the cached input tokens read.</summary>
+    public decimal CachedInput { get; init; }
+
+    /// <summary>Gets the cost of the input tokens written to the cache.</summary>
+    public decimal CacheWrite { get; init; }
+
+    /// <summary>Gets the cost of the output tokens that are not reasoning.</summary>
+    public decimal Output { get; init; }
+
+    /// <summary>Gets the cost of the reasoning tokens.</summary>
+    public decimal Reasoning { get; init; }
+
+    /// <summary>Gets the model id that was priced, as the response named it.</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>Gets the id of the catalog row whose prices were used (e.g. <c>gpt-4o</c> for <c>gpt-4o-2024-08-06</c>).</summary>
+    public string? PricedAs { get; init; }
+
+    /// <summary>Gets the prompt-size threshold of the tier that applied, or <see langword="null"/> for the base prices.</summary>
+    public long? TierAboveInputTokens { get; init; }
+
+    /// <summary>Formats an amount of US dollars with the invariant culture: <c>$0.0075</c>, at least two and at most eight decimals.</summary>
+    /// <param name="amount">The amount.</param>
+    /// <returns>The text.</returns>
+    public static string FormatUsd(decimal amount) =>
+        (amount < 0 ? "-$" : "$") + Math.Abs(amount).ToString("0.00######", CultureInfo.InvariantCulture);
+
+    /// <summary>Adds two costs, part by part.</summary>
+    /// <param name="other">The other cost.</param>
+    /// <returns>The sum; its model and tier are this cost's when both agree, else <see langword="null"/>.</returns>
+    public ChatCost Add(ChatCost other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new ChatCost
+        {
+            Total = Total + other.Total,
+            Input = Input + other.Input,
+            CachedInput = CachedInput + other.CachedInput,
+            CacheWrite = CacheWrite + other.CacheWrite,
+            Output = Output + other.Output,
+            Reasoning = Reasoning + other.Reasoning,
+            ModelId = string.Equals(ModelId, other.ModelId, StringComparison.OrdinalIgnoreCase) ? ModelId : null,
+            PricedAs = string.Equals(PricedAs, other.PricedAs, StringComparison.OrdinalIgnoreCase) ? PricedAs : null,
+            TierAboveInputTokens = TierAboveInputTokens == other.TierAboveInputTokens ? TierAboveInputTokens : null,
+        };
+    }
+
+    /// <summary>Returns the cost in US dollars, e.g. <c>$0.0075</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => FormatUsd(Total);
+
+    internal ChatCost WithModelId(string modelId, string pricedAs) => new()
+    {
+        Total = Total,
+        Input = Input,
+        CachedInput = CachedInput,
+        CacheWrite = CacheWrite,
+        Output = Output,
+        Reasoning = Reasoning,
+        ModelId = modelId,
+        PricedAs = pricedAs,
+        TierAboveInputTokens = TierAboveInputTokens,
+    };
+}

@@ -1,0 +1,35 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>Adds <see cref="CostAccountingChatClient"/> to a <see cref="ChatClientBuilder"/>.</summary>
+public static class CostAccountingChatClientBuilderExtensions
+{
+    /// <summary>
+    /// Adds cost accounting. Unset options are taken from the services: <see cref="PriceCatalog"/>, <see cref="ICostLedger"/>,
+    /// <see cref="ILoggerFactory"/> and <see cref="TimeProvider"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the options, or <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    public static ChatClientBuilder UseCostAccounting(this ChatClientBuilder builder, Action<CostAccountingChatClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Use((inner, services) =>
+        {
+            var options = new CostAccountingChatClientOptions
+            {
+                Catalog = services.GetService<PriceCatalog>() ?? PriceCatalog.Default,
+                Ledger = services.GetService<ICostLedger>(),
+                LoggerFactory = services.GetService<ILoggerFactory>(),
+                TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
+            };
+            configure?.Invoke(options);
+            return new CostAccountingChatClient(inner, options);
+        });
+    }
+}

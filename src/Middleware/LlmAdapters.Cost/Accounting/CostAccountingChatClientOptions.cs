@@ -1,0 +1,29 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.Logging;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>Options of <see cref="CostAccountingChatClient"/>.</summary>
+public sealed class CostAccountingChatClientOptions
+{
+    /// <summary>Gets or sets the price catalog.</summary>
+    /// <value>The default value is <see cref="PriceCatalog.Default"/>.</value>
+    public PriceCatalog Catalog { get; set; } = PriceCatalog.Default;
+
+    /// <summary>Gets or sets the ledger every call is recorded in, or <see langword="null"/> for none.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public ICostLedger? Ledger { get; set; }
+
+    /// <summary>Gets or sets the configured client's name, for the ledger and the <c>llmadapters.client</c> tag.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ClientName { get; set; }
+
+    /// <summary>Gets or sets the logger factory (one warning per unpriced model).</summary>
+    /// <value>The default value is <see langword="null"/>: no logging.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the clock of ledger timestamps.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,235 @@
+// Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>
+/// Enforces spending limits in US dollars. Before a call it reserves the worst case (estimated input plus the output
+/// limit, at the model's prices) against every limit and throws <see cref="BudgetExceededException"/> when one does not
+/// fit; after the call it settles the reservation with the real cost; a failed call releases it.
+/// </summary>
+/// <remarks>
+/// <para>The real cost is the <see cref="ChatCost"/> attached by an inner <see cref="CostAccountingChatClient"/>, else it is computed from the usage; a response without usage spends its whole reservation.</para>
+/// <para>A stream that fails releases its reservation unless usage was seen (then that usage is spent); a stream the caller abandons before its usage arrived spends its reservation.</para>
+/// <para>Thread-safe: the store decides atomically (see <see cref="IBudgetStore"/>).</para>
+/// </remarks>
+public sealed partial class BudgetChatClient : DelegatingChatClient
+{
+    private readonly BudgetChatClientOptions _options;
+    private readonly IBudgetStore _store;
+    private readonly BudgetLimit[] _limits;
+    private readonly ILogger _logger;
+    private readonly ChatClientMetadata? _metadata;
+    private readonly ConcurrentDictionary<string, bool> _warnedModels = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Initializes a new instance of the <see cref="BudgetChatClient"/> class.</summary>
+    /// <param name="innerClient">The client whose calls are budgeted.</param>
+    /// <param name="options">The options.</param>
+    /// <exception cref="ArgumentException">A limit is invalid.</exception>
+    public BudgetChatClient(IChatClient innerClient, BudgetChatClientOptions options)
+        : base(innerClient)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Catalog);
+        ArgumentNullException.ThrowIfNull(options.TokenEstimator);
+        _limits = [.. options.Limits];
+        foreach (var limit in _limits)
+        {
+            limit.Validate();
+        }
+
+        _store = options.Store ?? new InMemoryBudgetStore();
+        _logger = (ILogger?)options.LoggerFactory?.CreateLogger<BudgetChatClient>() ?? NullLogger.Instance;
+        _metadata = innerClient.GetService<ChatClientMetadata>();
+    }
+
+    /// <summary>Gets the store of spent and reserved amounts.</summary>
+    public IBudgetStore Store => _store;
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var (held, price) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseAsync(held).ConfigureAwait(false);
+            throw;
+        }
+
+        var modelId = response.ModelId ?? RequestModel(options);
+        var actual = response.GetCost()?.Total ?? Price(modelId, price, response.Usage);
+        await SettleAsync(held, actual).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var (held, price) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        string? modelId = null;
+        ChatCost? attached = null;
+        decimal? computed = null;
+        var failed = false;
+        try
+        {
+            var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (enumerator.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    ChatResponseUpdate update;
+                    try
+                    {
+                        if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+
+                        update = enumerator.Current;
+                    }
+                    catch
+                    {
+                        failed = true;
+                        throw;
+                    }
+
+                    modelId = update.ModelId ?? modelId;
+                    attached = update.GetCost() ?? attached;
+                    foreach (var content in update.Contents)
+                    {
+                        if (content is UsageContent usage && Price(modelId ?? RequestModel(options), price, usage.Details) is { } cost)
+                        {
+                            computed = (computed ?? 0) + cost;
+                        }
+                    }
+
+                    yield return update;
+                }
+            }
+
+        }
+        finally
+        {
+            var seen = attached?.Total ?? computed;
+            if (seen is { } spent)
+            {
+                await SettleAsync(held, spent).ConfigureAwait(false);
+            }
+            else if (failed)
+            {
+                await ReleaseAsync(held).ConfigureAwait(false);
+            }
+            else
+            {
+                // Completed without usage, or abandoned by the caller: the provider may have billed anything up to the worst case.
+                await SettleAsync(held, null).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private string? RequestModel(ChatOptions? options) => options?.ModelId ?? _metadata?.DefaultModelId;
+
+    private decimal? Price(string? modelId, ModelPrice? requestPrice, UsageDetails? usage)
+    {
+        if (usage is null)
+        {
+            return null;
+        }
+
+        var price = _options.Catalog.GetPrice(modelId) ?? requestPrice;
+        return price?.Calculate(usage).Total;
+    }
+
+    private async Task<(List<BudgetReservation> Held, ModelPrice? Price)> ReserveAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        var held = new List<BudgetReservation>(_limits.Length);
+        if (_limits.Length == 0)
+        {
+            return (held, null);
+        }
+
+        var modelId = RequestModel(options);
+        if (_options.Catalog.GetPrice(modelId) is not { } price)
+        {
+            if (_warnedModels.TryAdd(modelId ?? "(none)", true))
+            {
+                Log.UnpricedModel(_logger, modelId ?? "(none)");
+            }
+
+            if (_options.RejectUnpricedModels)
+            {
+                throw new BudgetExceededException(
+                    $"Budget cannot reserve a call to model '{modelId ?? "(none)"}': it has no price (add it under AI:Pricing:Models), and unpriced models are rejected.");
+            }
+
+            return (held, null);
+        }
+
+        var input = _options.TokenEstimator.EstimateInputTokens(messages, options);
+        var maxOutput = options?.MaxOutputTokens ?? price.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
+        var worstCase = price.CalculateWorstCase(input, maxOutput);
+        var tenant = options.GetTenant() ?? "";
+        foreach (var limit in _limits)
+        {
+            var scopeKey = limit.Scope == BudgetScope.Tenant ? tenant : _options.ClientName;
+            BudgetReservation reservation;
+            try
+            {
+                reservation = await _store.TryReserveAsync(limit, scopeKey, worstCase, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await ReleaseAsync(held).ConfigureAwait(false);
+                throw;
+            }
+
+            if (!reservation.IsGranted)
+            {
+                await ReleaseAsync(held).ConfigureAwait(false);
+                Log.BudgetExceeded(_logger, limit.Name, worstCase, scopeKey, reservation.Usage.Spent, reservation.Usage.Reserved, limit.Amount);
+                CostTelemetry.BudgetRejected.Add(1, new TagList
+                {
+                    { CostTelemetry.BudgetLimitTag, limit.Name },
+                    { CostTelemetry.ClientTag, _options.ClientName },
+                    { CostTelemetry.ModelTag, modelId },
+                });
+                throw new BudgetExceededException(reservation);
+            }
+
+            held.Add(reservation);
+        }
+
+        return (held, price);
+    }
+
+    // Settling and releasing must happen even when the caller's token was cancelled, or the reservation would stay held.
+    private async Task SettleAsync(List<BudgetReservation> held, decimal? actual)
+    {
+        foreach (var reservation in held)
+        {
+            await _store.SettleAsync(reservation, actual ?? reservation.Amount, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReleaseAsync(List<BudgetReservation> held)
+    {
+        foreach (var reservation in held)
+        {
+            await _store.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

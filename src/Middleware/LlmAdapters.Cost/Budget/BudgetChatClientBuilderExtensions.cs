@@ -1,0 +1,36 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>Adds <see cref="BudgetChatClient"/> to a <see cref="ChatClientBuilder"/>.</summary>
+public static class BudgetChatClientBuilderExtensions
+{
+    /// <summary>
+    /// Adds budgets. Unset options are taken from the services: <see cref="IBudgetStore"/>, <see cref="PriceCatalog"/>,
+    /// <see cref="LlmAdapters.ITokenEstimator"/> and <see cref="ILoggerFactory"/>. With no limits, the builder is returned unchanged.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the options (add limits to <see cref="BudgetChatClientOptions.Limits"/>).</param>
+    /// <returns>The builder.</returns>
+    public static ChatClientBuilder UseBudget(this ChatClientBuilder builder, Action<BudgetChatClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.Use((inner, services) =>
+        {
+            var options = new BudgetChatClientOptions
+            {
+                Store = services.GetService<IBudgetStore>(),
+                Catalog = services.GetService<PriceCatalog>() ?? PriceCatalog.Default,
+                TokenEstimator = services.GetService<LlmAdapters.ITokenEstimator>() ?? TiktokenTokenEstimator.Default,
+                LoggerFactory = services.GetService<ILoggerFactory>(),
+            };
+            configure(options);
+            return options.Limits.Count == 0 ? inner : new BudgetChatClient(inner, options);
+        });
+    }
+}

@@ -1,0 +1,40 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.Logging;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>Options of <see cref="BudgetChatClient"/>.</summary>
+public sealed class BudgetChatClientOptions
+{
+    /// <summary>Gets the limits; a call must fit every one.</summary>
+    public IList<BudgetLimit> Limits { get; } = [];
+
+    /// <summary>Gets or sets the store of spent and reserved amounts.</summary>
+    /// <value>The default value is <see langword="null"/>: a new <see cref="InMemoryBudgetStore"/> for this client.</value>
+    public IBudgetStore? Store { get; set; }
+
+    /// <summary>Gets or sets the price catalog.</summary>
+    /// <value>The default value is <see cref="PriceCatalog.Default"/>.</value>
+    public PriceCatalog Catalog { get; set; } = PriceCatalog.Default;
+
+    /// <summary>Gets or sets the estimator of input tokens.</summary>
+    /// <value>The default value is <see cref="TiktokenTokenEstimator.Default"/>.</value>
+    public LlmAdapters.ITokenEstimator TokenEstimator { get; set; } = TiktokenTokenEstimator.Default;
+
+    /// <summary>Gets or sets the configured client's name: the scope key of <see cref="BudgetScope.Client"/> limits.</summary>
+    /// <value>The default value is <c>default</c>.</value>
+    public string ClientName { get; set; } = "default";
+
+    /// <summary>Gets or sets the output tokens assumed when neither the request's <c>MaxOutputTokens</c> nor the catalog's <see cref="ModelPrice.MaxOutputTokens"/> is known.</summary>
+    /// <value>The default value is 4096.</value>
+    public int DefaultMaxOutputTokens { get; set; } = 4096;
+
+    /// <summary>Gets or sets a value indicating whether calls to a model without a price are rejected (their cost cannot be reserved).</summary>
+    /// <value>The default value is <see langword="false"/>: they pass, are not counted, and a warning is logged once per model.</value>
+    public bool RejectUnpricedModels { get; set; }
+
+    /// <summary>Gets or sets the logger factory.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}

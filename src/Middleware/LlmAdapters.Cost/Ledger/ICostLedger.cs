@@ -1,0 +1,26 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Cost;
+
+/// <summary>
+/// Where cost accounting records the cost of every call, for the host to query: totals overall and by client, model,
+/// provider or tenant. Implementations must be thread-safe.
+/// </summary>
+public interface ICostLedger
+{
+    /// <summary>Records one call.</summary>
+    /// <param name="entry">The entry.</param>
+    void Record(CostEntry entry);
+
+    /// <summary>Gets the totals of the entries that match every given filter.</summary>
+    /// <param name="clientName">Only this client, or <see langword="null"/> for all.</param>
+    /// <param name="modelId">Only this model, or <see langword="null"/> for all.</param>
+    /// <param name="tenant">Only this tenant, or <see langword="null"/> for all.</param>
+    /// <returns>The totals.</returns>
+    CostSummary GetTotal(string? clientName = null, string? modelId = null, string? tenant = null);
+
+    /// <summary>Gets the totals grouped by a key, largest first.</summary>
+    /// <param name="grouping">The key to group by.</param>
+    /// <returns>One summary per key.</returns>
+    IReadOnlyList<CostSummary> GetTotals(CostGrouping grouping);
+}

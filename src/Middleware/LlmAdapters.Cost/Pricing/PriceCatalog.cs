@@ -1,0 +1,298 @@
+// Licensed under the MIT License.
+
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>
+/// The prices of models in US dollars per million tokens: the table shipped in the library (an embedded
+/// <c>prices.json</c>), extended or overridden from configuration (<see cref="WithConfiguration"/>) and from code
+/// (<see cref="WithPrices"/>). Immutable and thread-safe.
+/// </summary>
+/// <remarks>
+/// A model id is looked up exactly (ignoring case) first, then by the rules of docs/cost.md: without a path prefix
+/// (<c>models/gemini-2.5-pro</c>), then without a dated snapshot suffix (<c>claude-sonnet-4-20250514</c> resolves to
+/// <c>claude-sonnet-4</c>, <c>gpt-4o-2024-08-06</c> to <c>gpt-4o</c>). A model that does not resolve has no price:
+/// its cost is unknown (<see langword="null"/>), never zero.
+/// </remarks>
+public sealed class PriceCatalog
+{
+    private static readonly Lazy<PriceCatalog> s_default = new(LoadEmbedded);
+    private readonly FrozenDictionary<string, ModelPrice> _prices;
+    private readonly FrozenDictionary<string, string> _aliases;
+
+    /// <summary>Initializes a new instance of the <see cref="PriceCatalog"/> class.</summary>
+    /// <param name="prices">The prices; a later row for the same model id replaces an earlier one.</param>
+    /// <param name="aliases">Extra model ids (for example an Azure deployment name) mapped to a priced model id.</param>
+    public PriceCatalog(IEnumerable<ModelPrice> prices, IEnumerable<KeyValuePair<string, string>>? aliases = null)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        var map = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        foreach (var price in prices)
+        {
+            ArgumentNullException.ThrowIfNull(price);
+            map[price.ModelId] = price;
+        }
+
+        var aliasMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (alias, target) in aliases ?? [])
+        {
+            aliasMap[alias] = target;
+        }
+
+        _prices = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _aliases = aliasMap.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Gets the catalog shipped in the library (<c>Pricing/prices.json</c>).</summary>
+    public static PriceCatalog Default => s_default.Value;
+
+    /// <summary>Gets every price of the catalog.</summary>
+    public IReadOnlyCollection<ModelPrice> Prices => _prices.Values;
+
+    /// <summary>Gets the aliases of the catalog.</summary>
+    public IReadOnlyDictionary<string, string> Aliases => _aliases;
+
+    /// <summary>Finds the price of a model by the documented rules.</summary>
+    /// <param name="modelId">The model id, as requested or as returned by the provider.</param>
+    /// <returns>The price, or <see langword="null"/> when the model is unknown.</returns>
+    public ModelPrice? GetPrice(string? modelId)
+    {
+        if (string.IsNullOrWhiteSpace(modelId))
+        {
+            return null;
+        }
+
+        foreach (var candidate in ModelIdResolver.Candidates(modelId))
+        {
+            if (_prices.TryGetValue(candidate, out var price))
+            {
+                return price;
+            }
+
+            if (_aliases.TryGetValue(candidate, out var target) && _prices.TryGetValue(target, out price))
+            {
+                return price;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Computes the cost of a usage for a model.</summary>
+    /// <param name="modelId">The model id.</param>
+    /// <param name="usage">The usage.</param>
+    /// <returns>The cost, or <see langword="null"/> when the model is unknown or there is no usage.</returns>
+    public ChatCost? Calculate(string? modelId, UsageDetails? usage)
+    {
+        if (usage is null || GetPrice(modelId) is not { } price)
+        {
+            return null;
+        }
+
+        var cost = price.Calculate(usage);
+        return modelId is null ? cost : cost.WithModelId(modelId, price.ModelId);
+    }
+
+    /// <summary>Returns a catalog with the given prices added, each replacing any price of the same model id.</summary>
+    /// <param name="prices">The prices to add.</param>
+    /// <returns>A new catalog.</returns>
+    public PriceCatalog WithPrices(IEnumerable<ModelPrice> prices)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        return new PriceCatalog(_prices.Values.Concat(prices), _aliases);
+    }
+
+    /// <summary>Returns a catalog with the given alias added.</summary>
+    /// <param name="alias">The extra model id.</param>
+    /// <param name="modelId">The priced model id it stands for.</param>
+    /// <returns>A new catalog.</returns>
+    public PriceCatalog WithAlias(string alias, string modelId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(alias);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        return new PriceCatalog(_prices.Values, _aliases.Append(new(alias, modelId)));
+    }
+
+    /// <summary>
+    /// Returns a catalog extended or overridden by a configuration section shaped like <c>AI:Pricing</c>:
+    /// <c>Models:{modelId}:Input</c>, <c>:Output</c>, <c>:CachedInput</c>, <c>:CacheWrite</c>, <c>:Reasoning</c>,
+    /// <c>:MaxOutputTokens</c>, <c>:Provider</c>, <c>:Source</c>, <c>:EffectiveDate</c>, <c>:Tiers:{n}:AboveInputTokens</c> (with the same
+    /// price keys), and <c>Aliases:{alias} = modelId</c>. A model id containing <c>:</c> may be given as <c>Models:{n}:Model</c>.
+    /// </summary>
+    /// <param name="section">The section (<c>AI:Pricing</c>).</param>
+    /// <returns>A new catalog; this one when the section is empty.</returns>
+    /// <exception cref="InvalidOperationException">A value is not a valid number, or a new model lacks <c>Input</c> or <c>Output</c>; the message names the key.</exception>
+    /// <remarks>A key left out of an existing model keeps its shipped value; tiers given in configuration replace the shipped tiers.</remarks>
+    public PriceCatalog WithConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var errors = new List<string>();
+        var catalog = ApplyConfiguration(section, errors);
+        return errors.Count == 0 ? catalog : throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
+    }
+
+    /// <summary>Checks a configuration section shaped like <c>AI:Pricing</c> without building a catalog.</summary>
+    /// <param name="section">The section.</param>
+    /// <returns>The problems found, each naming its key; empty when valid.</returns>
+    public IReadOnlyList<string> Validate(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var errors = new List<string>();
+        _ = ApplyConfiguration(section, errors);
+        return errors;
+    }
+
+    private PriceCatalog ApplyConfiguration(IConfiguration section, List<string> errors)
+    {
+        var added = new List<ModelPrice>();
+        foreach (var child in section.GetSection("Models").GetChildren())
+        {
+            var modelId = child["Model"] is { Length: > 0 } named ? named : child.Key;
+            _prices.TryGetValue(modelId, out var existing);
+            var input = ReadDecimal(child, "Input", errors) ?? existing?.InputPerMillion;
+            var output = ReadDecimal(child, "Output", errors) ?? existing?.OutputPerMillion;
+            if (input is null || output is null)
+            {
+                errors.Add($"{PathOf(child)}: a model that is not in the shipped catalog needs both Input and Output (USD per million tokens).");
+                continue;
+            }
+
+            var tiers = existing?.Tiers ?? [];
+            if (child.GetSection("Tiers").GetChildren().Any())
+            {
+                tiers = [.. child.GetSection("Tiers").GetChildren().Select(t => new ModelPriceTier
+                {
+                    AboveInputTokens = ReadLong(t, "AboveInputTokens", errors) ?? 0,
+                    InputPerMillion = ReadDecimal(t, "Input", errors),
+                    OutputPerMillion = ReadDecimal(t, "Output", errors),
+                    CachedInputPerMillion = ReadDecimal(t, "CachedInput", errors),
+                    CacheWritePerMillion = ReadDecimal(t, "CacheWrite", errors),
+                    ReasoningPerMillion = ReadDecimal(t, "Reasoning", errors),
+                })];
+            }
+
+            DateOnly? effective = existing?.EffectiveDate;
+            if (child["EffectiveDate"] is { Length: > 0 } date)
+            {
+                if (DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    effective = parsed;
+                }
+                else
+                {
+                    errors.Add($"{PathOf(child)}:EffectiveDate: '{date}' is not a date (yyyy-MM-dd).");
+                }
+            }
+
+            added.Add(new ModelPrice
+            {
+                ModelId = modelId,
+                Provider = child["Provider"] ?? existing?.Provider,
+                InputPerMillion = input.Value,
+                OutputPerMillion = output.Value,
+                CachedInputPerMillion = ReadDecimal(child, "CachedInput", errors) ?? existing?.CachedInputPerMillion,
+                CacheWritePerMillion = ReadDecimal(child, "CacheWrite", errors) ?? existing?.CacheWritePerMillion,
+                ReasoningPerMillion = ReadDecimal(child, "Reasoning", errors) ?? existing?.ReasoningPerMillion,
+                ReasoningAppliesToAllOutput = ReadBool(child, "ReasoningAppliesToAllOutput", errors) ?? existing?.ReasoningAppliesToAllOutput ?? false,
+                Tiers = tiers,
+                MaxOutputTokens = (int?)ReadLong(child, "MaxOutputTokens", errors) ?? existing?.MaxOutputTokens,
+                Source = child["Source"] ?? (existing is null ? "configuration " + PathOf(child) : existing.Source + "; overridden by configuration " + PathOf(child)),
+                EffectiveDate = effective,
+            });
+        }
+
+        var aliases = section.GetSection("Aliases").GetChildren()
+            .Where(a => !string.IsNullOrWhiteSpace(a.Value))
+            .Select(a => new KeyValuePair<string, string>(a.Key, a.Value!))
+            .ToList();
+        return added.Count == 0 && aliases.Count == 0 ? this : new PriceCatalog(_prices.Values.Concat(added), _aliases.Concat(aliases));
+    }
+
+    private static decimal? ReadDecimal(IConfiguration section, string key, List<string> errors)
+    {
+        if (section[key] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value) && value >= 0)
+        {
+            return value;
+        }
+
+        errors.Add($"{PathOf(section)}:{key}: '{text}' is not a price (a non-negative number of USD per million tokens, e.g. 2.5).");
+        return null;
+    }
+
+    private static long? ReadLong(IConfiguration section, string key, List<string> errors)
+    {
+        if (section[key] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= int.MaxValue)
+        {
+            return value;
+        }
+
+        errors.Add($"{PathOf(section)}:{key}: '{text}' is not a token count.");
+        return null;
+    }
+
+    private static bool? ReadBool(IConfiguration section, string key, List<string> errors)
+    {
+        if (section[key] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{PathOf(section)}:{key}: '{text}' is not true or false.");
+        return null;
+    }
+
+    private static string PathOf(IConfiguration section) => section is IConfigurationSection s ? s.Path : "(configuration)";
+
+    private static PriceCatalog LoadEmbedded()
+    {
+        using var stream = typeof(PriceCatalog).Assembly.GetManifestResourceStream("LlmAdapters.Cost.prices.json")
+            ?? throw new InvalidOperationException("The embedded price table LlmAdapters.Cost.prices.json is missing.");
+        var file = JsonSerializer.Deserialize(stream, PriceCatalogJsonContext.Default.PriceFileDto)
+            ?? throw new InvalidOperationException("The embedded price table is empty.");
+        return new PriceCatalog(file.Models.Select(ToPrice));
+    }
+
+    internal static ModelPrice ToPrice(PriceRowDto row) => new()
+    {
+        ModelId = row.Model,
+        Provider = row.Provider,
+        InputPerMillion = row.Input,
+        OutputPerMillion = row.Output,
+        CachedInputPerMillion = row.CachedInput,
+        CacheWritePerMillion = row.CacheWrite,
+        ReasoningPerMillion = row.Reasoning,
+        ReasoningAppliesToAllOutput = row.ReasoningAppliesToAllOutput,
+        MaxOutputTokens = row.MaxOutputTokens,
+        Source = row.Source,
+        EffectiveDate = row.EffectiveDate is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        Tiers = row.Tiers is null ? [] : [.. row.Tiers.Select(t => new ModelPriceTier
+        {
+            AboveInputTokens = t.AboveInputTokens,
+            InputPerMillion = t.Input,
+            OutputPerMillion = t.Output,
+            CachedInputPerMillion = t.CachedInput,
+            CacheWritePerMillion = t.CacheWrite,
+            ReasoningPerMillion = t.Reasoning,
+        })],
+    };
+}
