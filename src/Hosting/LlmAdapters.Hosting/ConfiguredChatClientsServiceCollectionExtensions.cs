@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,10 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
         services.AddHttpClient();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
+
+        // One ledger the host can query for every client's cost; one estimator shared by token limits and budgets.
+        services.TryAddSingleton<ICostLedger, InMemoryCostLedger>();
+        services.TryAddSingleton<ITokenEstimator>(TiktokenTokenEstimator.Default);
         services.AddOptions<ConfiguredChatClientsOptions>();
         BuiltInChatProviders.AddTo(services);
         BuiltInChatPipelineStages.AddTo(services);

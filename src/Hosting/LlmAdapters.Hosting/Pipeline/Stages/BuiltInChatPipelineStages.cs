@@ -14,5 +14,7 @@ internal static class BuiltInChatPipelineStages
         services.AddChatPipelineStage(new OpenTelemetryStage());
         services.AddChatPipelineStage(new CacheStage());
         services.AddChatPipelineStage(new FunctionInvocationStage());
+        services.AddChatPipelineStage(new CostAccountingStage());
+        services.AddChatPipelineStage(new BudgetStage());
     }
 }
