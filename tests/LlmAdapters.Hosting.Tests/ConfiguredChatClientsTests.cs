@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -331,5 +332,75 @@ public sealed class ConfiguredChatClientsTests
         Assert.Equal(["own-key-00000001"], settings.ApiKeys);
         Assert.Equal(2, services.GetRequiredService<ConfiguredChatClients>().GetSettings("default").ApiKeys.Count);
         Assert.Empty(provider.Contexts);
+    }
+
+    [Fact]
+    public async Task BuiltInAnthropic_SwappedByProviderKeyOnly_RepliesOverHttpWithItsDefaults()
+    {
+        await using var emulator = await Emulator.EmulatorServer.StartAsync(cancellationToken: Ct);
+        var (services, _) = Build(new()
+        {
+            ["AI:Provider"] = "anthropic",
+            ["AI:Endpoint"] = emulator.AnthropicEndpoint.ToString(),
+            ["AI:ApiKey"] = "sk-ant-api03-test-000000000000000000",
+            ["AI:AnthropicVersion"] = "2023-06-01",
+            ["AI:AnthropicBetas"] = "beta-one,beta-two",
+            ["AI:MaxOutputTokens"] = "64",
+            ["AI:SystemPrompt"] = "Be brief.",
+        });
+        await using var _ = services;
+        var client = services.GetRequiredService<IChatClient>();
+        var response = await client.GetResponseAsync("Hello emulator", cancellationToken: Ct);
+
+        Assert.StartsWith("You said \"Hello emulator\".", response.Text, StringComparison.Ordinal);
+        Assert.Equal("anthropic", client.GetService<ChatClientMetadata>()?.ProviderName);
+        Assert.Equal("claude-haiku-4-5", response.ModelId);
+        Assert.NotNull(response.GetCost());
+        var request = Assert.Single(emulator.Requests);
+        Assert.Equal("sk-ant-api03-test-000000000000000000", request.Headers["x-api-key"]);
+        Assert.Equal("beta-one,beta-two", request.Headers["anthropic-beta"]);
+        Assert.Contains("\"max_tokens\":64", request.Body, StringComparison.Ordinal);
+        Assert.Contains("Be brief.", request.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CostLedger_SharedService_RecordsEveryConfiguredClient()
+    {
+        await using var emulator = await Emulator.EmulatorServer.StartAsync(cancellationToken: Ct);
+        var (services, _) = Build(new()
+        {
+            ["AI:Provider"] = "openai",
+            ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
+            ["AI:ApiKey"] = "sk-test-emulator-0000000000000000",
+            ["AI:Model"] = "gpt-4o-mini",
+            ["AI:Clients:welcome:MaxOutputTokens"] = "20",
+        });
+        await using var _ = services;
+        await services.GetRequiredService<IChatClient>().GetResponseAsync("one", cancellationToken: Ct);
+        await services.GetRequiredKeyedService<IChatClient>("welcome").GetResponseAsync("two", cancellationToken: Ct);
+
+        var ledger = services.GetRequiredService<ICostLedger>();
+        Assert.Equal(1, ledger.GetTotal(clientName: "default").Calls);
+        Assert.Equal(1, ledger.GetTotal(clientName: "welcome").Calls);
+        Assert.True(ledger.GetTotal().Total > 0m);
+    }
+
+    [Fact]
+    public async Task Budget_DailyLimitFromConfiguration_RejectsWhenExhausted()
+    {
+        await using var emulator = await Emulator.EmulatorServer.StartAsync(cancellationToken: Ct);
+        var (services, _) = Build(new()
+        {
+            ["AI:Provider"] = "openai",
+            ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
+            ["AI:ApiKey"] = "sk-test-emulator-0000000000000000",
+            ["AI:Model"] = "gpt-4o",
+            ["AI:MaxOutputTokens"] = "1000",
+            ["AI:Pipeline:Budget:Daily"] = "0.000001",
+        });
+        await using var _ = services;
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => services.GetRequiredService<IChatClient>().GetResponseAsync("hi", cancellationToken: Ct));
+        Assert.Contains("$0.000001", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(emulator.Requests);
     }
 }

@@ -17,6 +17,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     private static readonly IEmulatorDialect[] s_dialects =
     [
         new OpenAIDialect(),
+        new AnthropicDialect(),
     ];
 
     private readonly WebApplication _app;

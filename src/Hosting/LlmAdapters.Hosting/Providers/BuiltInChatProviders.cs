@@ -31,5 +31,7 @@ internal static class BuiltInChatProviders
             services.AddChatProvider(new OpenAICompatibleChatProviderFactory(
                 preset.Name, preset.DefaultEndpoint, preset.ApiKeyEnvironmentVariable, preset.RequiresApiKey, s_defaultModels.GetValueOrDefault(preset.Name)));
         }
+
+        services.AddChatProvider(new AnthropicChatProviderFactory());
     }
 }

@@ -1,0 +1,251 @@
+// Licensed under the MIT License.
+
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LlmAdapters.Anthropic.Internal.Dto;
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Anthropic.Internal;
+
+/// <summary>
+/// Turns the server-sent events of one streamed message into <see cref="ChatResponseUpdate"/>s: text and thinking as they
+/// arrive, each tool call once and complete when its block stops, and one final update with the finish reason and usage.
+/// </summary>
+internal sealed class AnthropicStreamState
+{
+    private static readonly ChatResponseUpdate[] s_none = [];
+
+    private readonly RequestPlan _plan;
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<int, BlockState> _blocks = [];
+    private string? _id;
+    private string? _model;
+    private DateTimeOffset _createdAt;
+    private AnthropicUsage? _usage;
+    private string? _stopReason;
+    private string? _stopSequence;
+    private JsonElement? _stopDetails;
+    private bool _sawFunctionCall;
+
+    /// <summary>Initializes a new instance of the <see cref="AnthropicStreamState"/> class.</summary>
+    /// <param name="plan">What the request declared.</param>
+    /// <param name="timeProvider">The clock for <see cref="ChatResponseUpdate.CreatedAt"/>.</param>
+    public AnthropicStreamState(RequestPlan plan, TimeProvider timeProvider)
+    {
+        _plan = plan;
+        _timeProvider = timeProvider;
+        _createdAt = timeProvider.GetUtcNow();
+    }
+
+    /// <summary>Gets a value indicating whether <c>message_stop</c> was seen.</summary>
+    public bool Completed { get; private set; }
+
+    /// <summary>Handles one event.</summary>
+    /// <param name="item">The event.</param>
+    /// <returns>The updates to yield (usually none or one).</returns>
+    /// <exception cref="ChatProviderException">The event is an <c>error</c> event.</exception>
+    /// <exception cref="JsonException">The event data is not valid JSON.</exception>
+    public IReadOnlyList<ChatResponseUpdate> Process(SseItem<string> item)
+    {
+        if (string.IsNullOrWhiteSpace(item.Data))
+        {
+            return s_none;
+        }
+
+        var data = JsonSerializer.Deserialize(item.Data, AnthropicJsonContext.Default.StreamEvent) ?? throw new JsonException("An event has null data.");
+        var type = data.Type ?? item.EventType;
+        switch (type)
+        {
+            case "error":
+                throw ChatProviderErrors.FromErrorPayload(AnthropicConstants.ProviderName, item.Data);
+
+            case "message_start" when data.Message is { } message:
+                _id = message.Id;
+                _model = message.Model;
+                _createdAt = _timeProvider.GetUtcNow();
+                _usage = AnthropicMapper.MergeUsage(null, message.Usage);
+                return s_none;
+
+            case "content_block_start" when data.Index is { } index && data.ContentBlock is { ValueKind: JsonValueKind.Object } raw:
+                return StartBlock(index, raw.Clone());
+
+            case "content_block_delta" when data.Index is { } index && data.Delta is { } delta:
+                return Delta(index, delta);
+
+            case "content_block_stop" when data.Index is { } index:
+                return StopBlock(index);
+
+            case "message_delta":
+                _stopReason = data.Delta?.StopReason ?? _stopReason;
+                _stopSequence = data.Delta?.StopSequence ?? _stopSequence;
+                _stopDetails = data.Delta?.StopDetails is { ValueKind: JsonValueKind.Object } details ? details.Clone() : _stopDetails;
+                _usage = AnthropicMapper.MergeUsage(_usage, data.Usage);
+                return s_none;
+
+            case "message_stop":
+                Completed = true;
+                return [Final()];
+
+            default:
+                // ping, and event types added after this adapter was written.
+                return s_none;
+        }
+    }
+
+    private ChatResponseUpdate[] StartBlock(int index, JsonElement raw)
+    {
+        var block = raw.Deserialize(AnthropicJsonContext.Default.ResponseBlock) ?? new ResponseBlock();
+        var state = new BlockState(block, raw);
+        _blocks[index] = state;
+        switch (block.Type)
+        {
+            case "text" when !string.IsNullOrEmpty(block.Text):
+                return [Update(new TextContent(block.Text))];
+            case "thinking":
+                state.Signature.Append(block.Signature);
+                return string.IsNullOrEmpty(block.Thinking) ? s_none : [Update(new TextReasoningContent(block.Thinking))];
+            default:
+                return s_none;
+        }
+    }
+
+    private ChatResponseUpdate[] Delta(int index, StreamDelta delta)
+    {
+        _blocks.TryGetValue(index, out var state);
+        switch (delta.Type)
+        {
+            case "text_delta" when !string.IsNullOrEmpty(delta.Text):
+                return [Update(new TextContent(delta.Text))];
+            case "thinking_delta" when !string.IsNullOrEmpty(delta.Thinking):
+                return [Update(new TextReasoningContent(delta.Thinking))];
+            case "signature_delta":
+                state?.Signature.Append(delta.Signature);
+                return s_none;
+            case "input_json_delta":
+                state?.Json.Append(delta.PartialJson);
+                return s_none;
+            case "citations_delta" when delta.Citation is { } citation:
+                return [Update(new TextContent(string.Empty) { Annotations = [AnthropicMapper.ToAnnotation(citation)] })];
+            default:
+                return s_none;
+        }
+    }
+
+    private ChatResponseUpdate[] StopBlock(int index)
+    {
+        if (!_blocks.Remove(index, out var state))
+        {
+            return s_none;
+        }
+
+        var block = state.Block;
+        switch (block.Type)
+        {
+            case "thinking":
+                // The signature arrives after the text: it is sent as an empty reasoning content, which ToChatResponse joins to the text.
+                return state.Signature.Length == 0 ? s_none :
+                    [Update(new TextReasoningContent(string.Empty) { ProtectedData = state.Signature.ToString() })];
+
+            case "redacted_thinking":
+                return [Update(AnthropicMapper.CreateRedactedThinking(block.Data, state.Raw))];
+
+            case "tool_use" when _plan.ResponseToolName is not null && block.Name == _plan.ResponseToolName:
+                return [Update(new TextContent(AnthropicMapper.ResponseToolAnswer(ParseInput(state), _plan)) { RawRepresentation = CompleteRaw(state) })];
+
+            case "tool_use":
+                _sawFunctionCall = true;
+                var json = state.Json.ToString();
+                var call = string.IsNullOrWhiteSpace(json)
+                    ? new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, AnthropicMapper.ParseArguments(block.Input))
+                    : FunctionCallContent.CreateFromParsedArguments(json, block.Id ?? string.Empty, block.Name ?? string.Empty, ParseArguments);
+                call.RawRepresentation = CompleteRaw(state);
+                return [Update(call)];
+
+            case "text":
+                return s_none;
+
+            default:
+                // Server tool use, its results, and unknown blocks: kept raw (with their streamed input) to go back to the API.
+                return [Update(new AIContent { RawRepresentation = CompleteRaw(state) })];
+        }
+    }
+
+    private ChatResponseUpdate Final()
+    {
+        var update = Update(null);
+        update.FinishReason = AnthropicMapper.ToFinishReason(_stopReason, _plan, _sawFunctionCall);
+        if (AnthropicMapper.ToUsage(_usage) is { } usage)
+        {
+            update.Contents.Add(new UsageContent(usage));
+        }
+
+        var properties = new AdditionalPropertiesDictionary();
+        AnthropicMapper.AddStopDetails(properties, _stopSequence, _stopDetails);
+        if (properties.Count > 0)
+        {
+            update.AdditionalProperties = properties;
+        }
+
+        return update;
+    }
+
+    private ChatResponseUpdate Update(AIContent? content) => new(ChatRole.Assistant, content is null ? [] : [content])
+    {
+        ResponseId = _id,
+        MessageId = _id,
+        ModelId = _model,
+        CreatedAt = _createdAt,
+    };
+
+    private static Dictionary<string, object?> ParseArguments(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return AnthropicMapper.ParseArguments(document.RootElement);
+    }
+
+    private static JsonElement? ParseInput(BlockState state)
+    {
+        var json = state.Json.ToString();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return state.Block.Input;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static JsonElement CompleteRaw(BlockState state)
+    {
+        var json = state.Json.ToString();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return state.Raw;
+        }
+
+        // The start event carries "input": {}; the streamed input replaces it (when it parses: a broken call keeps the start block).
+        try
+        {
+            var node = JsonNode.Parse(state.Raw.GetRawText())!.AsObject();
+            node["input"] = JsonNode.Parse(json);
+            return JsonSerializer.SerializeToElement(node, AnthropicJsonContext.Default.JsonNode);
+        }
+        catch (JsonException)
+        {
+            return state.Raw;
+        }
+    }
+
+    private sealed class BlockState(ResponseBlock block, JsonElement raw)
+    {
+        public ResponseBlock Block { get; } = block;
+
+        public JsonElement Raw { get; } = raw;
+
+        public StringBuilder Json { get; } = new();
+
+        public StringBuilder Signature { get; } = new();
+    }
+}
