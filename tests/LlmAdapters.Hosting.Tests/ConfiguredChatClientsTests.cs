@@ -403,4 +403,33 @@ public sealed class ConfiguredChatClientsTests
         Assert.Contains("$0.000001", ex.Message, StringComparison.Ordinal);
         Assert.Empty(emulator.Requests);
     }
+
+    [Fact]
+    public async Task Validate_FallbackCycle_IsRejectedBeforeAnyClientIsBuilt()
+    {
+        var (services, provider) = Build(With(
+            s_seed,
+            ("AI:Clients:default:Pipeline:Fallback:Clients:0", "welcome"),
+            ("AI:Clients:welcome:Pipeline:Fallback:Clients:0", "default")));
+        await using var _ = services;
+        Assert.Contains(
+            "AI:Clients:default:Pipeline:Fallback:Clients leads back to 'default' (default -> welcome -> default)",
+            ValidationMessage(services),
+            StringComparison.Ordinal);
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IChatClient>());
+        Assert.Contains("leads back to 'default'", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(provider.Contexts);
+    }
+
+    [Fact]
+    public async Task ApiKeys_OnlyNumberedItemsAreKeys_NotTheStageSettingsBesideThem()
+    {
+        var (services, _) = Build(With(
+            s_seed,
+            ("AI:Pipeline:ApiKeys:0", "first-key-0000001"),
+            ("AI:Pipeline:ApiKeys:1", "second-key-000002"),
+            ("AI:Pipeline:ApiKeys:Strategy", "LeastInFlight")));
+        await using var _ = services;
+        Assert.Equal(["first-key-0000001", "second-key-000002"], services.GetRequiredService<ConfiguredChatClients>().GetSettings("default").ApiKeys);
+    }
 }

@@ -98,14 +98,7 @@ public sealed class ConfiguredChatClients
             }
 
             var configuration = _configuration.GetClientConfiguration(client);
-            foreach (var target in ConfigurationValues.GetList(configuration, "Pipeline:Fallback:Clients"))
-            {
-                if (!_configuration.Contains(target))
-                {
-                    errors.Add($"{_configuration.ClientPath(client)}:Pipeline:Fallback:Clients names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
-                }
-            }
-
+            ValidateFallbackTargets(client, errors);
             foreach (var stage in Stages)
             {
                 var context = CreatePipelineContext(settings, configuration, stage, factory!);
@@ -123,6 +116,7 @@ public sealed class ConfiguredChatClients
     {
         var errors = new List<string>();
         var settings = ResolveSettings(name, errors, out var factory);
+        ValidateFallbackTargets(name, errors);
         ThrowIfAny(errors);
 
         var configuration = _configuration.GetClientConfiguration(name);
@@ -142,6 +136,48 @@ public sealed class ConfiguredChatClients
 
         ThrowIfAny(errors);
         return builder.Build(services);
+    }
+
+    /// <summary>
+    /// Checks a client's <c>Pipeline:Fallback:Clients</c>: each target must be a configured client, and no chain of
+    /// fallbacks may lead back to the client (building it would never end).
+    /// </summary>
+    private void ValidateFallbackTargets(string client, List<string> errors)
+    {
+        var path = $"{_configuration.ClientPath(client)}:Pipeline:Fallback:Clients";
+        foreach (var target in FallbackTargets(client))
+        {
+            if (!_configuration.Contains(target))
+            {
+                errors.Add($"{path} names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
+            }
+        }
+
+        if (FindFallbackCycle(client, [client]) is { } cycle)
+        {
+            errors.Add($"{path} leads back to '{client}' ({string.Join(" -> ", cycle)}): a client cannot fall back to itself, directly or through others.");
+        }
+    }
+
+    private IReadOnlyList<string> FallbackTargets(string client) =>
+        ConfigurationValues.GetList(_configuration.GetClientConfiguration(client), "Pipeline:Fallback:Clients");
+
+    private List<string>? FindFallbackCycle(string start, List<string> path)
+    {
+        foreach (var target in FallbackTargets(path[^1]))
+        {
+            if (string.Equals(target, start, StringComparison.OrdinalIgnoreCase))
+            {
+                return [.. path, target];
+            }
+
+            if (_configuration.Contains(target) && !path.Contains(target, StringComparer.OrdinalIgnoreCase) && FindFallbackCycle(start, [.. path, target]) is { } cycle)
+            {
+                return cycle;
+            }
+        }
+
+        return null;
     }
 
     internal string UnknownClientMessage(string name) =>

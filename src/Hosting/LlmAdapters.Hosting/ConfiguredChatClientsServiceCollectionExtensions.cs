@@ -2,6 +2,7 @@
 
 using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
+using LlmAdapters.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,9 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
         // One ledger the host can query for every client's cost; one estimator shared by token limits and budgets.
         services.TryAddSingleton<ICostLedger, InMemoryCostLedger>();
         services.TryAddSingleton<ITokenEstimator>(TiktokenTokenEstimator.Default);
+
+        // Limiters named by RateLimit:Shared are shared within this application, not across every host in the process.
+        services.TryAddSingleton<ChatRateLimiterRegistry>();
         services.AddOptions<ConfiguredChatClientsOptions>();
         BuiltInChatProviders.AddTo(services);
         BuiltInChatPipelineStages.AddTo(services);

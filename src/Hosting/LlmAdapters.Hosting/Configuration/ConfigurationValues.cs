@@ -83,13 +83,21 @@ internal static class ConfigurationValues
         return null;
     }
 
+    /// <summary>
+    /// Reads a list: the numbered children of a section (<c>Key:0</c>, <c>Key:1</c>…, in numeric order, so that a
+    /// sibling such as <c>Key:Strategy</c> is not taken for an item), or one comma-separated value, as environment variables give it.
+    /// </summary>
     public static IReadOnlyList<string> GetList(IConfiguration configuration, string key)
     {
         var section = configuration.GetSection(key);
-        var items = section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList();
+        var items = section.GetChildren()
+            .Select(c => (Index: int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1, c.Value))
+            .Where(c => c.Index >= 0 && !string.IsNullOrWhiteSpace(c.Value))
+            .OrderBy(c => c.Index)
+            .Select(c => c.Value!.Trim())
+            .ToList();
         if (items.Count == 0 && !string.IsNullOrWhiteSpace(section.Value))
         {
-            // A comma-separated value, as environment variables give it.
             items = [.. section.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 

@@ -16,5 +16,11 @@ internal static class BuiltInChatPipelineStages
         services.AddChatPipelineStage(new FunctionInvocationStage());
         services.AddChatPipelineStage(new CostAccountingStage());
         services.AddChatPipelineStage(new BudgetStage());
+        services.AddChatPipelineStage(new TotalTimeoutStage());
+        services.AddChatPipelineStage(new FallbackStage());
+        services.AddChatPipelineStage(new RetryStage());
+        services.AddChatPipelineStage(new AttemptTimeoutStage());
+        services.AddChatPipelineStage(new RateLimitingStage());
+        services.AddChatPipelineStage(new ApiKeysStage());
     }
 }

@@ -1,0 +1,68 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Resilience;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// Fallback along other models of the client (<c>Fallback:Models</c>) and then other named clients (<c>Fallback:Clients</c>,
+/// resolved as keyed <see cref="IChatClient"/> services), on when either lists something. Keys: <c>On</c> (RateLimited,
+/// Overloaded, Timeout, Unavailable, ModelNotFound), <c>FailureThreshold</c> (5), <c>SamplingWindow</c> (30s), <c>BreakDuration</c> (30s).
+/// </summary>
+internal sealed class FallbackStage : IChatPipelineStage
+{
+    public string Name => "Fallback";
+
+    public int Order => ChatPipelineOrder.Fallback;
+
+    public bool IsEnabled(ChatPipelineContext context) =>
+        context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
+        context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();
+
+    public IEnumerable<string> Validate(ChatPipelineContext context)
+    {
+        var errors = new List<string>();
+        try
+        {
+            new FallbackChatClientOptions().Bind(context.Section);
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add(ex.Message);
+        }
+
+        var clientsPath = context.SectionPath + ":" + FallbackChatClientOptions.ClientsKey;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in context.Section.GetSection(FallbackChatClientOptions.ClientsKey).GetChildren())
+        {
+            var name = child.Value?.Trim();
+            if (string.IsNullOrEmpty(name))
+            {
+                errors.Add($"{clientsPath}:{child.Key} is empty: name a configured client.");
+            }
+            else if (string.Equals(name, context.ClientName, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{clientsPath}:{child.Key} names '{name}', the client itself: a client cannot fall back to itself.");
+            }
+            else if (!seen.Add(name))
+            {
+                errors.Add($"{clientsPath}:{child.Key} names '{name}' a second time.");
+            }
+        }
+
+        foreach (var child in context.Section.GetSection(FallbackChatClientOptions.ModelsKey).GetChildren())
+        {
+            if (string.IsNullOrWhiteSpace(child.Value))
+            {
+                errors.Add($"{context.SectionPath}:{FallbackChatClientOptions.ModelsKey}:{child.Key} is empty: name a model.");
+            }
+        }
+
+        return errors;
+    }
+
+    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
+        builder.UseFallback(context.Section, options => options.PrimaryName = context.ClientName);
+}

@@ -1,0 +1,41 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Resilience;
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// Rate, token and concurrency limits (<c>UseRateLimiting</c>), on when any limit is set. Keys under <c>RateLimit</c>:
+/// <c>RequestsPerMinute</c>, <c>TokensPerMinute</c>, <c>MaxConcurrency</c> (no defaults), <c>QueueLimit</c> (128), <c>Shared</c>
+/// (a name: clients that give the same one share the limiter, e.g. all clients on one API key).
+/// </summary>
+internal sealed class RateLimitingStage : IChatPipelineStage
+{
+    public string Name => "RateLimit";
+
+    public int Order => ChatPipelineOrder.RateLimiting;
+
+    public bool IsEnabled(ChatPipelineContext context)
+    {
+        var section = context.Section;
+        return !string.IsNullOrWhiteSpace(section[RateLimitingChatClientOptions.RequestsPerMinuteKey]) ||
+               !string.IsNullOrWhiteSpace(section[RateLimitingChatClientOptions.TokensPerMinuteKey]) ||
+               !string.IsNullOrWhiteSpace(section[RateLimitingChatClientOptions.MaxConcurrencyKey]);
+    }
+
+    public IEnumerable<string> Validate(ChatPipelineContext context)
+    {
+        try
+        {
+            new RateLimitingChatClientOptions().Bind(context.Section);
+            return [];
+        }
+        catch (InvalidOperationException ex)
+        {
+            return [ex.Message];
+        }
+    }
+
+    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseRateLimiting(context.Section);
+}

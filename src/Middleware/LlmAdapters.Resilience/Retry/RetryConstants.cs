@@ -1,0 +1,17 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Resilience;
+
+/// <summary>The defaults and configuration keys of the retry middleware.</summary>
+internal static class RetryConstants
+{
+    public const int DefaultMaxAttempts = 3;
+
+    public const string MaxAttemptsKey = "MaxAttempts";
+    public const string BaseDelayKey = "BaseDelay";
+    public const string MaxDelayKey = "MaxDelay";
+    public const string UseJitterKey = "UseJitter";
+
+    public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(30);
+}

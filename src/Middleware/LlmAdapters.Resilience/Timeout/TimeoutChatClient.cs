@@ -1,0 +1,186 @@
+// Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmAdapters.Resilience;
+
+/// <summary>
+/// Limits how long a call may take, and how long a stream may take to produce its first update. An expired timeout surfaces
+/// as a <see cref="ChatProviderException"/> of kind <see cref="ChatProviderErrorKind.Timeout"/> (transient, so an outer retry
+/// or fallback may act on it); the caller's own cancellation surfaces unchanged as <see cref="OperationCanceledException"/>.
+/// </summary>
+/// <remarks>
+/// Placed inside the retry middleware it limits each attempt; outside the fallback middleware it limits the whole call.
+/// Thread safety: an instance may be shared by concurrent calls.
+/// </remarks>
+public sealed partial class TimeoutChatClient : DelegatingChatClient
+{
+    private readonly TimeoutChatClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _providerName;
+
+    /// <summary>Initializes a new instance of the <see cref="TimeoutChatClient"/> class.</summary>
+    /// <param name="innerClient">The client to call.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout is not positive.</exception>
+    public TimeoutChatClient(IChatClient innerClient, TimeoutChatClientOptions options, ILogger? logger = null)
+        : base(innerClient)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _options.Validate();
+        _logger = logger ?? NullLogger.Instance;
+        _providerName = ResilienceErrors.GetProviderName(innerClient);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (_options.Timeout is null)
+        {
+            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var deadline = new Deadline(_options.TimeProvider, _options.Timeout, firstUpdate: null, cancellationToken);
+        try
+        {
+            return await base.GetResponseAsync(messages, options, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (deadline.ExpiredScope is not null && !cancellationToken.IsCancellationRequested)
+        {
+            throw Expired(deadline, ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (_options.Timeout is null && _options.FirstUpdateTimeout is null)
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        using var deadline = new Deadline(_options.TimeProvider, _options.Timeout, _options.FirstUpdateTimeout, cancellationToken);
+        var enumerator = base.GetStreamingResponseAsync(messages, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (Exception ex) when (deadline.ExpiredScope is not null && !cancellationToken.IsCancellationRequested)
+                {
+                    throw Expired(deadline, ex);
+                }
+
+                deadline.FirstUpdateArrived();
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    private ChatProviderException Expired(Deadline deadline, Exception inner)
+    {
+        var firstUpdate = deadline.ExpiredScope == Deadline.FirstUpdateScope;
+        var scope = firstUpdate ? "first_update" : _options.Scope;
+        var limit = (firstUpdate ? _options.FirstUpdateTimeout : _options.Timeout)!.Value;
+        ResilienceTelemetry.TimeoutsExpired.Add(1, new KeyValuePair<string, object?>("llmadapters.timeout.scope", scope));
+        Activity.Current?.SetTag(ResilienceTelemetry.TimeoutTag, scope);
+        Log.TimedOut(_logger, scope, limit.TotalMilliseconds);
+        var seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var message = firstUpdate
+            ? $"No streamed update arrived within the first-update timeout of {seconds} s."
+            : $"The call did not complete within the {_options.Scope} timeout of {seconds} s.";
+        return new ChatProviderException(ChatProviderErrorKind.Timeout, _providerName, message, statusCode: null, inner)
+        {
+            ErrorCode = "local_" + scope + "_timeout",
+        };
+    }
+
+    /// <summary>The timers of one call, cancelling one token.</summary>
+    private sealed class Deadline : IDisposable
+    {
+        public const int TotalScope = 1;
+        public const int FirstUpdateScope = 2;
+
+        private readonly CancellationTokenSource _cts;
+        private readonly ITimer? _total;
+        private ITimer? _firstUpdate;
+        private int _expired;
+
+        public Deadline(TimeProvider timeProvider, TimeSpan? total, TimeSpan? firstUpdate, CancellationToken callerToken)
+        {
+            _cts = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+            if (total is { } t)
+            {
+                _total = timeProvider.CreateTimer(static s => ((Deadline)s!).Expire(TotalScope), this, t, System.Threading.Timeout.InfiniteTimeSpan);
+            }
+
+            if (firstUpdate is { } f)
+            {
+                _firstUpdate = timeProvider.CreateTimer(static s => ((Deadline)s!).Expire(FirstUpdateScope), this, f, System.Threading.Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        public CancellationToken Token => _cts.Token;
+
+        public int? ExpiredScope => Volatile.Read(ref _expired) is var scope and not 0 ? scope : null;
+
+        public void FirstUpdateArrived()
+        {
+            if (_firstUpdate is { } timer)
+            {
+                _firstUpdate = null;
+                timer.Dispose();
+            }
+        }
+
+        public void Dispose()
+        {
+            _total?.Dispose();
+            _firstUpdate?.Dispose();
+            _cts.Dispose();
+        }
+
+        private void Expire(int scope)
+        {
+            if (Interlocked.CompareExchange(ref _expired, scope, 0) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                _cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The call ended as the timer fired.
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(10, LogLevel.Warning, "The {Scope} timeout of {TimeoutMs} ms expired.", EventName = "TimedOut")]
+        public static partial void TimedOut(ILogger logger, string scope, double timeoutMs);
+    }
+}

@@ -1,0 +1,73 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Resilience;
+
+/// <summary>Options of the <see cref="TimeoutChatClient"/>.</summary>
+public sealed class TimeoutChatClientOptions
+{
+    /// <summary>The configuration key of the per-attempt timeout.</summary>
+    public const string AttemptKey = "Attempt";
+
+    /// <summary>The configuration key of the total timeout.</summary>
+    public const string TotalKey = "Total";
+
+    /// <summary>The configuration key of the time-to-first-update timeout.</summary>
+    public const string FirstUpdateKey = "FirstUpdate";
+
+    /// <summary>Gets or sets the longest time a call may take: a whole response, or a whole stream.</summary>
+    /// <value>The default value is <see langword="null"/>: no limit.</value>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Gets or sets the longest time a stream may take to produce its first update.</summary>
+    /// <value>The default value is <see langword="null"/>: no limit.</value>
+    public TimeSpan? FirstUpdateTimeout { get; set; }
+
+    /// <summary>Gets or sets the name of the timeout, for messages and telemetry (<c>attempt</c> or <c>total</c>).</summary>
+    /// <value>The default value is <c>attempt</c>.</value>
+    public string Scope { get; set; } = "attempt";
+
+    /// <summary>Gets or sets the clock the timeouts run on.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Reads the per-attempt options from a section: <c>Attempt</c> and <c>FirstUpdate</c>.</summary>
+    /// <param name="section">The section, e.g. <c>AI:Pipeline:Timeout</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">A value is not a positive duration; the message names the key.</exception>
+    public void BindAttempt(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        Scope = "attempt";
+        Timeout = ResilienceConfiguration.GetDuration(section, AttemptKey) ?? Timeout;
+        FirstUpdateTimeout = ResilienceConfiguration.GetDuration(section, FirstUpdateKey) ?? FirstUpdateTimeout;
+    }
+
+    /// <summary>Reads the total timeout from a section: <c>Total</c>.</summary>
+    /// <param name="section">The section, e.g. <c>AI:Pipeline:Timeout</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The value is not a positive duration; the message names the key.</exception>
+    public void BindTotal(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        Scope = "total";
+        Timeout = ResilienceConfiguration.GetDuration(section, TotalKey) ?? Timeout;
+    }
+
+    internal void Validate()
+    {
+        if (Timeout is { } timeout)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(Timeout));
+        }
+
+        if (FirstUpdateTimeout is { } first)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(first, TimeSpan.Zero, nameof(FirstUpdateTimeout));
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(Scope);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}

@@ -1,0 +1,147 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Emulator;
+using LlmAdapters.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using static LlmAdapters.Resilience.Tests.Fakes;
+
+namespace LlmAdapters.Resilience.Tests.Hosting;
+
+/// <summary>The resilience stages in configured pipelines, against the emulator.</summary>
+public sealed class ConfiguredPipelineTests
+{
+    private static readonly string[] s_stages = ["RetryStage", "TotalTimeoutStage", "AttemptTimeoutStage", "RateLimitingStage", "FallbackStage", "ApiKeysStage"];
+
+    private static ServiceProvider Build(Dictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+
+        // The stages are internal to LlmAdapters.Hosting; AddChatPipelineStage ignores a stage type registered twice.
+        foreach (var name in s_stages)
+        {
+            var type = typeof(ConfiguredChatClients).Assembly.GetType("LlmAdapters.Hosting." + name, throwOnError: true)!;
+            services.AddChatPipelineStage((IChatPipelineStage)Activator.CreateInstance(type, nonPublic: true)!);
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    private static Dictionary<string, string?> Base(EmulatorServer emulator) => new()
+    {
+        ["AI:Provider"] = "openai",
+        ["AI:Model"] = "emulator-1",
+        ["AI:ApiKey"] = "test-key",
+        ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
+        ["AI:Pipeline:Retry:BaseDelay"] = "20ms",
+        ["AI:Pipeline:Retry:MaxDelay"] = "2s",
+    };
+
+    [Fact]
+    public async Task DefaultPipeline_RetriesTransientFailure()
+    {
+        await using var emulator = await EmulatorServer.StartAsync();
+        emulator.Faults.Enqueue(EmulatorFault.Status(503));
+        await using var services = Build(Base(emulator));
+        var client = services.GetRequiredService<IChatClient>();
+
+        var response = await client.GetResponseAsync(Prompt());
+
+        Assert.False(string.IsNullOrEmpty(response.Text));
+        Assert.Equal(2, emulator.RequestCount);
+        Assert.NotNull(client.GetService<RetryChatClient>());
+    }
+
+    [Fact]
+    public async Task RetryDisabled_NoRetry()
+    {
+        await using var emulator = await EmulatorServer.StartAsync();
+        emulator.Faults.Enqueue(EmulatorFault.Status(503));
+        var values = Base(emulator);
+        values["AI:Pipeline:Retry:Enabled"] = "false";
+        await using var services = Build(values);
+        var client = services.GetRequiredService<IChatClient>();
+
+        await Assert.ThrowsAsync<ChatProviderException>(() => client.GetResponseAsync(Prompt()));
+
+        Assert.Equal(1, emulator.RequestCount);
+        Assert.Null(client.GetService<RetryChatClient>());
+    }
+
+    [Fact]
+    public async Task Fallback_NamedClient_ServesWhenPrimaryOverloaded()
+    {
+        await using var primary = await EmulatorServer.StartAsync();
+        await using var backup = await EmulatorServer.StartAsync();
+        primary.Faults.Enqueue(new EmulatorFault { StatusCode = 529, Times = 3 });
+        backup.Replies.Enqueue(new EmulatorReply { Text = "from backup" });
+        var values = Base(primary);
+        values["AI:Clients:main:Model"] = "emulator-1";
+        values["AI:Clients:main:Pipeline:Fallback:Clients:0"] = "backup";
+        values["AI:Clients:backup:Endpoint"] = backup.OpenAIEndpoint.ToString();
+        await using var services = Build(values);
+        var client = services.GetRequiredKeyedService<IChatClient>("main");
+
+        var response = await client.GetResponseAsync(Prompt());
+
+        Assert.Equal("from backup", response.Text);
+        Assert.Equal("backup", response.AdditionalProperties?[FallbackChatClient.ServedByKey]);
+        Assert.Equal(3, primary.RequestCount); // the primary's own retries come first
+        Assert.Equal(1, backup.RequestCount);
+    }
+
+    [Fact]
+    public async Task ApiKeys_TwoKeys_RotateRoundRobin()
+    {
+        await using var emulator = await EmulatorServer.StartAsync();
+        var values = Base(emulator);
+        values["AI:Pipeline:ApiKeys:0"] = "key-a";
+        values["AI:Pipeline:ApiKeys:1"] = "key-b";
+        await using var services = Build(values);
+        var client = services.GetRequiredService<IChatClient>();
+
+        await client.GetResponseAsync(Prompt());
+        await client.GetResponseAsync(Prompt());
+
+        Assert.Equal(2, client.GetService<ApiKeyRotationChatClient>()?.KeyCount);
+        Assert.Equal(["Bearer key-a", "Bearer key-b"], emulator.Requests.Select(r => r.Headers["Authorization"]));
+    }
+
+    [Fact]
+    public async Task RateLimitAndTimeouts_ConfiguredStagesArePresent()
+    {
+        await using var emulator = await EmulatorServer.StartAsync();
+        var values = Base(emulator);
+        values["AI:Pipeline:RateLimit:MaxConcurrency"] = "2";
+        values["AI:Pipeline:Timeout:Attempt"] = "30s";
+        values["AI:Pipeline:Timeout:Total"] = "2m";
+        await using var services = Build(values);
+        var client = services.GetRequiredService<IChatClient>();
+
+        await client.GetResponseAsync(Prompt());
+
+        Assert.Equal(2, client.GetService<RateLimitingChatClient>()?.Limiter.MaxConcurrency);
+        Assert.NotNull(client.GetService<TimeoutChatClient>());
+    }
+
+    [Fact]
+    public async Task Validate_BadResilienceKeys_MessagesNameTheKeys()
+    {
+        await using var emulator = await EmulatorServer.StartAsync();
+        var values = Base(emulator);
+        values["AI:Pipeline:Retry:MaxAttempts"] = "zero";
+        values["AI:Pipeline:Timeout:Total"] = "forever";
+        values["AI:Clients:main:Model"] = "emulator-1";
+        values["AI:Clients:main:Pipeline:Fallback:Clients:0"] = "main";
+        await using var services = Build(values);
+
+        var errors = services.GetRequiredService<ConfiguredChatClients>().Validate();
+
+        Assert.Contains(errors, e => e.Contains("Pipeline:Retry:MaxAttempts", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Pipeline:Timeout:Total", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("AI:Clients:main:Pipeline:Fallback:Clients:0", StringComparison.Ordinal) && e.Contains("itself", StringComparison.Ordinal));
+    }
+}
