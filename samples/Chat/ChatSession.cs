@@ -93,7 +93,7 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
             _sessionCost += cost.Total;
         }
 
-        Console.WriteLine(Figures(response, firstToken, stopwatch.Elapsed, cost, _sessionCostKnown ? _sessionCost : null));
+        Console.WriteLine(Figures(response, firstToken, stopwatch.Elapsed, options.Raw ? "n/a (the raw adapter has no cost accounting)" : CostText(cost), _sessionCostKnown ? _sessionCost : null));
     }
 
     /// <summary>The raw adapter has no defaults stage: give it the configured ones here.</summary>
@@ -105,7 +105,9 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
         MaxOutputTokens = settings.MaxOutputTokens,
     };
 
-    private static string Figures(ChatResponse response, TimeSpan? firstToken, TimeSpan total, ChatCost? cost, decimal? session)
+    private static string CostText(ChatCost? cost) => cost is null ? "unknown (no price for this model)" : ChatCost.FormatUsd(cost.Total);
+
+    private static string Figures(ChatResponse response, TimeSpan? firstToken, TimeSpan total, string cost, decimal? session)
     {
         var usage = response.Usage;
         var parts = new List<string>
@@ -114,7 +116,7 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
             $"{Count(usage?.InputTokenCount)} in / {Count(usage?.OutputTokenCount)} out tokens",
             $"first token {Milliseconds(firstToken)}",
             $"total {Milliseconds(total)}",
-            $"cost {(cost is null ? "unknown (no price for this model)" : ChatCost.FormatUsd(cost.Total))}",
+            $"cost {cost}",
             $"session {(session is { } s ? ChatCost.FormatUsd(s) : "unknown")}",
         };
         return "[" + string.Join(" · ", parts) + "]";

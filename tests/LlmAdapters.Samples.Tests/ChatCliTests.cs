@@ -1,0 +1,145 @@
+// Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Samples.Tests;
+
+/// <summary>The chat CLI, run as a process the way the README tells a user to, on the in-process emulator.</summary>
+public sealed class ChatCliTests
+{
+    private static readonly string s_cli = Path.Combine(
+        typeof(ChatCliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ChatCliDirectory").Value!,
+        "llm-chat.dll");
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, Dictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(s_cli);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // A developer's own keys must not turn the test into a real call.
+        foreach (var name in new[] { "AI__Provider", "AI__ApiKey", "AI__Endpoint", "AI__Model", "OPENAI_API_KEY", "ANTHROPIC_API_KEY" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task Prompt_NoProviderConfigured_StreamsReplyFromEmulatorWithFigures()
+    {
+        var (exit, output, error) = await RunAsync(null, null, "Hello");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("No provider configured: using the built-in emulator at http://127.0.0.1:", error, StringComparison.Ordinal);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("You said \"Hello\".", lines[0], StringComparison.Ordinal);
+        Assert.Matches(@"^\[model gpt-4o-mini · 15 in / \d+ out tokens · first token \d+ ms · total \d+ ms · cost \$0\.\d+ · session \$0\.\d+\]$", lines[1].TrimEnd());
+    }
+
+    [Fact]
+    public async Task Prompt_AnthropicWithoutKey_UsesTheEmulatorsAnthropicDialect()
+    {
+        var (exit, output, error) = await RunAsync(null, new() { ["AI__Provider"] = "anthropic" }, "Hello");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("No anthropic key configured: using the built-in emulator", error, StringComparison.Ordinal);
+        Assert.Contains("You said \"Hello\".", output, StringComparison.Ordinal);
+        Assert.Contains("[model claude-haiku-4-5 ·", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_NoStream_PrintsAWholeChatResponse()
+    {
+        var (exit, output, _) = await RunAsync(null, null, "--json", "--no-stream", "--client", "welcome", "Hi");
+
+        Assert.Equal(0, exit);
+        var response = JsonSerializer.Deserialize<ChatResponse>(output, AIJsonUtilities.DefaultOptions)!;
+        Assert.StartsWith("You said \"Hi\".", response.Text, StringComparison.Ordinal);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.True(response.Usage?.OutputTokenCount > 0);
+    }
+
+    [Fact]
+    public async Task Interactive_KeepsHistoryAcrossTurns()
+    {
+        var (exit, output, _) = await RunAsync("first question\nsecond question\n/exit\n", null);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Chatting with 'default'", output, StringComparison.Ordinal);
+        Assert.Contains("You said \"first question\".", output, StringComparison.Ordinal);
+        Assert.Contains("You said \"second question\".", output, StringComparison.Ordinal);
+
+        // The second turn sends the first turn again: more input tokens than the first turn's 18.
+        var inputs = System.Text.RegularExpressions.Regex.Matches(output, @"· (\d+) in /").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(2, inputs.Count);
+        Assert.True(inputs[1] > inputs[0] * 2, $"second turn input {inputs[1]} should include the first turn ({inputs[0]})");
+    }
+
+    [Fact]
+    public async Task UnknownProvider_ExitsWithTheValidationMessage()
+    {
+        var (exit, _, error) = await RunAsync(null, new() { ["AI__Provider"] = "nope", ["AI__ApiKey"] = "x" }, "Hi");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("AI:Provider is 'nope', which is not a known provider. Known providers: anthropic,", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownClient_ListsTheConfiguredOnes()
+    {
+        var (exit, _, error) = await RunAsync(null, null, "--client", "nobody", "Hi");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("No chat client named 'nobody' is configured. Configured clients: default, welcome", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownOption_PrintsUsage()
+    {
+        var (exit, _, error) = await RunAsync(null, null, "--frobnicate");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Unknown option '--frobnicate'.", error, StringComparison.Ordinal);
+        Assert.Contains("Usage: llm-chat", error, StringComparison.Ordinal);
+    }
+}
