@@ -213,53 +213,14 @@ public sealed class PriceCatalog
         return added.Count == 0 && aliases.Count == 0 ? this : new PriceCatalog(_prices.Values.Concat(added), _aliases.Concat(aliases));
     }
 
-    private static decimal? ReadDecimal(IConfiguration section, string key, List<string> errors)
-    {
-        if (section[key] is not { Length: > 0 } text)
-        {
-            return null;
-        }
+    private static decimal? ReadDecimal(IConfiguration section, string key, List<string> errors) =>
+        ConfigurationReader.GetDecimal(section, key, "a price (a non-negative number of USD per million tokens, e.g. 2.5)", errors);
 
-        if (decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value) && value >= 0)
-        {
-            return value;
-        }
+    private static long? ReadLong(IConfiguration section, string key, List<string> errors) =>
+        ConfigurationReader.GetInt32(section, key, minimum: 0, errors);
 
-        errors.Add($"{PathOf(section)}:{key}: '{text}' is not a price (a non-negative number of USD per million tokens, e.g. 2.5).");
-        return null;
-    }
-
-    private static long? ReadLong(IConfiguration section, string key, List<string> errors)
-    {
-        if (section[key] is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= int.MaxValue)
-        {
-            return value;
-        }
-
-        errors.Add($"{PathOf(section)}:{key}: '{text}' is not a token count.");
-        return null;
-    }
-
-    private static bool? ReadBool(IConfiguration section, string key, List<string> errors)
-    {
-        if (section[key] is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        errors.Add($"{PathOf(section)}:{key}: '{text}' is not true or false.");
-        return null;
-    }
+    private static bool? ReadBool(IConfiguration section, string key, List<string> errors) =>
+        ConfigurationReader.GetBoolean(section, key, errors);
 
     private static string PathOf(IConfiguration section) => section is IConfigurationSection s ? s.Path : "(configuration)";
 

@@ -68,7 +68,7 @@ public static class ApiKeyRotationChatClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(section);
         new ApiKeyRotationChatClientOptions().Bind(section);
-        var keys = apiKeys ?? ResilienceConfiguration.GetList(section, string.Empty);
+        var keys = apiKeys ?? ConfigurationReader.GetList(section, string.Empty);
         return builder.UseApiKeyRotation(keys, createClient, options => options.Bind(section));
     }
 

@@ -47,9 +47,9 @@ public sealed class ApiKeyRotationChatClientOptions
     public void Bind(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Strategy = ResilienceConfiguration.GetEnum<ApiKeySelectionStrategy>(section, StrategyKey) ?? Strategy;
-        Cooldown = ResilienceConfiguration.GetDuration(section, CooldownKey) ?? Cooldown;
-        AuthenticationCooldown = ResilienceConfiguration.GetDuration(section, AuthenticationCooldownKey) ?? AuthenticationCooldown;
+        Strategy = ConfigurationReader.GetEnum<ApiKeySelectionStrategy>(section, StrategyKey) ?? Strategy;
+        Cooldown = ConfigurationReader.GetDuration(section, CooldownKey) ?? Cooldown;
+        AuthenticationCooldown = ConfigurationReader.GetDuration(section, AuthenticationCooldownKey) ?? AuthenticationCooldown;
     }
 
     internal void Validate()

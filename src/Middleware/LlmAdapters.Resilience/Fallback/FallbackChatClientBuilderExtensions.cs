@@ -72,8 +72,8 @@ public static class FallbackChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         new FallbackChatClientOptions().Bind(section);
-        var models = ResilienceConfiguration.GetList(section, FallbackChatClientOptions.ModelsKey);
-        var names = ResilienceConfiguration.GetList(section, FallbackChatClientOptions.ClientsKey);
+        var models = ConfigurationReader.GetList(section, FallbackChatClientOptions.ModelsKey);
+        var names = ConfigurationReader.GetList(section, FallbackChatClientOptions.ClientsKey);
         return builder.Use((inner, services) =>
         {
             if (models.Count == 0 && names.Count == 0)

@@ -65,10 +65,10 @@ public sealed class FallbackChatClientOptions
     public void Bind(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        FailOverOn = ResilienceConfiguration.GetKinds(section, OnKey) ?? FailOverOn;
-        FailureThreshold = ResilienceConfiguration.GetInt32(section, FailureThresholdKey) ?? FailureThreshold;
-        SamplingWindow = ResilienceConfiguration.GetDuration(section, SamplingWindowKey) ?? SamplingWindow;
-        BreakDuration = ResilienceConfiguration.GetDuration(section, BreakDurationKey) ?? BreakDuration;
+        FailOverOn = ConfigurationReader.GetKinds(section, OnKey) ?? FailOverOn;
+        FailureThreshold = ConfigurationReader.GetInt32(section, FailureThresholdKey) ?? FailureThreshold;
+        SamplingWindow = ConfigurationReader.GetDuration(section, SamplingWindowKey) ?? SamplingWindow;
+        BreakDuration = ConfigurationReader.GetDuration(section, BreakDurationKey) ?? BreakDuration;
     }
 
     internal void Validate()

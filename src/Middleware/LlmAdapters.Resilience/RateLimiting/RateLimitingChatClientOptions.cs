@@ -73,10 +73,10 @@ public sealed class RateLimitingChatClientOptions
     public void Bind(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        RequestsPerMinute = ResilienceConfiguration.GetInt32(section, RequestsPerMinuteKey) ?? RequestsPerMinute;
-        TokensPerMinute = ResilienceConfiguration.GetInt32(section, TokensPerMinuteKey) ?? TokensPerMinute;
-        MaxConcurrency = ResilienceConfiguration.GetInt32(section, MaxConcurrencyKey) ?? MaxConcurrency;
-        QueueLimit = ResilienceConfiguration.GetInt32(section, QueueLimitKey, minimum: 0) ?? QueueLimit;
+        RequestsPerMinute = ConfigurationReader.GetInt32(section, RequestsPerMinuteKey) ?? RequestsPerMinute;
+        TokensPerMinute = ConfigurationReader.GetInt32(section, TokensPerMinuteKey) ?? TokensPerMinute;
+        MaxConcurrency = ConfigurationReader.GetInt32(section, MaxConcurrencyKey) ?? MaxConcurrency;
+        QueueLimit = ConfigurationReader.GetInt32(section, QueueLimitKey, minimum: 0) ?? QueueLimit;
         SharedName = string.IsNullOrWhiteSpace(section[SharedKey]) ? SharedName : section[SharedKey]!.Trim();
     }
 

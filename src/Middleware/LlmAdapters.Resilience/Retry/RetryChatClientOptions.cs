@@ -47,14 +47,14 @@ public sealed class RetryChatClientOptions
     public void Bind(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        MaxAttempts = ResilienceConfiguration.GetInt32(section, RetryConstants.MaxAttemptsKey) ?? MaxAttempts;
-        BaseDelay = ResilienceConfiguration.GetDuration(section, RetryConstants.BaseDelayKey) ?? BaseDelay;
-        MaxDelay = ResilienceConfiguration.GetDuration(section, RetryConstants.MaxDelayKey) ?? MaxDelay;
-        UseJitter = ResilienceConfiguration.GetBoolean(section, RetryConstants.UseJitterKey) ?? UseJitter;
+        MaxAttempts = ConfigurationReader.GetInt32(section, RetryConstants.MaxAttemptsKey) ?? MaxAttempts;
+        BaseDelay = ConfigurationReader.GetDuration(section, RetryConstants.BaseDelayKey) ?? BaseDelay;
+        MaxDelay = ConfigurationReader.GetDuration(section, RetryConstants.MaxDelayKey) ?? MaxDelay;
+        UseJitter = ConfigurationReader.GetBoolean(section, RetryConstants.UseJitterKey) ?? UseJitter;
         if (BaseDelay > MaxDelay)
         {
             throw new InvalidOperationException(
-                $"Configuration key '{ResilienceConfiguration.PathOf(section, RetryConstants.BaseDelayKey)}' ({BaseDelay}) must not exceed '{ResilienceConfiguration.PathOf(section, RetryConstants.MaxDelayKey)}' ({MaxDelay}).");
+                $"Configuration key '{ConfigurationReader.PathOf(section, RetryConstants.BaseDelayKey)}' ({BaseDelay}) must not exceed '{ConfigurationReader.PathOf(section, RetryConstants.MaxDelayKey)}' ({MaxDelay}).");
         }
     }
 

@@ -40,8 +40,8 @@ public sealed class TimeoutChatClientOptions
     {
         ArgumentNullException.ThrowIfNull(section);
         Scope = "attempt";
-        Timeout = ResilienceConfiguration.GetDuration(section, AttemptKey) ?? Timeout;
-        FirstUpdateTimeout = ResilienceConfiguration.GetDuration(section, FirstUpdateKey) ?? FirstUpdateTimeout;
+        Timeout = ConfigurationReader.GetDuration(section, AttemptKey) ?? Timeout;
+        FirstUpdateTimeout = ConfigurationReader.GetDuration(section, FirstUpdateKey) ?? FirstUpdateTimeout;
     }
 
     /// <summary>Reads the total timeout from a section: <c>Total</c>.</summary>
@@ -52,7 +52,7 @@ public sealed class TimeoutChatClientOptions
     {
         ArgumentNullException.ThrowIfNull(section);
         Scope = "total";
-        Timeout = ResilienceConfiguration.GetDuration(section, TotalKey) ?? Timeout;
+        Timeout = ConfigurationReader.GetDuration(section, TotalKey) ?? Timeout;
     }
 
     internal void Validate()

@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using System.Globalization;
 using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
@@ -122,19 +121,10 @@ internal sealed class BudgetStage : IChatPipelineStage
 
         void Add(string key, BudgetPeriod period, BudgetScope scope, TimeSpan? window)
         {
-            var text = context.Section[key];
-            if (string.IsNullOrWhiteSpace(text))
+            if (ConfigurationReader.GetDecimal(context.Section, key, "an amount of US dollars (examples: 5, 0.50)", errors, context.SectionPath) is { } amount)
             {
-                return;
+                limits.Add(new BudgetLimit { Name = context.SectionPath + ":" + key, Amount = amount, Period = period, Scope = scope, Window = window });
             }
-
-            if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) || amount < 0)
-            {
-                errors.Add($"{context.SectionPath}:{key} is '{text}', which is not an amount of US dollars (examples: 5, 0.50).");
-                return;
-            }
-
-            limits.Add(new BudgetLimit { Name = context.SectionPath + ":" + key, Amount = amount, Period = period, Scope = scope, Window = window });
         }
     }
 }
