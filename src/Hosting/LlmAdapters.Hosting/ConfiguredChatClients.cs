@@ -109,7 +109,8 @@ public sealed class ConfiguredChatClients
             }
         }
 
-        return errors;
+        // Clients that inherit one bad shared key report the same message: say it once.
+        return [.. errors.Distinct(StringComparer.Ordinal)];
     }
 
     internal IChatClient BuildPipeline(string name, IServiceProvider services)

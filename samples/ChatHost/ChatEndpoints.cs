@@ -1,0 +1,213 @@
+// Licensed under the MIT License.
+
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LlmAdapters.Cost;
+using LlmAdapters.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Samples.ChatHost;
+
+/// <summary>
+/// The HTTP surface: <c>GET /clients</c>, <c>POST /chat/{client}</c> (JSON) and <c>POST /chat/{client}/stream</c>
+/// (server-sent events: <c>delta</c>… then <c>done</c>, or <c>error</c>). Every provider call runs on
+/// <see cref="HttpContext.RequestAborted"/>: a client that goes away cancels it.
+/// </summary>
+internal static class ChatEndpoints
+{
+    private const string LoggerCategory = "LlmAdapters.Samples.ChatHost.ChatEndpoints";
+    private const string BudgetExceededKind = "BudgetExceeded";
+
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/clients", ListClients);
+        routes.MapPost("/chat/{client}", ReplyAsync);
+        routes.MapPost("/chat/{client}/stream", Stream);
+        return routes;
+    }
+
+    private static Ok<ClientInfo[]> ListClients(ConfiguredChatClients clients, ChatHostEmulator emulator) =>
+        TypedResults.Ok(clients.Names
+            .Select(clients.GetSettings)
+            .Select(s => new ClientInfo(s.Name, s.Provider, s.Model, s.MaxOutputTokens, s.Temperature, emulator.Answers(s.Name)))
+            .ToArray());
+
+    private static async Task<Results<Ok<ChatReply>, ProblemHttpResult>> ReplyAsync(
+        string client, ChatRequest request, ConfiguredChatClients clients, ILoggerFactory loggers, HttpContext context)
+    {
+        if (Check(client, request, clients, out var messages) is { } problem)
+        {
+            return problem;
+        }
+
+        var settings = clients.GetSettings(client);
+        try
+        {
+            var response = await clients.GetClient(client).GetResponseAsync(messages, options: null, context.RequestAborted);
+            return TypedResults.Ok(new ChatReply(
+                response.Text, response.ModelId, ChatUsageInfo.From(response.Usage), ChatCostInfo.From(response.GetCost()), response.FinishReason?.Value));
+        }
+        catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException)
+        {
+            var error = ToError(ex, settings, loggers.CreateLogger(LoggerCategory));
+            var status = error.Kind switch
+            {
+                nameof(ChatProviderErrorKind.RateLimited) or BudgetExceededKind => StatusCodes.Status429TooManyRequests,
+                nameof(ChatProviderErrorKind.Timeout) => StatusCodes.Status504GatewayTimeout,
+                _ => StatusCodes.Status502BadGateway,
+            };
+            return TypedResults.Problem(
+                error.Message,
+                statusCode: status,
+                title: $"The chat call failed: {error.Kind}",
+                extensions: new Dictionary<string, object?> { ["kind"] = error.Kind, ["providerStatus"] = error.Status, ["retryAfterSeconds"] = error.RetryAfterSeconds });
+        }
+    }
+
+    private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Stream(
+        string client, ChatRequest request, ConfiguredChatClients clients, ILoggerFactory loggers, HttpContext context)
+    {
+        if (Check(client, request, clients, out var messages) is { } problem)
+        {
+            return problem;
+        }
+
+        var settings = clients.GetSettings(client);
+        var chat = clients.GetClient(client);
+        return TypedResults.ServerSentEvents(StreamEventsAsync(chat, settings, messages, loggers.CreateLogger(LoggerCategory), context.RequestAborted));
+    }
+
+    /// <summary>
+    /// The events of one streamed reply: a <c>delta</c> per piece of text, then <c>done</c> with model, usage, cost and
+    /// finish reason; or, when the provider fails, an <c>error</c> with the taxonomy kind and the redacted message.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<string>> StreamEventsAsync(
+        IChatClient chat, ChatClientSettings settings, List<ChatMessage> messages, ILogger logger, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        await using var enumerator = chat.GetStreamingResponseAsync(messages, options: null, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            bool more;
+            ChatErrorEvent? error = null;
+            try
+            {
+                more = await enumerator.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Log.StreamCancelled(logger, settings.Name, updates.Count);
+                throw;
+            }
+            catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException)
+            {
+                more = false;
+                error = ToError(ex, settings, logger);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not a provider failure (a bug, a middleware of your own): say so without its text, log the details.
+                more = false;
+                Log.ReplyFailedUnexpectedly(logger, settings.Name, ex);
+                error = new ChatErrorEvent("Unknown", "The reply failed: the server log has the details.", null, null);
+            }
+
+            if (error is not null)
+            {
+                // The headers (200, text/event-stream) may already be out: the failure travels as an event.
+                yield return new SseItem<string>(JsonSerializer.Serialize(error, ChatHostJsonContext.Default.ChatErrorEvent), "error");
+                yield break;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            var update = enumerator.Current;
+            updates.Add(update);
+            if (update.Text is { Length: > 0 } text)
+            {
+                yield return new SseItem<string>(JsonSerializer.Serialize(new ChatDeltaEvent(text), ChatHostJsonContext.Default.ChatDeltaEvent), "delta");
+            }
+        }
+
+        var response = updates.ToChatResponse();
+        var done = new ChatDoneEvent(response.ModelId, ChatUsageInfo.From(response.Usage), ChatCostInfo.From(updates.GetCost()), response.FinishReason?.Value);
+        yield return new SseItem<string>(JsonSerializer.Serialize(done, ChatHostJsonContext.Default.ChatDoneEvent), "done");
+    }
+
+    /// <summary>Checks the client name and the body; gives the 404 or 400 problem, or the conversation to send.</summary>
+    private static ProblemHttpResult? Check(string client, ChatRequest request, ConfiguredChatClients clients, out List<ChatMessage> messages)
+    {
+        messages = [];
+        if (!clients.Names.Contains(client, StringComparer.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(
+                $"No chat client named '{client}' is configured. Configured clients: {string.Join(", ", clients.Names)}.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown chat client",
+                extensions: new Dictionary<string, object?> { ["clients"] = clients.Names.ToArray() });
+        }
+
+        var problems = new List<string>();
+        var list = request.Messages ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            ChatRole? role = list[i].Role?.Trim().ToUpperInvariant() switch
+            {
+                "USER" => ChatRole.User,
+                "ASSISTANT" => ChatRole.Assistant,
+                "SYSTEM" => ChatRole.System,
+                _ => null,
+            };
+            if (role is null)
+            {
+                problems.Add($"messages[{i}].role is '{list[i].Role}': use user, assistant or system.");
+            }
+            else if (string.IsNullOrEmpty(list[i].Content))
+            {
+                problems.Add($"messages[{i}].content is empty.");
+            }
+            else
+            {
+                messages.Add(new ChatMessage(role.Value, list[i].Content));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            messages.Add(new ChatMessage(ChatRole.User, request.Prompt));
+        }
+
+        if (problems.Count == 0 && !messages.Any(m => m.Role == ChatRole.User))
+        {
+            problems.Add("Give a prompt ({\"prompt\":\"...\"}) or messages with at least one user message ({\"messages\":[{\"role\":\"user\",\"content\":\"...\"}]}).");
+        }
+
+        return problems.Count == 0 ? null : TypedResults.Problem(
+            string.Join(" ", problems), statusCode: StatusCodes.Status400BadRequest, title: "Invalid chat request");
+    }
+
+    /// <summary>The error event of a failure: its kind and its message with every credential masked (the configured keys too), and a log line.</summary>
+    private static ChatErrorEvent ToError(Exception exception, ChatClientSettings settings, ILogger logger)
+    {
+        var message = exception.Message;
+        foreach (var key in settings.ApiKeys.Append(settings.ApiKey))
+        {
+            message = SecretRedactor.Redact(message, key)!;
+        }
+
+        message = SecretRedactor.Redact(message)!;
+        var error = exception switch
+        {
+            ChatProviderException provider => new ChatErrorEvent(
+                provider.Kind.ToString(), message, provider.StatusCode is { } status ? (int)status : null, provider.RetryAfter?.TotalSeconds),
+            _ => new ChatErrorEvent(BudgetExceededKind, message, null, null),
+        };
+        Log.ReplyFailed(logger, settings.Name, error.Kind, error.Message);
+        return error;
+    }
+}

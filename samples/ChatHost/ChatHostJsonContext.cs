@@ -1,0 +1,16 @@
+// Licensed under the MIT License.
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LlmAdapters.Samples.ChatHost;
+
+/// <summary>The JSON shapes of the host, generated at compile time (web defaults: camelCase names).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ChatRequest))]
+[JsonSerializable(typeof(ChatReply))]
+[JsonSerializable(typeof(ChatDeltaEvent))]
+[JsonSerializable(typeof(ChatDoneEvent))]
+[JsonSerializable(typeof(ChatErrorEvent))]
+[JsonSerializable(typeof(ClientInfo[]))]
+internal sealed partial class ChatHostJsonContext : JsonSerializerContext;

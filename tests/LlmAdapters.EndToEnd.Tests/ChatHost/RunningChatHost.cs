@@ -1,0 +1,110 @@
+// Licensed under the MIT License.
+
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using LlmAdapters.Emulator;
+using LlmAdapters.Samples.ChatHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace LlmAdapters.EndToEnd.Tests.ChatHost;
+
+/// <summary>
+/// The chat host started in-process on a free loopback port, spoken to over real HTTP. Its configuration is the
+/// sample's appsettings.json (copied beside the tests), with the provider keys the environment might set masked, so
+/// every client is answered by the emulator unless a test says otherwise.
+/// </summary>
+internal sealed class RunningChatHost : IAsyncDisposable
+{
+    private RunningChatHost(WebApplication app, Uri baseAddress)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+
+        // No drain on dispose: a disposed response closes its connection at once, as a closed browser tab does.
+        Http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = baseAddress };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Gets the emulator the host started (null when every client has a real provider).</summary>
+    public EmulatorServer? Emulator => App.Services.GetRequiredService<ChatHostEmulator>().Server;
+
+    public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
+
+    /// <summary>Builds the host as the tests run it: loopback port 0, environment keys masked, logs collected.</summary>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?>? settings = null) =>
+        ChatHostApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var values = new Dictionary<string, string?>
+            {
+                // A null value hides what AI__Provider, AI__ApiKey... of the machine would set.
+                ["AI:Provider"] = null,
+                ["AI:ApiKey"] = null,
+                ["AI:Endpoint"] = null,
+                ["AI:Model"] = null,
+                ["Emulator:ChunkDelay"] = "00:00:00",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                values[key] = value;
+            }
+
+            builder.Configuration.AddInMemoryCollection(values);
+            builder.Logging.ClearProviders().AddFakeLogging();
+        });
+
+    public static async Task<RunningChatHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    {
+        var app = Build(settings);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        // Port 0 is resolved once Kestrel listens: the address the server reports is the real one.
+        return new RunningChatHost(app, new Uri(app.Urls.Single()));
+    }
+
+    /// <summary>Posts to the streaming endpoint and parses every server-sent event of the answer.</summary>
+    public async Task<(HttpResponseMessage Response, List<SseItem<string>> Events)> StreamAsync(string client, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/chat/{client}/stream") { Content = JsonContent.Create(body) };
+        var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var events = new List<SseItem<string>>();
+        if (response.IsSuccessStatusCode)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
+            {
+                events.Add(item);
+            }
+        }
+
+        return (response, events);
+    }
+
+    public static JsonElement Json(string data) => JsonDocument.Parse(data).RootElement.Clone();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
