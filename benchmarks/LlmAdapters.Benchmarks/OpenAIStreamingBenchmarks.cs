@@ -1,0 +1,75 @@
+// Licensed under the MIT License.
+
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using BenchmarkDotNet.Attributes;
+using LlmAdapters.OpenAI;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace LlmAdapters.Benchmarks;
+
+/// <summary>
+/// A streamed OpenAI chat completion served from memory (the recorded <c>openai/stream-text-usage.sse</c>, and a
+/// synthetic stream of 500 text chunks in the same shape), read three ways over the same <see cref="HttpMessageHandler"/>:
+/// bare <see cref="HttpClient"/> + <c>SseParser</c> + <c>JsonDocument</c> (baseline), our
+/// <see cref="OpenAICompatibleChatClient"/>, and the OpenAI SDK's <c>ChatClient.AsIChatClient()</c> from
+/// Microsoft.Extensions.AI.OpenAI that it wraps (to show what the wrapper adds).
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(QuickConfig))]
+public class OpenAIStreamingBenchmarks
+{
+    private const string Model = "gpt-4o-mini";
+    private const string Prompt = "Hello";
+    private const string ApiKey = "sk-bench-0000000000000000";
+    private static readonly Uri s_endpoint = new("https://api.openai.com/v1");
+    private static readonly Uri s_chatCompletions = new("https://api.openai.com/v1/chat/completions");
+
+    private readonly List<ChatMessage> _messages = [new(ChatRole.User, Prompt)];
+    private HttpClient _http = null!;
+    private OpenAICompatibleChatClient _adapter = null!;
+    private IChatClient _meai = null!;
+
+    /// <summary>Gets or sets the stream served: <c>recorded</c> (12 chunks) or <c>synthetic-500</c>.</summary>
+    [Params("recorded", "synthetic-500")]
+    public string Stream { get; set; } = "recorded";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var synthetic = Stream != "recorded";
+        var body = synthetic ? Payloads.OpenAISyntheticStream(500) : Payloads.Load("openai/stream-text-usage.sse");
+        _http = new HttpClient(new MemoryHttpHandler(body, "text/event-stream")) { Timeout = Timeout.InfiniteTimeSpan };
+        _adapter = new OpenAICompatibleChatClient(new OpenAICompatibleChatClientOptions { Model = Model, ApiKey = ApiKey }, _http);
+        _meai = new global::OpenAI.Chat.ChatClient(
+            Model,
+            new ApiKeyCredential(ApiKey),
+            new OpenAIClientOptions { Endpoint = s_endpoint, Transport = new HttpClientPipelineTransport(_http) }).AsIChatClient();
+
+        var expected = new ChatAnswer(synthetic ? Payloads.SyntheticText(500) : "Hello! How can I assist you today?", null, 8, 9);
+        Bare().GetAwaiter().GetResult().Verify(expected, nameof(Bare));
+        OpenAICompatibleChatClient().GetAwaiter().GetResult().Verify(expected, nameof(OpenAICompatibleChatClient));
+        MeaiOpenAIChatClient().GetAwaiter().GetResult().Verify(expected, nameof(MeaiOpenAIChatClient));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _adapter.Dispose();
+        _meai.Dispose();
+        _http.Dispose();
+    }
+
+    /// <summary>Bare HttpClient + SseParser + JsonDocument.</summary>
+    [Benchmark(Baseline = true)]
+    public Task<ChatAnswer> Bare() => BareOpenAI.StreamAsync(_http, s_chatCompletions, Model, Prompt, ApiKey);
+
+    /// <summary>LlmAdapters.OpenAI's adapter.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> OpenAICompatibleChatClient() => Answers.FromStreamAsync(_adapter.GetStreamingResponseAsync(_messages));
+
+    /// <summary>Microsoft.Extensions.AI.OpenAI over the OpenAI SDK, as our adapter uses it, without our wrapper.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> MeaiOpenAIChatClient() => Answers.FromStreamAsync(_meai.GetStreamingResponseAsync(_messages));
+}
