@@ -57,6 +57,17 @@ public sealed class ConfiguredChatClientsTests
         return copy;
     }
 
+    /// <summary>The keys of a default client on the built-in openai provider, pointed at an emulator.</summary>
+    private static Dictionary<string, string?> OpenAIOn(Emulator.EmulatorServer emulator, string model, params (string Key, string? Value)[] more) => With(
+        new()
+        {
+            ["AI:Provider"] = "openai",
+            ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
+            ["AI:ApiKey"] = "sk-test-emulator-0000000000000000",
+            ["AI:Model"] = model,
+        },
+        more);
+
     private static string ValidationMessage(ServiceProvider services) =>
         string.Join("\n", services.GetRequiredService<ConfiguredChatClients>().Validate());
 
@@ -122,14 +133,7 @@ public sealed class ConfiguredChatClientsTests
     public async Task BuiltInOpenAI_ConfiguredWithEmulator_RepliesOverHttp()
     {
         await using var emulator = await Emulator.EmulatorServer.StartAsync(cancellationToken: Ct);
-        var (services, _) = Build(new()
-        {
-            ["AI:Provider"] = "openai",
-            ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
-            ["AI:ApiKey"] = "sk-test-emulator-0000000000000000",
-            ["AI:Model"] = "gpt-4o-mini",
-            ["AI:SystemPrompt"] = "Be brief.",
-        });
+        var (services, _) = Build(OpenAIOn(emulator, "gpt-4o-mini", ("AI:SystemPrompt", "Be brief.")));
         await using var _ = services;
         var client = services.GetRequiredService<IChatClient>();
         var response = await client.GetResponseAsync("Hello emulator", cancellationToken: Ct);
@@ -369,14 +373,7 @@ public sealed class ConfiguredChatClientsTests
     public async Task CostLedger_SharedService_RecordsEveryConfiguredClient()
     {
         await using var emulator = await Emulator.EmulatorServer.StartAsync(cancellationToken: Ct);
-        var (services, _) = Build(new()
-        {
-            ["AI:Provider"] = "openai",
-            ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
-            ["AI:ApiKey"] = "sk-test-emulator-0000000000000000",
-            ["AI:Model"] = "gpt-4o-mini",
-            ["AI:Clients:welcome:MaxOutputTokens"] = "20",
-        });
+        var (services, _) = Build(OpenAIOn(emulator, "gpt-4o-mini", ("AI:Clients:welcome:MaxOutputTokens", "20")));
         await using var _ = services;
         await services.GetRequiredService<IChatClient>().GetResponseAsync("one", cancellationToken: Ct);
         await services.GetRequiredKeyedService<IChatClient>("welcome").GetResponseAsync("two", cancellationToken: Ct);
@@ -391,15 +388,7 @@ public sealed class ConfiguredChatClientsTests
     public async Task Budget_DailyLimitFromConfiguration_RejectsWhenExhausted()
     {
         await using var emulator = await Emulator.EmulatorServer.StartAsync(cancellationToken: Ct);
-        var (services, _) = Build(new()
-        {
-            ["AI:Provider"] = "openai",
-            ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
-            ["AI:ApiKey"] = "sk-test-emulator-0000000000000000",
-            ["AI:Model"] = "gpt-4o",
-            ["AI:MaxOutputTokens"] = "1000",
-            ["AI:Pipeline:Budget:Daily"] = "0.000001",
-        });
+        var (services, _) = Build(OpenAIOn(emulator, "gpt-4o", ("AI:MaxOutputTokens", "1000"), ("AI:Pipeline:Budget:Daily", "0.000001")));
         await using var _ = services;
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => services.GetRequiredService<IChatClient>().GetResponseAsync("hi", cancellationToken: Ct));
         Assert.Contains("$0.000001", ex.Message, StringComparison.Ordinal);
