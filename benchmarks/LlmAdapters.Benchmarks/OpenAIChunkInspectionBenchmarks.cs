@@ -56,7 +56,8 @@ public class OpenAIChunkInspectionBenchmarks
     [Benchmark]
     public bool AdapterInspection()
     {
-        var error = ReasoningFields.TryGetStreamError(_chunk, out _);
+        // As OpenAICompatibleChatClient does: only an empty update can be an error chunk.
+        var error = _update.Contents.Count == 0 && ReasoningFields.TryGetStreamError(_chunk, out _);
         ReasoningFields.AddStreamingReasoning(_chunk, _update);
         return error;
     }

@@ -41,7 +41,8 @@ public sealed partial class OpenAICompatibleChatClient
                 started = true;
                 if (update.RawRepresentation is StreamingChatCompletionUpdate chunk)
                 {
-                    if (ReasoningFields.TryGetStreamError(chunk, out var errorJson))
+                    // An error chunk carries no choices and no usage, so its update is empty: only such an update is looked into.
+                    if (update.Contents.Count == 0 && ReasoningFields.TryGetStreamError(chunk, out var errorJson))
                     {
                         throw ChatProviderErrors.FromErrorPayload(_providerName, SecretRedactor.Redact(errorJson, _apiKey)!);
                     }
