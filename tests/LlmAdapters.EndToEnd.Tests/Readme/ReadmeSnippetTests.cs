@@ -1,0 +1,87 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Emulator;
+using LlmAdapters.OpenAI;
+using LlmAdapters.Resilience;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmAdapters.EndToEnd.Tests.Readme;
+
+/// <summary>
+/// The README's "Use it" snippets, kept here so that they compile and run: the configuration file is the README's JSON
+/// block (copied to Readme/readme-appsettings.json, a test checks they are the same), pointed at the emulator.
+/// </summary>
+public sealed class ReadmeSnippetTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void ReadmeJson_IsTheFileTheTestsUse()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Readme", "readme-appsettings.json")).ReplaceLineEndings("\n");
+        Assert.Contains("```json\n" + json + "```", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UseIt_ConfiguredClients_AsTheReadmeShows()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Readme", "readme-appsettings.json"));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AI:Endpoint"] = emulator.OpenAIEndpoint.ToString(),
+            ["AI:ApiKey"] = "sk-readme-test-000000000000000000",
+        });
+
+        // README, "Use it":
+        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection("AI"))
+            .UseLogging();                                    // your own middleware goes around the configured pipeline
+
+        await using var app = builder.Build();
+        IChatClient chat = app.Services.GetRequiredService<IChatClient>();                       // the "default" client
+        IChatClient welcome = app.Services.GetRequiredKeyedService<IChatClient>("welcome");     // a named client
+
+        Assert.Empty(app.Services.GetRequiredService<Hosting.ConfiguredChatClients>().Validate());
+        var reply = await welcome.GetResponseAsync("Hello", cancellationToken: Ct);
+        Assert.StartsWith("You said \"Hello\".", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("\"max_completion_tokens\":120", emulator.Requests[^1].Body, StringComparison.Ordinal);
+        Assert.NotNull(chat.GetService<ChatClientMetadata>());
+    }
+
+    [Fact]
+    public async Task UseIt_ClientBuiltInCode_AsTheReadmeShows()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        using var httpClient = new HttpClient();
+
+        // README, "Or build a client in code" (the endpoint is the emulator's instead of a local vLLM):
+        IChatClient client = new OpenAICompatibleChatClient(new() { Endpoint = emulator.OpenAIEndpoint, ProviderName = "vllm", Model = "qwen3" }, httpClient)
+            .AsBuilder()
+            .UseRetry()
+            .UseFunctionInvocation()
+            .Build();
+
+        emulator.Faults.Enqueue(EmulatorFault.Status(503));
+        var reply = await client.GetResponseAsync("Hello", cancellationToken: Ct);
+        Assert.StartsWith("You said \"Hello\".", reply.Text, StringComparison.Ordinal);
+        Assert.Equal(2, emulator.RequestCount);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Adapters.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Adapters.sln not found above " + AppContext.BaseDirectory);
+    }
+}
