@@ -266,7 +266,7 @@ public sealed class ConfiguredChatClientsTests
         var (without, _) = Build(values);
         await using (without)
         {
-            Assert.Contains("AI:Clients:default:Pipeline:Cache:Enabled is true, but no IDistributedCache service is registered", ValidationMessage(without), StringComparison.Ordinal);
+            Assert.Contains("AI:Pipeline:Cache:Enabled is true, but no IDistributedCache service is registered", ValidationMessage(without), StringComparison.Ordinal);
         }
 
         var (with, provider) = Build(values, s => s.AddDistributedMemoryCache());
@@ -285,7 +285,7 @@ public sealed class ConfiguredChatClientsTests
     {
         var (services, _) = Build(With(s_seed, ("AI:Pipeline:Logging:Enabled", "maybe")));
         await using var _ = services;
-        Assert.Contains("AI:Clients:default:Pipeline:Logging:Enabled is 'maybe', which is neither true nor false.", ValidationMessage(services), StringComparison.Ordinal);
+        Assert.Contains("AI:Pipeline:Logging:Enabled is 'maybe', which is neither true nor false.", ValidationMessage(services), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -422,5 +422,15 @@ public sealed class ConfiguredChatClientsTests
             ("AI:Pipeline:ApiKeys:Strategy", "LeastInFlight")));
         await using var _ = services;
         Assert.Equal(["first-key-0000001", "second-key-000002"], services.GetRequiredService<ConfiguredChatClients>().GetSettings("default").ApiKeys);
+    }
+
+    [Fact]
+    public async Task Validate_UnknownPipelineStage_NamesItAndListsTheStages()
+    {
+        var (services, _) = Build(With(s_seed, ("AI:Pipeline:Retyr:MaxAttempts", "5")));
+        await using var _ = services;
+        var message = ValidationMessage(services);
+        Assert.Contains("AI:Pipeline:Retyr is not a pipeline stage. Known stages: ApiKeys, Budget, Cache,", message, StringComparison.Ordinal);
+        Assert.Contains("Retry", message, StringComparison.Ordinal);
     }
 }

@@ -99,6 +99,7 @@ public sealed class ConfiguredChatClients
 
             var configuration = _configuration.GetClientConfiguration(client);
             ValidateFallbackTargets(client, errors);
+            ValidateStageNames(client, configuration, errors);
             foreach (var stage in Stages)
             {
                 var context = CreatePipelineContext(settings, configuration, stage, factory!);
@@ -145,7 +146,7 @@ public sealed class ConfiguredChatClients
     /// </summary>
     private void ValidateFallbackTargets(string client, List<string> errors)
     {
-        var path = $"{_configuration.ClientPath(client)}:Pipeline:Fallback:Clients";
+        var path = _configuration.SectionPath(client, "Pipeline:Fallback:Clients");
         foreach (var target in FallbackTargets(client))
         {
             if (!_configuration.Contains(target))
@@ -157,6 +158,19 @@ public sealed class ConfiguredChatClients
         if (FindFallbackCycle(client, [client]) is { } cycle)
         {
             errors.Add($"{path} leads back to '{client}' ({string.Join(" -> ", cycle)}): a client cannot fall back to itself, directly or through others.");
+        }
+    }
+
+    /// <summary>A section under <c>Pipeline</c> that no stage reads is a typo (<c>Retyr</c>) that would silently switch nothing on.</summary>
+    private void ValidateStageNames(string client, IConfiguration configuration, List<string> errors)
+    {
+        var known = Stages.Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        foreach (var section in configuration.GetSection("Pipeline").GetChildren())
+        {
+            if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{_configuration.SectionPath(client, "Pipeline:" + section.Key)} is not a pipeline stage. Known stages: {string.Join(", ", known)}.");
+            }
         }
     }
 
@@ -209,7 +223,7 @@ public sealed class ConfiguredChatClients
     private ChatPipelineContext CreatePipelineContext(ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory)
     {
         var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
-        var path = $"{_configuration.ClientPath(settings.Name)}:Pipeline:{stage.Name}";
+        var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
         return new ChatPipelineContext(settings, configuration, new PathedSection(section, path), _services, apiKey => CreateAdapter(settings, factory, apiKey));
     }
 

@@ -65,6 +65,16 @@ internal sealed class ChatClientsConfiguration
     }
 
     /// <summary>
+    /// Gets the path to name in a message about a section of a client (such as <c>Pipeline:Retry</c>): the client's own
+    /// when it sets that section, else the shared one.
+    /// </summary>
+    public string SectionPath(string name, string key)
+    {
+        var own = _root.GetSection("Clients").GetChildren().FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase));
+        return own is not null && (own.GetSection(key).Exists() || !_root.GetSection(key).Exists()) ? $"{own.Path}:{key}" : $"{_root.Path}:{key}";
+    }
+
+    /// <summary>
     /// Builds a client's view: the shared keys (all but <c>Clients</c>), then the client's own keys over them. A list
     /// (a section whose children are 0, 1, …) set by the client replaces the shared list instead of merging with it.
     /// </summary>
