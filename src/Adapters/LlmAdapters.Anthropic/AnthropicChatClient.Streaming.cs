@@ -43,12 +43,13 @@ public sealed partial class AnthropicChatClient
         await using (sse.ConfigureAwait(false))
         {
             var state = new AnthropicStreamState(plan, _options.TimeProvider);
-            var events = SseParser.Create(sse).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+            // Each event is handled as the parser dispatches it, from the UTF-8 bytes of its data: no string per event.
+            var events = SseParser.Create(sse, state.Process).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
             await using (events.ConfigureAwait(false))
             {
                 while (!state.Completed)
                 {
-                    IReadOnlyList<ChatResponseUpdate> updates;
+                    ChatResponseUpdate? update;
                     try
                     {
                         timeout.CancelAfter(_networkTimeout);
@@ -57,7 +58,7 @@ public sealed partial class AnthropicChatClient
                             break;
                         }
 
-                        updates = state.Process(events.Current);
+                        update = events.Current.Data;
                     }
                     catch (ChatProviderException ex)
                     {
@@ -73,7 +74,7 @@ public sealed partial class AnthropicChatClient
                         throw Refine(translated, response);
                     }
 
-                    foreach (var update in updates)
+                    if (update is not null)
                     {
                         yield return update;
                     }

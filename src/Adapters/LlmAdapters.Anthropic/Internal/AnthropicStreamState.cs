@@ -4,6 +4,7 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using LlmAdapters.Anthropic.Internal.Dto;
 using Microsoft.Extensions.AI;
 
@@ -15,8 +16,6 @@ namespace LlmAdapters.Anthropic.Internal;
 /// </summary>
 internal sealed class AnthropicStreamState
 {
-    private static readonly ChatResponseUpdate[] s_none = [];
-
     private readonly RequestPlan _plan;
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<int, BlockState> _blocks = [];
@@ -28,6 +27,7 @@ internal sealed class AnthropicStreamState
     private string? _stopSequence;
     private JsonElement? _stopDetails;
     private bool _sawFunctionCall;
+    private char[] _scratch = [];
 
     /// <summary>Initializes a new instance of the <see cref="AnthropicStreamState"/> class.</summary>
     /// <param name="plan">What the request declared.</param>
@@ -42,31 +42,110 @@ internal sealed class AnthropicStreamState
     /// <summary>Gets a value indicating whether <c>message_stop</c> was seen.</summary>
     public bool Completed { get; private set; }
 
-    /// <summary>Handles one event.</summary>
-    /// <param name="item">The event.</param>
-    /// <returns>The updates to yield (usually none or one).</returns>
+    /// <summary>Handles one event, from the UTF-8 bytes of its data (the <see cref="SseItemParser{T}"/> of the stream).</summary>
+    /// <param name="eventType">The SSE event type.</param>
+    /// <param name="data">The event's data.</param>
+    /// <returns>The update to yield, or <see langword="null"/> when the event yields none.</returns>
     /// <exception cref="ChatProviderException">The event is an <c>error</c> event.</exception>
     /// <exception cref="JsonException">The event data is not valid JSON.</exception>
-    public IReadOnlyList<ChatResponseUpdate> Process(SseItem<string> item)
+    /// <remarks>
+    /// A <c>content_block_delta</c> event, nearly every event of a stream, is read by <see cref="ContentBlockDelta"/> without
+    /// the <see cref="StreamEvent"/> DTO; the other events, and any delta it does not read exactly as the DTO would, go
+    /// through the DTO. Data that is not valid UTF-8, or not an object, is read as the string an SSE string parser makes of
+    /// it (invalid sequences replaced by U+FFFD).
+    /// </remarks>
+    public ChatResponseUpdate? Process(string eventType, ReadOnlySpan<byte> data)
     {
-        if (string.IsNullOrWhiteSpace(item.Data))
+        var start = data.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start < 0)
         {
-            return s_none;
+            return null;
         }
 
-        var data = JsonSerializer.Deserialize(item.Data, AnthropicJsonContext.Default.StreamEvent) ?? throw new JsonException("An event has null data.");
-        var type = data.Type ?? item.EventType;
+        if (data[start] != (byte)'{' || !Utf8.IsValid(data))
+        {
+            var text = Encoding.UTF8.GetString(data);
+            return string.IsNullOrWhiteSpace(text) ? null : Dispatch(eventType, JsonSerializer.Deserialize(text, AnthropicJsonContext.Default.StreamEvent), data);
+        }
+
+        return TryContentBlockDelta(eventType, data, out var update)
+            ? update
+            : Dispatch(eventType, JsonSerializer.Deserialize(data, AnthropicJsonContext.Default.StreamEvent), data);
+    }
+
+    /// <summary>Handles a <c>content_block_delta</c> event read by <see cref="ContentBlockDelta"/>.</summary>
+    /// <returns><see langword="false"/> when the event must go through the DTO (nothing was done).</returns>
+    private bool TryContentBlockDelta(string eventType, ReadOnlySpan<byte> data, out ChatResponseUpdate? update)
+    {
+        update = null;
+        try
+        {
+            if (!ContentBlockDelta.TryRead(eventType, data, out var delta))
+            {
+                return false;
+            }
+
+            switch (delta.Kind)
+            {
+                case ContentBlockDeltaKind.Text when !delta.IsEmpty:
+                    update = Update(new TextContent(delta.GetString()));
+                    break;
+                case ContentBlockDeltaKind.Thinking when !delta.IsEmpty:
+                    update = Update(new TextReasoningContent(delta.GetString()));
+                    break;
+                case ContentBlockDeltaKind.Signature:
+                case ContentBlockDeltaKind.InputJson:
+                    // Decoded into the stream's buffer, then appended: no string per event.
+                    var buffer = Scratch(delta.MaxLength);
+                    var chars = buffer[..delta.CopyString(buffer)];
+                    if (_blocks.TryGetValue(delta.Index, out var state))
+                    {
+                        (delta.Kind == ContentBlockDeltaKind.Signature ? state.Signature : state.Json).Append(chars);
+                    }
+
+                    break;
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Malformed JSON or a string that does not decode: the DTO throws what it always threw.
+            update = null;
+            return false;
+        }
+    }
+
+    /// <summary>Gets the stream's decoding buffer, grown to at least <paramref name="length"/> characters.</summary>
+    private Span<char> Scratch(int length)
+    {
+        if (_scratch.Length < length)
+        {
+            _scratch = new char[Math.Max(length, Math.Max(2 * _scratch.Length, 256))];
+        }
+
+        return _scratch;
+    }
+
+    private ChatResponseUpdate? Dispatch(string eventType, StreamEvent? data, ReadOnlySpan<byte> utf8)
+    {
+        if (data is null)
+        {
+            throw new JsonException("An event has null data.");
+        }
+
+        var type = data.Type ?? eventType;
         switch (type)
         {
             case "error":
-                throw ChatProviderErrors.FromErrorPayload(AnthropicConstants.ProviderName, item.Data);
+                throw ChatProviderErrors.FromErrorPayload(AnthropicConstants.ProviderName, Encoding.UTF8.GetString(utf8));
 
             case "message_start" when data.Message is { } message:
                 _id = message.Id;
                 _model = message.Model;
                 _createdAt = _timeProvider.GetUtcNow();
                 _usage = AnthropicMapper.MergeUsage(null, message.Usage);
-                return s_none;
+                return null;
 
             case "content_block_start" when data.Index is { } index && data.ContentBlock is { ValueKind: JsonValueKind.Object } raw:
                 return StartBlock(index, raw.Clone());
@@ -82,19 +161,19 @@ internal sealed class AnthropicStreamState
                 _stopSequence = data.Delta?.StopSequence ?? _stopSequence;
                 _stopDetails = data.Delta?.StopDetails is { ValueKind: JsonValueKind.Object } details ? details.Clone() : _stopDetails;
                 _usage = AnthropicMapper.MergeUsage(_usage, data.Usage);
-                return s_none;
+                return null;
 
             case "message_stop":
                 Completed = true;
-                return [Final()];
+                return Final();
 
             default:
                 // ping, and event types added after this adapter was written.
-                return s_none;
+                return null;
         }
     }
 
-    private ChatResponseUpdate[] StartBlock(int index, JsonElement raw)
+    private ChatResponseUpdate? StartBlock(int index, JsonElement raw)
     {
         var block = raw.Deserialize(AnthropicJsonContext.Default.ResponseBlock) ?? new ResponseBlock();
         var state = new BlockState(block, raw);
@@ -102,42 +181,42 @@ internal sealed class AnthropicStreamState
         switch (block.Type)
         {
             case "text" when !string.IsNullOrEmpty(block.Text):
-                return [Update(new TextContent(block.Text))];
+                return Update(new TextContent(block.Text));
             case "thinking":
                 state.Signature.Append(block.Signature);
-                return string.IsNullOrEmpty(block.Thinking) ? s_none : [Update(new TextReasoningContent(block.Thinking))];
+                return string.IsNullOrEmpty(block.Thinking) ? null : Update(new TextReasoningContent(block.Thinking));
             default:
-                return s_none;
+                return null;
         }
     }
 
-    private ChatResponseUpdate[] Delta(int index, StreamDelta delta)
+    private ChatResponseUpdate? Delta(int index, StreamDelta delta)
     {
         _blocks.TryGetValue(index, out var state);
         switch (delta.Type)
         {
             case "text_delta" when !string.IsNullOrEmpty(delta.Text):
-                return [Update(new TextContent(delta.Text))];
+                return Update(new TextContent(delta.Text));
             case "thinking_delta" when !string.IsNullOrEmpty(delta.Thinking):
-                return [Update(new TextReasoningContent(delta.Thinking))];
+                return Update(new TextReasoningContent(delta.Thinking));
             case "signature_delta":
                 state?.Signature.Append(delta.Signature);
-                return s_none;
+                return null;
             case "input_json_delta":
                 state?.Json.Append(delta.PartialJson);
-                return s_none;
+                return null;
             case "citations_delta" when delta.Citation is { } citation:
-                return [Update(new TextContent(string.Empty) { Annotations = [AnthropicMapper.ToAnnotation(citation)] })];
+                return Update(new TextContent(string.Empty) { Annotations = [AnthropicMapper.ToAnnotation(citation)] });
             default:
-                return s_none;
+                return null;
         }
     }
 
-    private ChatResponseUpdate[] StopBlock(int index)
+    private ChatResponseUpdate? StopBlock(int index)
     {
         if (!_blocks.Remove(index, out var state))
         {
-            return s_none;
+            return null;
         }
 
         var block = state.Block;
@@ -145,14 +224,14 @@ internal sealed class AnthropicStreamState
         {
             case "thinking":
                 // The signature arrives after the text: it is sent as an empty reasoning content, which ToChatResponse joins to the text.
-                return state.Signature.Length == 0 ? s_none :
-                    [Update(new TextReasoningContent(string.Empty) { ProtectedData = state.Signature.ToString() })];
+                return state.Signature.Length == 0 ? null :
+                    Update(new TextReasoningContent(string.Empty) { ProtectedData = state.Signature.ToString() });
 
             case "redacted_thinking":
-                return [Update(AnthropicMapper.CreateRedactedThinking(block.Data, state.Raw))];
+                return Update(AnthropicMapper.CreateRedactedThinking(block.Data, state.Raw));
 
             case "tool_use" when _plan.ResponseToolName is not null && block.Name == _plan.ResponseToolName:
-                return [Update(new TextContent(AnthropicMapper.ResponseToolAnswer(ParseInput(state), _plan)) { RawRepresentation = CompleteRaw(state) })];
+                return Update(new TextContent(AnthropicMapper.ResponseToolAnswer(ParseInput(state), _plan)) { RawRepresentation = CompleteRaw(state) });
 
             case "tool_use":
                 _sawFunctionCall = true;
@@ -161,14 +240,14 @@ internal sealed class AnthropicStreamState
                     ? new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, AnthropicMapper.ParseArguments(block.Input))
                     : FunctionCallContent.CreateFromParsedArguments(json, block.Id ?? string.Empty, block.Name ?? string.Empty, ParseArguments);
                 call.RawRepresentation = CompleteRaw(state);
-                return [Update(call)];
+                return Update(call);
 
             case "text":
-                return s_none;
+                return null;
 
             default:
                 // Server tool use, its results, and unknown blocks: kept raw (with their streamed input) to go back to the API.
-                return [Update(new AIContent { RawRepresentation = CompleteRaw(state) })];
+                return Update(new AIContent { RawRepresentation = CompleteRaw(state) });
         }
     }
 
