@@ -79,4 +79,27 @@ public sealed class NativeProviderRegistrationTests
 
         Assert.Contains("ollama-openai", ex.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DashScopeNative_SwappedByProviderKeyOnly_UsesQwenPlusAndIsPriced()
+    {
+        await using var emulator = await Emulator.EmulatorServer.StartAsync(cancellationToken: Ct);
+        await using var services = Build(new()
+        {
+            ["AI:Provider"] = "dashscope-native",
+            ["AI:Endpoint"] = emulator.DashScopeEndpoint.ToString(),
+            ["AI:ApiKey"] = "sk-dashscope-test-000000000000",
+        });
+        var client = services.GetRequiredService<IChatClient>();
+
+        var response = await client.GetResponseAsync("Hello emulator", cancellationToken: Ct);
+
+        Assert.StartsWith("You said \"Hello emulator\".", response.Text, StringComparison.Ordinal);
+        Assert.Equal("dashscope-native", client.GetService<ChatClientMetadata>()?.ProviderName);
+        Assert.Equal("qwen-plus", response.ModelId);
+        Assert.True(response.GetCost()?.Total > 0);
+        var request = Assert.Single(emulator.Requests);
+        Assert.Equal("/api/v1/services/aigc/text-generation/generation", request.Path);
+        Assert.Equal("Bearer sk-dashscope-test-000000000000", request.Headers["Authorization"]);
+    }
 }

@@ -19,6 +19,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         new OpenAIDialect(),
         new AnthropicDialect(),
         new OllamaDialect(),
+        new DashScopeDialect(),
     ];
 
     private readonly WebApplication _app;
@@ -49,6 +50,9 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Gets the Ollama endpoint (the base address: the adapter adds <c>/api/chat</c>).</summary>
     public Uri OllamaEndpoint => BaseAddress;
+
+    /// <summary>Gets the DashScope native endpoint (the base address: the adapter adds <c>/api/v1/services/aigc/…</c>).</summary>
+    public Uri DashScopeEndpoint => BaseAddress;
 
     /// <summary>Gets the number of provider requests received.</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);

@@ -34,5 +34,6 @@ internal static class BuiltInChatProviders
 
         services.AddChatProvider(new AnthropicChatProviderFactory());
         services.AddChatProvider(new OllamaChatProviderFactory());
+        services.AddChatProvider(new DashScopeNativeChatProviderFactory());
     }
 }
