@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,9 +12,14 @@ namespace LlmAdapters.Hosting;
 /// The chat clients described by configuration: their names, their settings, their pipelines and their bare
 /// provider adapters. Registered by <see cref="ConfiguredChatClientsServiceCollectionExtensions.AddConfiguredChatClients"/>.
 /// </summary>
-/// <remarks>Thread-safe. The configuration is read when a client is first resolved; later changes apply to clients built afterwards.</remarks>
-public sealed class ConfiguredChatClients
+/// <remarks>
+/// Thread-safe. The configuration is read when a client is first resolved; later changes apply to clients built afterwards.
+/// Each client's inner stack (the stages after <see cref="ChatPipelineOrder.Fallback"/> and the adapter) is built once and
+/// shared by its own pipeline and by the clients that fall back to it; disposing of this object disposes of them.
+/// </remarks>
+public sealed class ConfiguredChatClients : IDisposable
 {
+    private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _innerStacks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ChatClientsConfiguration _configuration;
     private readonly IServiceProvider _services;
     private readonly ConfiguredChatClientsOptions _options;
@@ -102,7 +108,7 @@ public sealed class ConfiguredChatClients
             ValidateStageNames(client, configuration, errors);
             foreach (var stage in Stages)
             {
-                var context = CreatePipelineContext(settings, configuration, stage, factory!);
+                var context = CreatePipelineContext(settings, configuration, stage, factory!, _services);
                 if (IsEnabled(stage, context, errors))
                 {
                     errors.AddRange(stage.Validate(context));
@@ -114,7 +120,62 @@ public sealed class ConfiguredChatClients
         return [.. errors.Distinct(StringComparer.Ordinal)];
     }
 
+    /// <summary>Disposes of the clients' inner stacks (and so of their adapters).</summary>
+    public void Dispose()
+    {
+        foreach (var stack in _innerStacks.Values.Where(l => l.IsValueCreated))
+        {
+            stack.Value.Dispose();
+        }
+
+        _innerStacks.Clear();
+    }
+
+    /// <summary>
+    /// Builds a client's pipeline: the outer stages (up to and including <see cref="ChatPipelineOrder.Fallback"/>) over
+    /// its inner stack. Every stage is validated first, so that a bad key anywhere fails the whole client.
+    /// </summary>
     internal IChatClient BuildPipeline(string name, IServiceProvider services)
+    {
+        var outer = EnabledStages(name, services, out _);
+        var builder = new ChatClientBuilder(new NonDisposingChatClient(GetInnerStack(name, services)));
+        foreach (var (stage, context) in outer.Where(s => s.Stage.Order <= ChatPipelineOrder.Fallback))
+        {
+            stage.Configure(builder, context);
+        }
+
+        return builder.Build(services);
+    }
+
+    /// <summary>The inner stack of a client, built once: the stages after <see cref="ChatPipelineOrder.Fallback"/> over the adapter.</summary>
+    private IChatClient GetInnerStack(string name, IServiceProvider services) =>
+        _innerStacks.GetOrAdd(Canonical(name), n => new Lazy<IChatClient>(() => BuildInnerStack(n, services))).Value;
+
+    private IChatClient BuildInnerStack(string name, IServiceProvider services)
+    {
+        var stages = EnabledStages(name, services, out var adapter);
+        var builder = new ChatClientBuilder(adapter());
+        foreach (var (stage, context) in stages.Where(s => s.Stage.Order > ChatPipelineOrder.Fallback))
+        {
+            stage.Configure(builder, context);
+        }
+
+        return builder.Build(services);
+    }
+
+    /// <summary>What another client contributes as a fallback target: its inner stack, sent its own model.</summary>
+    private IChatClient GetFallbackClient(string name, IServiceProvider services)
+    {
+        EnsureKnown(name);
+        var errors = new List<string>();
+        var settings = ResolveSettings(Canonical(name), errors, out _);
+        ThrowIfAny(errors);
+        var inner = new NonDisposingChatClient(GetInnerStack(name, services));
+        return settings!.Model is { } model ? new ConfigureOptionsChatClient(inner, options => options.ModelId = model) : inner;
+    }
+
+    /// <summary>Resolves, validates and lists a client's enabled stages in order; throws with every problem found.</summary>
+    private List<(IChatPipelineStage Stage, ChatPipelineContext Context)> EnabledStages(string name, IServiceProvider services, out Func<IChatClient> createAdapter)
     {
         var errors = new List<string>();
         var settings = ResolveSettings(name, errors, out var factory);
@@ -122,22 +183,20 @@ public sealed class ConfiguredChatClients
         ThrowIfAny(errors);
 
         var configuration = _configuration.GetClientConfiguration(name);
-        var builder = new ChatClientBuilder(CreateAdapter(settings!, factory!, null));
+        var stages = new List<(IChatPipelineStage, ChatPipelineContext)>();
         foreach (var stage in Stages.OrderBy(s => s.Order))
         {
-            var context = CreatePipelineContext(settings!, configuration, stage, factory!);
+            var context = CreatePipelineContext(settings!, configuration, stage, factory!, services);
             if (IsEnabled(stage, context, errors))
             {
                 errors.AddRange(stage.Validate(context));
-                if (errors.Count == 0)
-                {
-                    stage.Configure(builder, context);
-                }
+                stages.Add((stage, context));
             }
         }
 
         ThrowIfAny(errors);
-        return builder.Build(services);
+        createAdapter = () => CreateAdapter(settings!, factory!, null);
+        return stages;
     }
 
     /// <summary>
@@ -220,11 +279,13 @@ public sealed class ConfiguredChatClients
         }
     }
 
-    private ChatPipelineContext CreatePipelineContext(ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory)
+    private ChatPipelineContext CreatePipelineContext(
+        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, IServiceProvider services)
     {
         var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
         var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
-        return new ChatPipelineContext(settings, configuration, new PathedSection(section, path), _services, apiKey => CreateAdapter(settings, factory, apiKey));
+        return new ChatPipelineContext(
+            settings, configuration, new PathedSection(section, path), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, services));
     }
 
     private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)

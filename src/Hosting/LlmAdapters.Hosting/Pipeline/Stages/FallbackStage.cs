@@ -64,5 +64,5 @@ internal sealed class FallbackStage : IChatPipelineStage
     }
 
     public void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
-        builder.UseFallback(context.Section, options => options.PrimaryName = context.ClientName);
+        builder.UseFallback(context.Section, (name, _) => context.GetFallbackClient(name), options => options.PrimaryName = context.ClientName);
 }
