@@ -141,7 +141,7 @@ public sealed class ConfiguredChatClients : IDisposable
         var builder = new ChatClientBuilder(new NonDisposingChatClient(GetInnerStack(name, services)));
         foreach (var (stage, context) in outer.Where(s => s.Stage.Order <= ChatPipelineOrder.Fallback))
         {
-            stage.Configure(builder, context);
+            builder.Use(inner => stage.Apply(inner, context));
         }
 
         return builder.Build(services);
@@ -157,7 +157,7 @@ public sealed class ConfiguredChatClients : IDisposable
         var builder = new ChatClientBuilder(adapter());
         foreach (var (stage, context) in stages.Where(s => s.Stage.Order > ChatPipelineOrder.Fallback))
         {
-            stage.Configure(builder, context);
+            builder.Use(inner => stage.Apply(inner, context));
         }
 
         return builder.Build(services);
@@ -290,19 +290,7 @@ public sealed class ConfiguredChatClients : IDisposable
 
     private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)
     {
-        var effective = apiKey is null ? settings : new ChatClientSettings
-        {
-            Name = settings.Name,
-            Provider = settings.Provider,
-            Model = settings.Model,
-            Endpoint = settings.Endpoint,
-            ApiKey = apiKey,
-            ApiKeys = settings.ApiKeys,
-            SystemPrompt = settings.SystemPrompt,
-            Temperature = settings.Temperature,
-            MaxOutputTokens = settings.MaxOutputTokens,
-            NetworkTimeout = settings.NetworkTimeout,
-        };
+        var effective = apiKey is null ? settings : settings with { ApiKey = apiKey };
         var httpClient = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(settings.Name));
         httpClient.Timeout = Timeout.InfiniteTimeSpan; // The adapter applies NetworkTimeout; the timeout middleware the shorter limits.
         return factory.CreateClient(new ChatProviderContext(effective, _configuration.GetClientConfiguration(settings.Name), httpClient, _services));

@@ -10,15 +10,15 @@ namespace LlmAdapters.Hosting;
 /// two or more keys are given (numbered children of the section, or one comma-separated value). Keys beside the list: <c>Strategy</c> (RoundRobin or LeastInFlight; RoundRobin),
 /// <c>Cooldown</c> (60s, or the Retry-After), <c>AuthenticationCooldown</c> (15m).
 /// </summary>
-internal sealed class ApiKeysStage : IChatPipelineStage
+internal sealed class ApiKeysStage : BuilderChatPipelineStage
 {
-    public string Name => "ApiKeys";
+    public override string Name => "ApiKeys";
 
-    public int Order => ChatPipelineOrder.ApiKeys;
+    public override int Order => ChatPipelineOrder.ApiKeys;
 
-    public bool IsEnabled(ChatPipelineContext context) => Keys(context).Count >= 2;
+    public override bool IsEnabled(ChatPipelineContext context) => Keys(context).Count >= 2;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         try
         {
@@ -31,7 +31,7 @@ internal sealed class ApiKeysStage : IChatPipelineStage
         }
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
         builder.UseApiKeyRotation(context.Section, apiKey => context.CreateProviderClient(apiKey), Keys(context));
 
     private static IReadOnlyList<string> Keys(ChatPipelineContext context) => ConfigurationValues.GetList(context.Configuration, "Pipeline:" + context.Section.Key);

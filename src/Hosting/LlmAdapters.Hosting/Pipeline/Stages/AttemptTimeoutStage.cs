@@ -10,17 +10,17 @@ namespace LlmAdapters.Hosting;
 /// retried. Keys: <c>Timeout:Attempt</c>, <c>Timeout:FirstUpdate</c> (no defaults: on when either is set). Shares the
 /// <c>Timeout</c> section with <see cref="TotalTimeoutStage"/>.
 /// </summary>
-internal sealed class AttemptTimeoutStage : IChatPipelineStage
+internal sealed class AttemptTimeoutStage : BuilderChatPipelineStage
 {
-    public string Name => "Timeout";
+    public override string Name => "Timeout";
 
-    public int Order => ChatPipelineOrder.AttemptTimeout;
+    public override int Order => ChatPipelineOrder.AttemptTimeout;
 
-    public bool IsEnabled(ChatPipelineContext context) =>
+    public override bool IsEnabled(ChatPipelineContext context) =>
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.AttemptKey]) ||
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.FirstUpdateKey]);
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         try
         {
@@ -33,5 +33,5 @@ internal sealed class AttemptTimeoutStage : IChatPipelineStage
         }
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseTimeout(context.Section);
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseTimeout(context.Section);
 }

@@ -15,21 +15,21 @@ namespace LlmAdapters.Hosting;
 /// one in-memory store shared by every configured client) or <c>DistributedCache</c> (over the <see cref="IDistributedCache"/> service).
 /// <c>:RejectUnpricedModels</c> (default false), <c>:DefaultMaxOutputTokens</c> (default 4096).
 /// </summary>
-internal sealed class BudgetStage : IChatPipelineStage
+internal sealed class BudgetStage : BuilderChatPipelineStage
 {
     private static readonly string[] s_limitKeys = ["Daily", "Monthly", "Rolling:Amount", "Tenant:Daily", "Tenant:Monthly"];
     private readonly Lock _lock = new();
     private IBudgetStore? _sharedMemoryStore;
     private IBudgetStore? _sharedDistributedStore;
 
-    public string Name => "Budget";
+    public override string Name => "Budget";
 
-    public int Order => ChatPipelineOrder.Budget;
+    public override int Order => ChatPipelineOrder.Budget;
 
-    public bool IsEnabled(ChatPipelineContext context) =>
+    public override bool IsEnabled(ChatPipelineContext context) =>
         s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         var errors = new List<string>();
         var limits = ReadLimits(context, errors);
@@ -54,7 +54,7 @@ internal sealed class BudgetStage : IChatPipelineStage
         return errors;
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var errors = new List<string>();
         var limits = ReadLimits(context, errors);

@@ -13,20 +13,20 @@ namespace LlmAdapters.Hosting;
 /// <see cref="PriceCatalog"/> service) extended by <c>AI:Pricing</c>; costs are recorded in the <see cref="ICostLedger"/>
 /// service, else in a ledger shared by every configured client. Outside function invocation: it counts a whole tool loop.
 /// </summary>
-internal sealed class CostAccountingStage : IChatPipelineStage
+internal sealed class CostAccountingStage : BuilderChatPipelineStage
 {
     private readonly Lazy<InMemoryCostLedger> _fallbackLedger = new(() => new InMemoryCostLedger());
 
-    public string Name => "CostAccounting";
+    public override string Name => "CostAccounting";
 
-    public int Order => ChatPipelineOrder.CostAccounting;
+    public override int Order => ChatPipelineOrder.CostAccounting;
 
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context) =>
+    public override IEnumerable<string> Validate(ChatPipelineContext context) =>
         BaseCatalog(context).Validate(context.Configuration.GetSection("Pricing"));
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var catalog = Catalog(context);
         var ledger = context.Services.GetService<ICostLedger>() ?? _fallbackLedger.Value;

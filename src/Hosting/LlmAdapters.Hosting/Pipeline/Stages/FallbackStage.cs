@@ -11,17 +11,17 @@ namespace LlmAdapters.Hosting;
 /// resolved as keyed <see cref="IChatClient"/> services), on when either lists something. Keys: <c>On</c> (RateLimited,
 /// Overloaded, Timeout, Unavailable, ModelNotFound), <c>FailureThreshold</c> (5), <c>SamplingWindow</c> (30s), <c>BreakDuration</c> (30s).
 /// </summary>
-internal sealed class FallbackStage : IChatPipelineStage
+internal sealed class FallbackStage : BuilderChatPipelineStage
 {
-    public string Name => "Fallback";
+    public override string Name => "Fallback";
 
-    public int Order => ChatPipelineOrder.Fallback;
+    public override int Order => ChatPipelineOrder.Fallback;
 
-    public bool IsEnabled(ChatPipelineContext context) =>
+    public override bool IsEnabled(ChatPipelineContext context) =>
         context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
         context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         var errors = new List<string>();
         try
@@ -63,6 +63,6 @@ internal sealed class FallbackStage : IChatPipelineStage
         return errors;
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
         builder.UseFallback(context.Section, (name, _) => context.GetFallbackClient(name), options => options.PrimaryName = context.ClientName);
 }

@@ -10,15 +10,15 @@ namespace LlmAdapters.Hosting;
 /// M.E.AI's function invocation middleware (<c>UseFunctionInvocation</c>): runs the tool loop. On by default. Keys:
 /// <c>MaximumIterationsPerRequest</c>, <c>AllowConcurrentInvocation</c>, <c>IncludeDetailedErrors</c>.
 /// </summary>
-internal sealed class FunctionInvocationStage : IChatPipelineStage
+internal sealed class FunctionInvocationStage : BuilderChatPipelineStage
 {
-    public string Name => "FunctionInvocation";
+    public override string Name => "FunctionInvocation";
 
-    public int Order => ChatPipelineOrder.FunctionInvocation;
+    public override int Order => ChatPipelineOrder.FunctionInvocation;
 
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         var errors = new List<string>();
         ConfigurationValues.GetInt(context.Section, "MaximumIterationsPerRequest", context.SectionPath, errors);
@@ -27,7 +27,7 @@ internal sealed class FunctionInvocationStage : IChatPipelineStage
         return errors;
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var section = context.Section;
         var maximumIterations = ConfigurationValues.GetInt(section, "MaximumIterationsPerRequest", context.SectionPath, []);

@@ -10,13 +10,13 @@ namespace LlmAdapters.Hosting;
 /// <c>RequestsPerMinute</c>, <c>TokensPerMinute</c>, <c>MaxConcurrency</c> (no defaults), <c>QueueLimit</c> (128), <c>Shared</c>
 /// (a name: clients that give the same one share the limiter, e.g. all clients on one API key).
 /// </summary>
-internal sealed class RateLimitingStage : IChatPipelineStage
+internal sealed class RateLimitingStage : BuilderChatPipelineStage
 {
-    public string Name => "RateLimit";
+    public override string Name => "RateLimit";
 
-    public int Order => ChatPipelineOrder.RateLimiting;
+    public override int Order => ChatPipelineOrder.RateLimiting;
 
-    public bool IsEnabled(ChatPipelineContext context)
+    public override bool IsEnabled(ChatPipelineContext context)
     {
         var section = context.Section;
         return !string.IsNullOrWhiteSpace(section[RateLimitingChatClientOptions.RequestsPerMinuteKey]) ||
@@ -24,7 +24,7 @@ internal sealed class RateLimitingStage : IChatPipelineStage
                !string.IsNullOrWhiteSpace(section[RateLimitingChatClientOptions.MaxConcurrencyKey]);
     }
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         try
         {
@@ -37,5 +37,5 @@ internal sealed class RateLimitingStage : IChatPipelineStage
         }
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseRateLimiting(context.Section);
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseRateLimiting(context.Section);
 }

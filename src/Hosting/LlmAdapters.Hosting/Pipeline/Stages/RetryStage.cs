@@ -9,15 +9,15 @@ namespace LlmAdapters.Hosting;
 /// Retry with exponential backoff and jitter (<c>UseRetry</c>), on by default in configured pipelines. Keys:
 /// <c>MaxAttempts</c> (3), <c>BaseDelay</c> (1s), <c>MaxDelay</c> (30s: the backoff cap and the longest Retry-After honoured), <c>UseJitter</c> (true).
 /// </summary>
-internal sealed class RetryStage : IChatPipelineStage
+internal sealed class RetryStage : BuilderChatPipelineStage
 {
-    public string Name => "Retry";
+    public override string Name => "Retry";
 
-    public int Order => ChatPipelineOrder.Retry;
+    public override int Order => ChatPipelineOrder.Retry;
 
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         try
         {
@@ -30,5 +30,5 @@ internal sealed class RetryStage : IChatPipelineStage
         }
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseRetry(context.Section);
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseRetry(context.Section);
 }

@@ -9,15 +9,15 @@ namespace LlmAdapters.Hosting;
 /// The total timeout of a call, across retries and fallbacks (<c>UseTotalTimeout</c>). Key: <c>Timeout:Total</c> (no default:
 /// on when set). Shares the <c>Timeout</c> section with <see cref="AttemptTimeoutStage"/>.
 /// </summary>
-internal sealed class TotalTimeoutStage : IChatPipelineStage
+internal sealed class TotalTimeoutStage : BuilderChatPipelineStage
 {
-    public string Name => "Timeout";
+    public override string Name => "Timeout";
 
-    public int Order => ChatPipelineOrder.TotalTimeout;
+    public override int Order => ChatPipelineOrder.TotalTimeout;
 
-    public bool IsEnabled(ChatPipelineContext context) => !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.TotalKey]);
+    public override bool IsEnabled(ChatPipelineContext context) => !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.TotalKey]);
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         try
         {
@@ -30,5 +30,5 @@ internal sealed class TotalTimeoutStage : IChatPipelineStage
         }
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseTotalTimeout(context.Section);
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) => builder.UseTotalTimeout(context.Section);
 }

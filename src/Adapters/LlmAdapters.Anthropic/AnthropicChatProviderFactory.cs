@@ -1,17 +1,18 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Anthropic;
+using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 
-namespace LlmAdapters.Hosting;
+namespace LlmAdapters.Anthropic;
 
 /// <summary>
 /// The <c>anthropic</c> provider: the Messages API through <see cref="AnthropicChatClient"/>, keyed by <c>ANTHROPIC_API_KEY</c>.
 /// Provider-specific keys: <c>AnthropicVersion</c> (the <c>anthropic-version</c> header) and <c>AnthropicBetas</c>
-/// (a list, or one comma-separated string, for the <c>anthropic-beta</c> header).
+/// (a list, or one comma-separated string, for the <c>anthropic-beta</c> header). The hosting package lists it among
+/// the built-in providers; register it yourself with <c>services.AddChatProvider(new AnthropicChatProviderFactory())</c>.
 /// </summary>
-internal sealed class AnthropicChatProviderFactory : IBuiltInChatProviderFactory
+public sealed class AnthropicChatProviderFactory : IChatProviderFactory
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "anthropic";
@@ -22,16 +23,31 @@ internal sealed class AnthropicChatProviderFactory : IBuiltInChatProviderFactory
     /// <summary>The configuration key of the beta features.</summary>
     public const string BetasKey = "AnthropicBetas";
 
+    /// <summary>The environment variable read for the API key.</summary>
+    public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
+
+    /// <summary>The model used when none is configured.</summary>
+    public const string DefaultModelId = "claude-haiku-4-5";
+
+    /// <inheritdoc/>
     public string Name => ProviderName;
 
-    public string? ApiKeyEnvironmentVariable => "ANTHROPIC_API_KEY";
+    /// <inheritdoc/>
+    public string? ApiKeyEnvironmentVariable => ApiKeyVariable;
 
+    /// <inheritdoc/>
     public bool RequiresApiKey => true;
 
+    /// <inheritdoc/>
     public Uri? DefaultEndpoint => AnthropicChatClientOptions.DefaultEndpoint;
 
-    public string? DefaultModel => "claude-haiku-4-5";
+    /// <inheritdoc/>
+    public string? DefaultModel => DefaultModelId;
 
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [VersionKey, BetasKey];
+
+    /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -27,8 +27,12 @@ public interface IChatPipelineStage
     /// <returns>The problems found; empty when the configuration is valid.</returns>
     IEnumerable<string> Validate(ChatPipelineContext context);
 
-    /// <summary>Adds the stage's middleware to the builder.</summary>
-    /// <param name="builder">The builder of the client's pipeline.</param>
+    /// <summary>
+    /// Wraps the rest of the pipeline in the stage's middleware, from the options the stage read from its section
+    /// (the shape of <c>ChatClientBuilder.Use</c>, so that this contract needs no more than M.E.AI's abstractions).
+    /// </summary>
+    /// <param name="innerClient">The rest of the pipeline, towards the provider.</param>
     /// <param name="context">The client's pipeline context.</param>
-    void Configure(ChatClientBuilder builder, ChatPipelineContext context);
+    /// <returns>The middleware over <paramref name="innerClient"/>, or <paramref name="innerClient"/> itself when the stage has nothing to do.</returns>
+    IChatClient Apply(IChatClient innerClient, ChatPipelineContext context);
 }

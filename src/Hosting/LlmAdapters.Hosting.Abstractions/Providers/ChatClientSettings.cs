@@ -6,8 +6,11 @@ namespace LlmAdapters.Hosting;
 /// The resolved settings of one configured chat client: the keys of <c>AI:Clients:{name}</c> over the shared keys of <c>AI</c>,
 /// with the API key read from the provider's environment variable when not configured.
 /// </summary>
-/// <remarks>Sensitive data: <see cref="ApiKey"/> and <see cref="ApiKeys"/> hold credentials; <see cref="ToString"/> leaves them out.</remarks>
-public sealed class ChatClientSettings
+/// <remarks>
+/// Sensitive data: <see cref="ApiKey"/> and <see cref="ApiKeys"/> hold credentials; <see cref="ToString"/> leaves them out.
+/// A record, so that another key is <c>settings with { ApiKey = key }</c>.
+/// </remarks>
+public sealed record ChatClientSettings
 {
     /// <summary>Gets the client's name (<c>default</c> for the top-level client).</summary>
     public required string Name { get; init; }
