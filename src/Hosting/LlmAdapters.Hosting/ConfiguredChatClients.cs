@@ -19,6 +19,10 @@ namespace LlmAdapters.Hosting;
 /// </remarks>
 public sealed class ConfiguredChatClients : IDisposable
 {
+    /// <summary>The keys every client may set, whatever its provider (the provider adds its own, <see cref="IChatProviderFactory.ConfigurationKeys"/>).</summary>
+    private static readonly string[] s_clientKeys =
+        ["Provider", "Model", "Endpoint", "ApiKey", "SystemPrompt", "Temperature", "MaxOutputTokens", "NetworkTimeout", "Pipeline", "Pricing"];
+
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _innerStacks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ChatClientsConfiguration _configuration;
     private readonly IServiceProvider _services;
@@ -98,21 +102,10 @@ public sealed class ConfiguredChatClients : IDisposable
         foreach (var client in name is null ? Names : [Canonical(name)])
         {
             var settings = ResolveSettings(client, errors, out var factory);
-            if (settings is null)
+            if (settings is not null)
             {
-                continue;
-            }
-
-            var configuration = _configuration.GetClientConfiguration(client);
-            ValidateFallbackTargets(client, errors);
-            ValidateStageNames(client, configuration, errors);
-            foreach (var stage in Stages)
-            {
-                var context = CreatePipelineContext(settings, configuration, stage, factory!, _services);
-                if (IsEnabled(stage, context, errors))
-                {
-                    errors.AddRange(stage.Validate(context));
-                }
+                ValidateFallbackTargets(client, errors);
+                _ = ReadStages(settings, factory!, _services, errors);
             }
         }
 
@@ -182,21 +175,62 @@ public sealed class ConfiguredChatClients : IDisposable
         ValidateFallbackTargets(name, errors);
         ThrowIfAny(errors);
 
-        var configuration = _configuration.GetClientConfiguration(name);
-        var stages = new List<(IChatPipelineStage, ChatPipelineContext)>();
-        foreach (var stage in Stages.OrderBy(s => s.Order))
-        {
-            var context = CreatePipelineContext(settings!, configuration, stage, factory!, services);
-            if (IsEnabled(stage, context, errors))
-            {
-                errors.AddRange(stage.Validate(context));
-                stages.Add((stage, context));
-            }
-        }
-
+        var stages = ReadStages(settings!, factory!, services, errors);
         ThrowIfAny(errors);
         createAdapter = () => CreateAdapter(settings!, factory!, null);
         return stages;
+    }
+
+    /// <summary>
+    /// Reads a client's configuration once, through each stage's own reader: the client's keys, the stage names under
+    /// <c>Pipeline</c>, each stage's section (a key no stage read is unknown, with the nearest known one suggested).
+    /// </summary>
+    /// <returns>The enabled stages, outermost first, each with the context it validated.</returns>
+    private List<(IChatPipelineStage Stage, ChatPipelineContext Context)> ReadStages(
+        ChatClientSettings settings, IChatProviderFactory factory, IServiceProvider services, List<string> errors)
+    {
+        var configuration = _configuration.GetClientConfiguration(settings.Name);
+        ValidateClientKeys(settings.Name, configuration, factory, errors);
+        ValidateStageNames(settings.Name, configuration, errors);
+
+        var usages = new Dictionary<string, ConfigurationKeyUsage>(StringComparer.OrdinalIgnoreCase);
+        var enabled = new List<(IChatPipelineStage, ChatPipelineContext)>();
+        foreach (var stage in Stages.OrderBy(s => s.Order))
+        {
+            var usage = usages.TryGetValue(stage.Name, out var shared) ? shared : usages[stage.Name] = new ConfigurationKeyUsage();
+            var context = CreatePipelineContext(settings, configuration, stage, factory, services, usage);
+            if (IsEnabled(stage, context, errors))
+            {
+                errors.AddRange(stage.Validate(context));
+                enabled.Add((stage, context));
+            }
+            else
+            {
+                // A switched-off stage still names the keys it knows, so that they are not taken for typos.
+                _ = stage.Validate(context).ToList();
+            }
+        }
+
+        foreach (var (stageName, usage) in usages)
+        {
+            var section = configuration.GetSection("Pipeline").GetSection(stageName);
+            usage.ReportUnknown(section, _configuration.SectionPath(settings.Name, "Pipeline:" + section.Key), errors);
+        }
+
+        return enabled;
+    }
+
+    /// <summary>A client key that is neither common nor the provider's own is a typo (<c>Modle</c>) that would silently do nothing.</summary>
+    private void ValidateClientKeys(string client, IConfiguration configuration, IChatProviderFactory factory, List<string> errors)
+    {
+        var known = s_clientKeys.Concat(factory.ConfigurationKeys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        foreach (var child in configuration.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add(ConfigurationKeyUsage.UnknownKeyMessage(_configuration.KeyPath(client, child.Key), child.Key, known));
+            }
+        }
     }
 
     /// <summary>
@@ -228,7 +262,8 @@ public sealed class ConfiguredChatClients : IDisposable
         {
             if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add($"{_configuration.SectionPath(client, "Pipeline:" + section.Key)} is not a pipeline stage. Known stages: {string.Join(", ", known)}.");
+                var nearest = ConfigurationKeyUsage.Nearest(section.Key, known) is { } n ? $" Did you mean '{n}'?" : string.Empty;
+                errors.Add($"{_configuration.SectionPath(client, "Pipeline:" + section.Key)} is not a pipeline stage. Known stages: {string.Join(", ", known)}.{nearest}");
             }
         }
     }
@@ -280,12 +315,12 @@ public sealed class ConfiguredChatClients : IDisposable
     }
 
     private ChatPipelineContext CreatePipelineContext(
-        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, IServiceProvider services)
+        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, IServiceProvider services, ConfigurationKeyUsage usage)
     {
         var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
         var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
         return new ChatPipelineContext(
-            settings, configuration, new PathedSection(section, path), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, services));
+            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, services));
     }
 
     private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)
@@ -369,9 +404,9 @@ public sealed class ConfiguredChatClients : IDisposable
             }
         }
 
-        var temperature = ConfigurationValues.GetDouble(configuration, "Temperature", _configuration.ClientPath(name), errors, 0, 2);
-        var maxOutputTokens = ConfigurationValues.GetInt(configuration, "MaxOutputTokens", _configuration.ClientPath(name), errors);
-        var networkTimeout = ConfigurationValues.GetDuration(configuration, "NetworkTimeout", _configuration.ClientPath(name), errors);
+        var temperature = ConfigurationValues.GetDouble(configuration, "Temperature", _configuration.KeyParentPath(name, "Temperature"), errors, 0, 2);
+        var maxOutputTokens = ConfigurationValues.GetInt(configuration, "MaxOutputTokens", _configuration.KeyParentPath(name, "MaxOutputTokens"), errors);
+        var networkTimeout = ConfigurationValues.GetDuration(configuration, "NetworkTimeout", _configuration.KeyParentPath(name, "NetworkTimeout"), errors);
         if (errors.Count > start)
         {
             return null;
@@ -390,23 +425,5 @@ public sealed class ConfiguredChatClients : IDisposable
             MaxOutputTokens = maxOutputTokens,
             NetworkTimeout = networkTimeout ?? TimeSpan.FromMinutes(10),
         };
-    }
-
-    /// <summary>A section whose <see cref="IConfigurationSection.Path"/> is the path the user wrote, not the merged view's.</summary>
-    private sealed class PathedSection(IConfigurationSection inner, string path) : IConfigurationSection
-    {
-        public string? this[string key] { get => inner[key]; set => inner[key] = value; }
-
-        public string Key => inner.Key;
-
-        public string Path => path;
-
-        public string? Value { get => inner.Value; set => inner.Value = value; }
-
-        public IEnumerable<IConfigurationSection> GetChildren() => inner.GetChildren().Select(c => new PathedSection(c, path + ":" + c.Key));
-
-        public Microsoft.Extensions.Primitives.IChangeToken GetReloadToken() => inner.GetReloadToken();
-
-        public IConfigurationSection GetSection(string key) => new PathedSection(inner.GetSection(key), path + ":" + key);
     }
 }

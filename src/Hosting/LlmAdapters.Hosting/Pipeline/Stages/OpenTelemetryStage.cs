@@ -22,6 +22,7 @@ internal sealed class OpenTelemetryStage : BuilderChatPipelineStage
     {
         var errors = new List<string>();
         ConfigurationValues.GetBool(context.Section, "EnableSensitiveData", context.SectionPath, errors);
+        _ = context.Section["SourceName"]; // any name; read here so that it is a known key
         return errors;
     }
 
