@@ -20,12 +20,15 @@ internal abstract class BuilderChatPipelineStage : IChatPipelineStage
 
     public abstract IEnumerable<string> Validate(ChatPipelineContext context);
 
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context)
+    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) => Build(innerClient, context, builder => Configure(builder, context));
+
+    /// <summary>Applies <c>Use…</c> extensions over the rest of a pipeline: the body of every builder-based stage's <see cref="IChatPipelineStage.Apply"/>.</summary>
+    public static IChatClient Build(IChatClient innerClient, ChatPipelineContext context, Action<ChatClientBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(innerClient);
         ArgumentNullException.ThrowIfNull(context);
         var builder = new ChatClientBuilder(innerClient);
-        Configure(builder, context);
+        configure(builder);
         return builder.Build(context.Services);
     }
 

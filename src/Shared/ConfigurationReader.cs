@@ -225,6 +225,17 @@ internal static class ConfigurationReader
         return sectionPath is null ? key : sectionPath + ":" + key;
     }
 
+    /// <summary>Adds a message to <paramref name="errors"/>, or throws it as an <see cref="InvalidOperationException"/> when there is no list.</summary>
+    public static void Report(string message, List<string>? errors)
+    {
+        if (errors is null)
+        {
+            throw new InvalidOperationException(message);
+        }
+
+        errors.Add(message);
+    }
+
     private static string? Text(IConfiguration configuration, string key) =>
         configuration[key] is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 
@@ -235,13 +246,7 @@ internal static class ConfigurationReader
     private static T? Fail<T>(IConfiguration configuration, string key, string text, string reason, List<string>? errors, string? sectionPath)
         where T : struct
     {
-        var message = $"{PathOf(configuration, key, sectionPath)} is '{text}', {reason}.";
-        if (errors is null)
-        {
-            throw new InvalidOperationException(message);
-        }
-
-        errors.Add(message);
+        Report($"{PathOf(configuration, key, sectionPath)} is '{text}', {reason}.", errors);
         return null;
     }
 }

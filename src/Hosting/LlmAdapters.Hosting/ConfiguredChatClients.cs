@@ -269,7 +269,7 @@ public sealed class ConfiguredChatClients : IDisposable
     }
 
     private IReadOnlyList<string> FallbackTargets(string client) =>
-        ConfigurationValues.GetList(_configuration.GetClientConfiguration(client), "Pipeline:Fallback:Clients");
+        ConfigurationReader.GetList(_configuration.GetClientConfiguration(client), "Pipeline:Fallback:Clients");
 
     private List<string>? FindFallbackCycle(string start, List<string> path)
     {
@@ -293,7 +293,7 @@ public sealed class ConfiguredChatClients : IDisposable
         $"No chat client named '{name}' is configured. Configured clients: {string.Join(", ", Names)} (under {_configuration.RootPath}:Clients, and 'default' for the top-level keys of {_configuration.RootPath}).";
 
     private static bool IsEnabled(IChatPipelineStage stage, ChatPipelineContext context, List<string> errors) =>
-        ConfigurationValues.GetBool(context.Section, "Enabled", context.SectionPath, errors) ?? stage.IsEnabled(context);
+        ConfigurationReader.GetBoolean(context.Section, "Enabled", errors, context.SectionPath) ?? stage.IsEnabled(context);
 
     private static void ThrowIfAny(List<string> errors)
     {
@@ -386,7 +386,7 @@ public sealed class ConfiguredChatClients : IDisposable
             errors.Add($"{PathOf("Endpoint")} is not set, and the '{factory.Name}' provider has no default endpoint: give the server's base URL.");
         }
 
-        var apiKeys = ConfigurationValues.GetList(configuration, "Pipeline:ApiKeys");
+        var apiKeys = ConfigurationReader.GetList(configuration, "Pipeline:ApiKeys");
         var apiKey = configuration["ApiKey"];
         if (string.IsNullOrWhiteSpace(apiKey))
         {
@@ -404,9 +404,9 @@ public sealed class ConfiguredChatClients : IDisposable
             }
         }
 
-        var temperature = ConfigurationValues.GetDouble(configuration, "Temperature", _configuration.KeyParentPath(name, "Temperature"), errors, 0, 2);
-        var maxOutputTokens = ConfigurationValues.GetInt(configuration, "MaxOutputTokens", _configuration.KeyParentPath(name, "MaxOutputTokens"), errors);
-        var networkTimeout = ConfigurationValues.GetDuration(configuration, "NetworkTimeout", _configuration.KeyParentPath(name, "NetworkTimeout"), errors);
+        var temperature = ConfigurationReader.GetDouble(configuration, "Temperature", 0, 2, errors, _configuration.KeyParentPath(name, "Temperature"));
+        var maxOutputTokens = ConfigurationReader.GetInt32(configuration, "MaxOutputTokens", 1, errors, _configuration.KeyParentPath(name, "MaxOutputTokens"));
+        var networkTimeout = ConfigurationReader.GetDuration(configuration, "NetworkTimeout", errors, _configuration.KeyParentPath(name, "NetworkTimeout"));
         if (errors.Count > start)
         {
             return null;

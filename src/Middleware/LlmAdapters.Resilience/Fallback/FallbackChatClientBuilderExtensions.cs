@@ -88,7 +88,7 @@ public static class FallbackChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(resolveClient);
-        new FallbackChatClientOptions().Bind(section);
+        new FallbackChatClientOptions().Read(section);
         var models = ConfigurationReader.GetList(section, FallbackChatClientOptions.ModelsKey);
         var names = ConfigurationReader.GetList(section, FallbackChatClientOptions.ClientsKey);
         return builder.Use((inner, services) =>
@@ -102,7 +102,7 @@ public static class FallbackChatClientBuilderExtensions
             var fallbacks = ModelClients(inner, models).Concat(named).ToList();
             return Create(inner, services, fallbacks, options =>
             {
-                options.Bind(section);
+                options.Read(section);
                 configure?.Invoke(options);
             });
         });

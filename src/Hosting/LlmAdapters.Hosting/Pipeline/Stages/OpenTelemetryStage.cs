@@ -21,14 +21,14 @@ internal sealed class OpenTelemetryStage : BuilderChatPipelineStage
     public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         var errors = new List<string>();
-        ConfigurationValues.GetBool(context.Section, "EnableSensitiveData", context.SectionPath, errors);
+        ConfigurationReader.GetBoolean(context.Section, "EnableSensitiveData", errors, context.SectionPath);
         _ = context.Section["SourceName"]; // any name; read here so that it is a known key
         return errors;
     }
 
     protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
-        var sensitive = ConfigurationValues.GetBool(context.Section, "EnableSensitiveData", context.SectionPath, []) ?? false;
+        var sensitive = ConfigurationReader.GetBoolean(context.Section, "EnableSensitiveData", [], context.SectionPath) ?? false;
         builder.UseOpenTelemetry(
             context.Services.GetService<ILoggerFactory>(),
             context.Section["SourceName"],

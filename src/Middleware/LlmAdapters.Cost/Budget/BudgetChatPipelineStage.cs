@@ -1,12 +1,12 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Cost;
+using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LlmAdapters.Hosting;
+namespace LlmAdapters.Cost;
 
 /// <summary>
 /// Budgets (<see cref="BudgetChatClientBuilderExtensions.UseBudget"/>), on when a limit is set: <c>Pipeline:Budget:Daily</c>,
@@ -15,21 +15,25 @@ namespace LlmAdapters.Hosting;
 /// one in-memory store shared by every configured client) or <c>DistributedCache</c> (over the <see cref="IDistributedCache"/> service).
 /// <c>:RejectUnpricedModels</c> (default false), <c>:DefaultMaxOutputTokens</c> (default 4096).
 /// </summary>
-internal sealed class BudgetStage : BuilderChatPipelineStage
+public sealed class BudgetChatPipelineStage : IChatPipelineStage
 {
     private static readonly string[] s_limitKeys = ["Daily", "Monthly", "Rolling:Amount", "Tenant:Daily", "Tenant:Monthly"];
     private readonly Lock _lock = new();
     private IBudgetStore? _sharedMemoryStore;
     private IBudgetStore? _sharedDistributedStore;
 
-    public override string Name => "Budget";
+    /// <inheritdoc/>
+    public string Name => "Budget";
 
-    public override int Order => ChatPipelineOrder.Budget;
+    /// <inheritdoc/>
+    public int Order => ChatPipelineOrder.Budget;
 
-    public override bool IsEnabled(ChatPipelineContext context) =>
+    /// <inheritdoc/>
+    public bool IsEnabled(ChatPipelineContext context) =>
         s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
 
-    public override IEnumerable<string> Validate(ChatPipelineContext context)
+    /// <inheritdoc/>
+    public IEnumerable<string> Validate(ChatPipelineContext context)
     {
         var errors = new List<string>();
         var limits = ReadLimits(context, errors);
@@ -49,19 +53,23 @@ internal sealed class BudgetStage : BuilderChatPipelineStage
             errors.Add($"{context.SectionPath}:Store is DistributedCache, but no IDistributedCache service is registered.");
         }
 
-        _ = ConfigurationValues.GetBool(context.Section, "RejectUnpricedModels", context.SectionPath, errors);
-        _ = ConfigurationValues.GetInt(context.Section, "DefaultMaxOutputTokens", context.SectionPath, errors);
+        _ = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath);
+        _ = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath);
         return errors;
     }
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    /// <inheritdoc/>
+    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => Configure(builder, context));
+
+    private void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var errors = new List<string>();
         var limits = ReadLimits(context, errors);
-        var catalog = CostAccountingStage.Catalog(context);
+        var catalog = CostAccountingChatPipelineStage.Catalog(context);
         var store = Store(context);
-        var reject = ConfigurationValues.GetBool(context.Section, "RejectUnpricedModels", context.SectionPath, errors) ?? false;
-        var defaultMax = ConfigurationValues.GetInt(context.Section, "DefaultMaxOutputTokens", context.SectionPath, errors) ?? 4096;
+        var reject = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false;
+        var defaultMax = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096;
         builder.UseBudget(o =>
         {
             foreach (var limit in limits)
@@ -106,7 +114,7 @@ internal sealed class BudgetStage : BuilderChatPipelineStage
         Add("Tenant:Monthly", BudgetPeriod.Monthly, BudgetScope.Tenant, null);
         if (!string.IsNullOrWhiteSpace(context.Section["Rolling:Amount"]))
         {
-            var window = ConfigurationValues.GetDuration(context.Section, "Rolling:Window", context.SectionPath, errors);
+            var window = ConfigurationReader.GetDuration(context.Section, "Rolling:Window", errors, context.SectionPath);
             if (window is null)
             {
                 errors.Add($"{context.SectionPath}:Rolling:Window must be set with Rolling:Amount (examples: 1h, 24:00:00, 3600).");

@@ -1,11 +1,11 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Cost;
+using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LlmAdapters.Hosting;
+namespace LlmAdapters.Cost;
 
 /// <summary>
 /// Cost accounting (<see cref="CostAccountingChatClientBuilderExtensions.UseCostAccounting"/>), on by default
@@ -13,20 +13,28 @@ namespace LlmAdapters.Hosting;
 /// <see cref="PriceCatalog"/> service) extended by <c>AI:Pricing</c>; costs are recorded in the <see cref="ICostLedger"/>
 /// service, else in a ledger shared by every configured client. Outside function invocation: it counts a whole tool loop.
 /// </summary>
-internal sealed class CostAccountingStage : BuilderChatPipelineStage
+public sealed class CostAccountingChatPipelineStage : IChatPipelineStage
 {
     private readonly Lazy<InMemoryCostLedger> _fallbackLedger = new(() => new InMemoryCostLedger());
 
-    public override string Name => "CostAccounting";
+    /// <inheritdoc/>
+    public string Name => "CostAccounting";
 
-    public override int Order => ChatPipelineOrder.CostAccounting;
+    /// <inheritdoc/>
+    public int Order => ChatPipelineOrder.CostAccounting;
 
-    public override bool IsEnabled(ChatPipelineContext context) => true;
+    /// <inheritdoc/>
+    public bool IsEnabled(ChatPipelineContext context) => true;
 
-    public override IEnumerable<string> Validate(ChatPipelineContext context) =>
+    /// <inheritdoc/>
+    public IEnumerable<string> Validate(ChatPipelineContext context) =>
         BaseCatalog(context).Validate(context.Configuration.GetSection("Pricing"));
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    /// <inheritdoc/>
+    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => Configure(builder, context));
+
+    private void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var catalog = Catalog(context);
         var ledger = context.Services.GetService<ICostLedger>() ?? _fallbackLedger.Value;

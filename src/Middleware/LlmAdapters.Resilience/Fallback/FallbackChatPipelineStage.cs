@@ -1,37 +1,35 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Resilience;
+using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 
-namespace LlmAdapters.Hosting;
+namespace LlmAdapters.Resilience;
 
 /// <summary>
 /// Fallback along other models of the client (<c>Fallback:Models</c>) and then other named clients (<c>Fallback:Clients</c>,
 /// resolved as keyed <see cref="IChatClient"/> services), on when either lists something. Keys: <c>On</c> (RateLimited,
 /// Overloaded, Timeout, Unavailable, ModelNotFound), <c>FailureThreshold</c> (5), <c>SamplingWindow</c> (30s), <c>BreakDuration</c> (30s).
 /// </summary>
-internal sealed class FallbackStage : BuilderChatPipelineStage
+public sealed class FallbackChatPipelineStage : IChatPipelineStage
 {
-    public override string Name => "Fallback";
+    /// <inheritdoc/>
+    public string Name => "Fallback";
 
-    public override int Order => ChatPipelineOrder.Fallback;
+    /// <inheritdoc/>
+    public int Order => ChatPipelineOrder.Fallback;
 
-    public override bool IsEnabled(ChatPipelineContext context) =>
+    /// <inheritdoc/>
+    public bool IsEnabled(ChatPipelineContext context) =>
         context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
         context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();
 
-    public override IEnumerable<string> Validate(ChatPipelineContext context)
+    /// <inheritdoc/>
+    public IEnumerable<string> Validate(ChatPipelineContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var errors = new List<string>();
-        try
-        {
-            new FallbackChatClientOptions().Bind(context.Section);
-        }
-        catch (InvalidOperationException ex)
-        {
-            errors.Add(ex.Message);
-        }
+        new FallbackChatClientOptions().Read(context.Section, errors);
 
         var clientsPath = context.SectionPath + ":" + FallbackChatClientOptions.ClientsKey;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -63,6 +61,7 @@ internal sealed class FallbackStage : BuilderChatPipelineStage
         return errors;
     }
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
-        builder.UseFallback(context.Section, (name, _) => context.GetFallbackClient(name), options => options.PrimaryName = context.ClientName);
+    /// <inheritdoc/>
+    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseFallback(context.Section, (name, _) => context.GetFallbackClient(name), options => options.PrimaryName = context.ClientName));
 }
