@@ -33,5 +33,6 @@ internal static class BuiltInChatProviders
         }
 
         services.AddChatProvider(new AnthropicChatProviderFactory());
+        services.AddChatProvider(new GeminiChatProviderFactory());
     }
 }
