@@ -32,6 +32,7 @@ internal static class Program
     {
         ["openai"] = "OPENAI_API_KEY",
         ["anthropic"] = "ANTHROPIC_API_KEY",
+        ["gemini"] = "GEMINI_API_KEY",
     };
 
     public static async Task<int> Main(string[] args)
@@ -148,7 +149,8 @@ internal static class Program
         var provider = Get("Provider");
         if (provider is not null)
         {
-            var hasKey = !string.IsNullOrEmpty(Get("ApiKey")) || (s_emulatedProviders.TryGetValue(provider, out var variable) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)));
+            var hasKey = !string.IsNullOrEmpty(Get("ApiKey")) || (s_emulatedProviders.TryGetValue(provider, out var variable) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) ||
+                (string.Equals(provider, "gemini", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOOGLE_API_KEY")));
             if (hasKey || Get("Endpoint") is not null || !s_emulatedProviders.ContainsKey(provider))
             {
                 return null;
@@ -157,7 +159,12 @@ internal static class Program
 
         var dialect = provider ?? "openai";
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { ChunkDelay = TimeSpan.FromMilliseconds(10) });
-        var endpoint = string.Equals(dialect, "anthropic", StringComparison.OrdinalIgnoreCase) ? emulator.AnthropicEndpoint : emulator.OpenAIEndpoint;
+        var endpoint = dialect.ToUpperInvariant() switch
+        {
+            "ANTHROPIC" => emulator.AnthropicEndpoint,
+            "GEMINI" => emulator.GeminiEndpoint,
+            _ => emulator.OpenAIEndpoint,
+        };
         var overrides = new Dictionary<string, string?>
         {
             ["AI:Provider"] = dialect,

@@ -78,8 +78,16 @@ public sealed partial class ConfiguredChatClients
         var apiKey = configuration["ApiKey"];
         if (string.IsNullOrWhiteSpace(apiKey))
         {
-            apiKey = apiKeys.Count > 0 ? apiKeys[0]
-                : factory.ApiKeyEnvironmentVariable is { } variable ? _options.GetEnvironmentVariable(variable) : null;
+            apiKey = apiKeys.Count > 0 ? apiKeys[0] : null;
+            foreach (var variable in factory.ApiKeyEnvironmentVariables)
+            {
+                if (!string.IsNullOrWhiteSpace(apiKey))
+                {
+                    break;
+                }
+
+                apiKey = _options.GetEnvironmentVariable(variable);
+            }
         }
 
         if (string.IsNullOrWhiteSpace(apiKey))
@@ -87,7 +95,12 @@ public sealed partial class ConfiguredChatClients
             apiKey = null;
             if (factory.RequiresApiKey)
             {
-                var variable = factory.ApiKeyEnvironmentVariable is { } v ? $" and the environment variable {v} is empty" : string.Empty;
+                var variable = factory.ApiKeyEnvironmentVariables switch
+                {
+                    [] => string.Empty,
+                    [var only] => $" and the environment variable {only} is empty",
+                    var several => $" and the environment variables {string.Join(" and ", several)} are empty",
+                };
                 errors.Add($"{PathOf("ApiKey")} is not set{variable}: the '{factory.Name}' provider needs an API key.");
             }
         }
