@@ -124,6 +124,8 @@ public sealed partial class RetryChatClient : DelegatingChatClient
         }
     }
 
+    private TimeSpan RetryAfterFloor => _options.BaseDelay < RetryConstants.RetryAfterFloor ? _options.BaseDelay : RetryConstants.RetryAfterFloor;
+
     private ResiliencePipeline BuildPipeline() =>
         new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
             .AddRetry(new RetryStrategyOptions
@@ -134,8 +136,11 @@ public sealed partial class RetryChatClient : DelegatingChatClient
                 Delay = _options.BaseDelay,
                 MaxDelay = _options.MaxDelay,
                 ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && ShouldRetry(ex)),
+                // A Retry-After of 0 (or a date in the past) keeps a small floor: no retry storm against a server that asks for none.
                 DelayGenerator = args => new ValueTask<TimeSpan?>(
-                    args.Outcome.Exception is { } ex && ResilienceErrors.GetRetryAfter(ex) is { } retryAfter ? retryAfter : null),
+                    args.Outcome.Exception is { } ex && ResilienceErrors.GetRetryAfter(ex) is { } retryAfter
+                        ? (retryAfter < RetryAfterFloor ? RetryAfterFloor : retryAfter)
+                        : null),
                 OnRetry = args =>
                 {
                     var errorType = args.Outcome.Exception is { } ex ? ResilienceErrors.GetErrorType(ex) : "unknown";
