@@ -1,7 +1,5 @@
 // Licensed under the MIT License.
 
-using System.Buffers;
-using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
@@ -15,28 +13,13 @@ namespace LlmAdapters.Benchmarks;
 /// </summary>
 internal static class FloorReader
 {
-    private static readonly MediaTypeHeaderValue s_json = new("application/json");
-
     /// <summary>An Anthropic Messages stream: <c>text</c> of the deltas, <c>input_tokens</c> and <c>output_tokens</c>.</summary>
-    public static Task<ChatAnswer> AnthropicStreamAsync(HttpClient http, Uri uri, string model, string prompt, string apiKey)
-    {
-        var request = CreateRequest(uri, model, prompt, stream: true);
-        request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
-        request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
-        return StreamAsync(http, request, "text"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray());
-    }
+    public static Task<ChatAnswer> AnthropicStreamAsync(HttpClient http, Uri uri, string model, string prompt, string apiKey) =>
+        StreamAsync(http, BareAnthropic.CreateRequest(uri, model, prompt, apiKey, stream: true), "text"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray());
 
     /// <summary>An OpenAI Chat Completions stream: <c>content</c> of the deltas, <c>prompt_tokens</c> and <c>completion_tokens</c>.</summary>
-    public static Task<ChatAnswer> OpenAIStreamAsync(HttpClient http, Uri uri, string model, string prompt, string? apiKey)
-    {
-        var request = CreateRequest(uri, model, prompt, stream: true);
-        if (apiKey is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + apiKey);
-        }
-
-        return StreamAsync(http, request, "content"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray());
-    }
+    public static Task<ChatAnswer> OpenAIStreamAsync(HttpClient http, Uri uri, string model, string prompt, string? apiKey) =>
+        StreamAsync(http, BareOpenAI.CreateRequest(uri, model, prompt, apiKey, stream: true), "content"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray());
 
     private static async Task<ChatAnswer> StreamAsync(HttpClient http, HttpRequestMessage request, byte[] textName, byte[] inputName, byte[] outputName)
     {
@@ -52,37 +35,6 @@ internal static class FloorReader
 
             return new ChatAnswer(state.Text.ToString(), null, state.Input, state.Output);
         }
-    }
-
-    private static HttpRequestMessage CreateRequest(Uri uri, string model, string prompt, bool stream)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("model", model);
-            writer.WriteNumber("max_tokens", 4096);
-            writer.WriteStartArray("messages");
-            writer.WriteStartObject();
-            writer.WriteString("role", "user");
-            writer.WriteString("content", prompt);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteBoolean("stream", stream);
-            if (stream)
-            {
-                writer.WriteStartObject("stream_options");
-                writer.WriteBoolean("include_usage", true);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(buffer.WrittenMemory) };
-        request.Content.Headers.ContentType = s_json;
-        request.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
-        return request;
     }
 
     private sealed class State(byte[] textName, byte[] inputName, byte[] outputName)
