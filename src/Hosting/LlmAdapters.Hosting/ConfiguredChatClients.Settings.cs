@@ -76,9 +76,11 @@ public sealed partial class ConfiguredChatClients
 
         var apiKeys = ConfigurationReader.GetList(configuration, "Pipeline:ApiKeys");
         var apiKey = configuration["ApiKey"];
+        var apiKeySource = PathOf("ApiKey");
         if (string.IsNullOrWhiteSpace(apiKey))
         {
             apiKey = apiKeys.Count > 0 ? apiKeys[0] : null;
+            apiKeySource = _configuration.KeyParentPath(name, "Pipeline:ApiKeys:0");
             foreach (var variable in factory.ApiKeyEnvironmentVariables)
             {
                 if (!string.IsNullOrWhiteSpace(apiKey))
@@ -87,7 +89,15 @@ public sealed partial class ConfiguredChatClients
                 }
 
                 apiKey = _options.GetEnvironmentVariable(variable);
+                apiKeySource = $"the environment variable {variable}";
             }
+        }
+
+        // A key a header cannot carry (a pasted line break, a control or non-ASCII character) is refused here, naming
+        // where it came from and never printing it, instead of failing every call as an outage.
+        if (ApiKeyRules.GetProblem(apiKey) is { } keyProblem)
+        {
+            errors.Add($"The API key in {apiKeySource} {keyProblem}. The key is not shown.");
         }
 
         if (string.IsNullOrWhiteSpace(apiKey))
