@@ -20,6 +20,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         new AnthropicDialect(),
         new OllamaDialect(),
         new DashScopeDialect(),
+        new GeminiDialect(),
     ];
 
     private readonly WebApplication _app;
@@ -53,6 +54,8 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Gets the DashScope native endpoint (the base address: the adapter adds <c>/api/v1/services/aigc/…</c>).</summary>
     public Uri DashScopeEndpoint => BaseAddress;
+    /// <summary>Gets the Gemini endpoint (the base address: the adapter adds <c>/v1beta/models/{model}:generateContent</c>).</summary>
+    public Uri GeminiEndpoint => BaseAddress;
 
     /// <summary>Gets the number of provider requests received.</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);

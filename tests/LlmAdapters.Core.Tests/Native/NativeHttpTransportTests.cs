@@ -334,7 +334,7 @@ public sealed class NativeHttpTransportTests
     [InlineData("")]
     [InlineData("sk-ant-api03-abc_DEF-123")]
     [InlineData("AIzaSyD-some_key")]
-    public void NativeApiKey_UsableKeys_HaveNoProblem(string? key) => Assert.Null(NativeApiKey.GetProblem(key));
+    public void ApiKeyRules_UsableKeys_HaveNoProblem(string? key) => Assert.Null(ApiKeyRules.GetProblem(key));
 
     [Fact]
     public void Constructor_BadLimits_Throw()

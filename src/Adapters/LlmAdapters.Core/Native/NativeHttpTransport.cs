@@ -57,7 +57,7 @@ public sealed class NativeHttpTransport : IDisposable
             throw new ArgumentOutOfRangeException("options.MaxResponseBytes", options.MaxResponseBytes, "The response-size limit must be positive, or null for none.");
         }
 
-        NativeApiKey.Validate(options.ApiKey, "options.ApiKey");
+        ApiKeyRules.Validate(options.ApiKey, "options.ApiKey");
         _providerName = options.ProviderName;
         _apiKey = string.IsNullOrEmpty(options.ApiKey) ? null : options.ApiKey;
         _apiKeyHeaderName = options.ApiKeyHeaderName;
