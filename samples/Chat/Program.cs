@@ -32,6 +32,8 @@ internal static class Program
     {
         ["openai"] = "OPENAI_API_KEY",
         ["anthropic"] = "ANTHROPIC_API_KEY",
+        ["ollama"] = "OLLAMA_API_KEY",
+        ["dashscope-native"] = "DASHSCOPE_API_KEY",
         ["gemini"] = "GEMINI_API_KEY",
     };
 
@@ -178,6 +180,8 @@ internal static class Program
         var endpoint = dialect.ToUpperInvariant() switch
         {
             "ANTHROPIC" => emulator.AnthropicEndpoint,
+            "OLLAMA" => emulator.OllamaEndpoint,
+            "DASHSCOPE-NATIVE" => emulator.DashScopeEndpoint,
             "GEMINI" => emulator.GeminiEndpoint,
             _ => emulator.OpenAIEndpoint,
         };
@@ -188,6 +192,9 @@ internal static class Program
             ["AI:ApiKey"] = "emulator",
             [$"AI:Clients:{client}:Provider"] = ai[$"Clients:{client}:Provider"] is null ? null : dialect,
             [$"AI:Clients:{client}:Endpoint"] = ai[$"Clients:{client}:Provider"] is null ? null : endpoint.ToString(),
+
+            // A local Ollama serves whatever was pulled, so the provider has no default model: the emulator answers to any.
+            ["AI:Model"] = Get("Model") is null && string.Equals(dialect, "ollama", StringComparison.OrdinalIgnoreCase) ? "llama3.2" : null,
         };
         foreach (var (key, value) in overrides)
         {
@@ -197,7 +204,9 @@ internal static class Program
             }
         }
 
-        Console.Error.WriteLine($"No {(provider is null ? "provider" : provider + " key")} configured: using the built-in emulator at {endpoint} (set AI__Provider and its API key to use a real provider).");
+        Console.Error.WriteLine(string.Equals(dialect, "ollama", StringComparison.OrdinalIgnoreCase)
+            ? $"No ollama endpoint configured: using the built-in emulator at {endpoint} (set AI__Endpoint=http://localhost:11434 to use your Ollama)."
+            : $"No {(provider is null ? "provider" : provider + " key")} configured: using the built-in emulator at {endpoint} (set AI__Provider and its API key to use a real provider).");
         return emulator;
     }
 }

@@ -179,13 +179,13 @@ public sealed class ErrorMappingTests
         {
             Content = new StringContent("<html><body>502 Bad Gateway</body></html>", Encoding.UTF8, "text/html"),
         });
-        using var client = TestClients.Create(handler, providerName: "ollama");
+        using var client = TestClients.Create(handler, providerName: "ollama-openai");
 
         var ex = await Assert.ThrowsAsync<ChatProviderException>(() => client.GetResponseAsync("hello", cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(ChatProviderErrorKind.Unavailable, ex.Kind);
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
-        Assert.Equal("ollama", ex.ProviderName);
+        Assert.Equal("ollama-openai", ex.ProviderName);
     }
 
     internal static void AssertNoSecret(ChatProviderException ex, string secret)

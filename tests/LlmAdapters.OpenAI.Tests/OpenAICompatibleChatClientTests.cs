@@ -38,7 +38,7 @@ public sealed class OpenAICompatibleChatClientTests
     [Theory]
     [InlineData("openai", "https://api.openai.com/v1")]
     [InlineData("dashscope", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1")]
-    [InlineData("ollama", "http://localhost:11434/v1")]
+    [InlineData("ollama-openai", "http://localhost:11434/v1")]
     [InlineData("groq", "https://api.groq.com/openai/v1")]
     [InlineData("together", "https://api.together.ai/v1")]
     [InlineData("lmstudio", "http://localhost:1234/v1")]
@@ -107,7 +107,7 @@ public sealed class OpenAICompatibleChatClientTests
     public async Task GetResponseAsync_NoKey_SendsNoAuthorizationHeader(string? apiKey)
     {
         var handler = new VerbatimHttpHandler(null, VerbatimHttpHandler.Utf8(OkBody));
-        using var client = TestClients.Create(handler, providerName: "ollama", apiKey: apiKey);
+        using var client = TestClients.Create(handler, providerName: "ollama-openai", apiKey: apiKey);
 
         var response = await client.GetResponseAsync("hi", cancellationToken: TestContext.Current.CancellationToken);
 

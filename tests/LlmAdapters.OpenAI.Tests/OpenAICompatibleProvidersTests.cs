@@ -14,7 +14,7 @@ public sealed class OpenAICompatibleProvidersTests
                 ("openai", "https://api.openai.com/v1", "OPENAI_API_KEY", true),
                 ("vllm", null, "VLLM_API_KEY", false),
                 ("dashscope", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1", "DASHSCOPE_API_KEY", true),
-                ("ollama", "http://localhost:11434/v1", null, false),
+                ("ollama-openai", "http://localhost:11434/v1", null, false),
                 ("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY", true),
                 ("together", "https://api.together.ai/v1", "TOGETHER_API_KEY", true),
                 ("lmstudio", "http://localhost:1234/v1", null, false),
@@ -22,6 +22,14 @@ public sealed class OpenAICompatibleProvidersTests
             ],
             presets);
         Assert.Equal(presets.Count, presets.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Fact]
+    public void OldOllamaPresetName_WithoutEndpoint_SaysItIsNowOllamaOpenAI()
+    {
+        Assert.Null(OpenAICompatibleProviders.Find("ollama"));
+        var ex = Assert.Throws<ArgumentException>(() => new OpenAICompatibleChatClient(new() { ProviderName = "ollama", Model = "llama3.2" }));
+        Assert.Contains("'ollama-openai'", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

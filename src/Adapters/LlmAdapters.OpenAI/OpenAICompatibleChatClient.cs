@@ -59,7 +59,11 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         ApiKeyRules.Validate(options.ApiKey, "options.ApiKey");
 
         var endpoint = options.Endpoint ?? OpenAICompatibleProviders.Find(options.ProviderName)?.DefaultEndpoint
-            ?? throw new ArgumentException($"An endpoint must be configured for provider '{options.ProviderName}'.", "options.Endpoint");
+            ?? throw new ArgumentException(
+                string.Equals(options.ProviderName, "ollama", StringComparison.OrdinalIgnoreCase)
+                    ? "The OpenAI-compatible preset 'ollama' is now named 'ollama-openai' (http://localhost:11434/v1); 'ollama' is Ollama's native API (OllamaChatClient). Use ProviderName 'ollama-openai', or set the endpoint."
+                    : $"An endpoint must be configured for provider '{options.ProviderName}'.",
+                "options.Endpoint");
         if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
         {
             throw new ArgumentException("The endpoint must be an absolute http or https URL.", "options.Endpoint");

@@ -26,8 +26,11 @@ public static class OpenAICompatibleProviders
     /// <summary>Gets Alibaba Cloud Model Studio (DashScope) in OpenAI-compatible mode, international region.</summary>
     public static OpenAICompatibleProvider DashScope { get; } = new("dashscope", new Uri("https://dashscope-intl.aliyuncs.com/compatible-mode/v1"), "DASHSCOPE_API_KEY", requiresApiKey: true);
 
-    /// <summary>Gets a local Ollama server through its OpenAI-compatible <c>/v1</c> API.</summary>
-    public static OpenAICompatibleProvider Ollama { get; } = new("ollama", new Uri("http://localhost:11434/v1"), null, requiresApiKey: false);
+    /// <summary>
+    /// Gets a local Ollama server through its OpenAI-compatible <c>/v1</c> API, as <c>ollama-openai</c>. The name <c>ollama</c>
+    /// is Ollama's native API (LlmAdapters.Ollama), which keeps thinking, <c>keep_alive</c>, the durations and the server's tool-call ids.
+    /// </summary>
+    public static OpenAICompatibleProvider Ollama { get; } = new("ollama-openai", new Uri("http://localhost:11434/v1"), null, requiresApiKey: false);
 
     /// <summary>Gets Groq.</summary>
     public static OpenAICompatibleProvider Groq { get; } = new("groq", new Uri("https://api.groq.com/openai/v1"), "GROQ_API_KEY", requiresApiKey: true);

@@ -18,6 +18,8 @@ public sealed class EmulatorServer : IAsyncDisposable
     [
         new OpenAIDialect(),
         new AnthropicDialect(),
+        new OllamaDialect(),
+        new DashScopeDialect(),
         new GeminiDialect(),
     ];
 
@@ -47,6 +49,11 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>Gets the Anthropic endpoint (the base address: the adapter adds <c>/v1/messages</c>).</summary>
     public Uri AnthropicEndpoint => BaseAddress;
 
+    /// <summary>Gets the Ollama endpoint (the base address: the adapter adds <c>/api/chat</c>).</summary>
+    public Uri OllamaEndpoint => BaseAddress;
+
+    /// <summary>Gets the DashScope native endpoint (the base address: the adapter adds <c>/api/v1/services/aigc/…</c>).</summary>
+    public Uri DashScopeEndpoint => BaseAddress;
     /// <summary>Gets the Gemini endpoint (the base address: the adapter adds <c>/v1beta/models/{model}:generateContent</c>).</summary>
     public Uri GeminiEndpoint => BaseAddress;
 

@@ -1,7 +1,9 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Anthropic;
+using LlmAdapters.DashScope;
 using LlmAdapters.Gemini;
+using LlmAdapters.Ollama;
 using LlmAdapters.OpenAI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,6 +21,8 @@ internal static class BuiltInChatProviders
         .. OpenAICompatibleChatProviderFactory.All,
         new AnthropicChatProviderFactory(),
         new GeminiChatProviderFactory(),
+        new OllamaChatProviderFactory(),
+        new DashScopeNativeChatProviderFactory(),
     ];
 
     public static void AddTo(IServiceCollection services)

@@ -99,6 +99,11 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
         {
             cost = price.Calculate(usage).WithModelId(modelId!, price.ModelId);
         }
+        else if (provider is not null && _options.LocalProviders.Contains(provider))
+        {
+            // A local model (Ollama) costs nothing unless a price is configured for it.
+            cost = new ChatCost { Total = 0m, ModelId = modelId };
+        }
         else if (_warnedModels.TryAdd(modelId ?? "(none)", true))
         {
             Log.UnpricedModel(_logger, modelId ?? "(none)", provider);

@@ -23,6 +23,13 @@ public sealed class CostAccountingChatClientOptions
     /// <value>The default value is <see langword="null"/>: no logging.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Gets the providers that run on the caller's own hardware (by <see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderName"/>):
+    /// a model the catalog does not price costs 0 there, instead of being unpriced. A configured price still wins.
+    /// </summary>
+    /// <value>The default value is <c>ollama</c> and <c>ollama-openai</c>.</value>
+    public ISet<string> LocalProviders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "ollama", "ollama-openai" };
+
     /// <summary>Gets or sets the clock of ledger timestamps.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

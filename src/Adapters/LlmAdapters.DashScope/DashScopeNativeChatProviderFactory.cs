@@ -1,0 +1,51 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Hosting;
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.DashScope;
+
+/// <summary>
+/// The <c>dashscope-native</c> provider: DashScope's native generation API through <see cref="DashScopeChatClient"/>, keyed by
+/// <c>DASHSCOPE_API_KEY</c>; international endpoint by default (set <c>AI:Endpoint</c> to https://dashscope.aliyuncs.com for
+/// mainland China). The OpenAI-compatible mode stays the provider <c>dashscope</c>.
+/// The hosting package lists it among the built-in providers; register it yourself with
+/// <c>services.AddChatProvider(new DashScopeNativeChatProviderFactory())</c>.
+/// </summary>
+public sealed class DashScopeNativeChatProviderFactory : IChatProviderFactory
+{
+    /// <summary>The provider name.</summary>
+    public const string ProviderName = "dashscope-native";
+
+    /// <inheritdoc/>
+    public string Name => ProviderName;
+
+    /// <inheritdoc/>
+    public string? ApiKeyEnvironmentVariable => "DASHSCOPE_API_KEY";
+
+    /// <inheritdoc/>
+    public bool RequiresApiKey => true;
+
+    /// <inheritdoc/>
+    public Uri? DefaultEndpoint => DashScopeChatClientOptions.InternationalEndpoint;
+
+    /// <inheritdoc/>
+    public string? DefaultModel => "qwen-plus";
+
+    /// <inheritdoc/>
+    public IChatClient CreateClient(ChatProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = context.Settings;
+        return new DashScopeChatClient(
+            new DashScopeChatClientOptions
+            {
+                Endpoint = settings.Endpoint,
+                ApiKey = settings.ApiKey,
+                Model = settings.Model,
+                NetworkTimeout = settings.NetworkTimeout,
+                TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+            },
+            context.HttpClient);
+    }
+}

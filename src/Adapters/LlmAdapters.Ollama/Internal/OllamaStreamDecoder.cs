@@ -1,0 +1,64 @@
+// Licensed under the MIT License.
+
+using System.Net;
+using System.Text.Json;
+using LlmAdapters.Native;
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Ollama.Internal;
+
+/// <summary>
+/// Turns the NDJSON lines of one streamed <c>/api/chat</c> answer into <see cref="ChatResponseUpdate"/>s: one update per
+/// line, tool calls complete as the server sends them, and the <c>done</c> line with the finish reason, usage and durations.
+/// </summary>
+internal sealed class OllamaStreamDecoder(TimeProvider timeProvider) : INativeStreamDecoder
+{
+    private bool _sawToolCalls;
+
+    /// <inheritdoc/>
+    public NativeStreamFormat Format => NativeStreamFormat.NewlineDelimitedJson;
+
+    /// <inheritdoc/>
+    public string TerminalEventName => "the \"done\": true line";
+
+    /// <inheritdoc/>
+    public bool Completed { get; private set; }
+
+    /// <inheritdoc/>
+    /// <exception cref="ChatProviderException">The line is an <c>{"error": …}</c> line.</exception>
+    public ChatResponseUpdate? Decode(string eventType, ReadOnlySpan<byte> data)
+    {
+        var line = JsonSerializer.Deserialize(data, OllamaJsonContext.Default.OllamaChatResponse)
+            ?? throw new JsonException("A line of the stream is JSON null.");
+        OllamaMapper.ThrowIfError(line, HttpStatusCode.OK);
+        if (line.GetShapeError() is { } shapeError)
+        {
+            throw NativeErrors.InvalidShape(OllamaConstants.ProviderName, shapeError, HttpStatusCode.OK);
+        }
+
+        var contents = OllamaMapper.Contents(line.Message, out var hasToolCalls);
+        _sawToolCalls |= hasToolCalls;
+        var update = new ChatResponseUpdate(ChatRole.Assistant, contents)
+        {
+            ModelId = line.Model,
+            CreatedAt = line.CreatedAt ?? timeProvider.GetUtcNow(),
+            RawRepresentation = line,
+        };
+
+        if (line.Done == true)
+        {
+            Completed = true;
+
+            // The done line comes after the tool calls: the finish reason remembers them.
+            update.FinishReason = OllamaMapper.FinishReason(line.DoneReason, done: true, _sawToolCalls);
+            if (OllamaMapper.Usage(line) is { } usage)
+            {
+                update.Contents.Add(new UsageContent(usage));
+            }
+
+            update.AdditionalProperties = OllamaMapper.Metrics(line);
+        }
+
+        return update;
+    }
+}
