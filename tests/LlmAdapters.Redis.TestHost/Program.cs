@@ -4,6 +4,7 @@
 // object with the counts, which the tests read. Every call ends as "served" or as an error counted by its kind.
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using LlmAdapters;
@@ -27,7 +28,7 @@ int GetInt(string name) => int.Parse(options[name], CultureInfo.InvariantCulture
 var endpoint = new Uri(Get("endpoint"));
 var state = new RedisStateOptions
 {
-    Configuration = Get("redis") + ",abortConnect=false,connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000,connectRetry=1",
+    Configuration = Get("redis") + ",abortConnect=false,connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000",
     KeyPrefix = Get("prefix"),
     RateLimitWindow = options.TryGetValue("window", out var window) ? TimeSpan.FromMilliseconds(int.Parse(window, CultureInfo.InvariantCulture)) : TimeSpan.FromMinutes(1),
 };
@@ -35,6 +36,19 @@ using var connection = RedisConnection.Connect(state.Configuration, "AI:Redis:Co
 var calls = options.ContainsKey("calls") ? GetInt("calls") : 1;
 var outcomes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
 var sent = new ConcurrentQueue<long>();
+var fallbacks = 0;
+using var meters = new MeterListener
+{
+    InstrumentPublished = (instrument, listener) =>
+    {
+        if (instrument.Name == RedisTelemetry.FallbackInstrument)
+        {
+            listener.EnableMeasurementEvents(instrument);
+        }
+    },
+};
+meters.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref fallbacks, (int)value));
+meters.Start();
 
 IChatClient Provider(string apiKey = "emulator-key") => new OpenAICompatibleChatClient(new() { Endpoint = endpoint, ApiKey = apiKey, Model = "emulator-1" });
 
@@ -171,6 +185,7 @@ var report = new Dictionary<string, object>(StringComparer.Ordinal)
 {
     ["outcomes"] = outcomes.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
     ["sent"] = sent.ToArray(),
+    ["fallbacks"] = fallbacks,
 };
 Console.WriteLine(JsonSerializer.Serialize(report));
 

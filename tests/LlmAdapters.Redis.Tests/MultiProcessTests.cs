@@ -28,6 +28,7 @@ public sealed class MultiProcessTests(RedisServer redis)
         var refused = reports.Sum(r => r["budget_exceeded"]);
         Assert.Equal(200, served + refused);
         Assert.Equal(20, served); // each call reserves exactly what it costs ($1), so exactly 20 fit
+        Assert.Equal(0, reports.Sum(r => r.Fallbacks));
         Assert.Equal(20, emulator.RequestCount);
         var limit = new BudgetLimit { Name = "AI:Pipeline:Budget:Daily", Amount = 20, Period = BudgetPeriod.Daily };
         var usage = await new RedisBudgetStore(redis.Connection, new RedisStateOptions { KeyPrefix = prefix }).GetUsageAsync(limit, "budgeted", TestContext.Current.CancellationToken);
@@ -51,12 +52,14 @@ public sealed class MultiProcessTests(RedisServer redis)
             TestHost.RunAsync(Args("rpm", emulator, prefix, "--calls", "10", "--rpm", "10", "--window", "2000"))));
 
         Assert.Equal(30, reports.Sum(r => r["served"]));
+        Assert.Equal(0, reports.Sum(r => r.Fallbacks)); // no process fell back to its own in-process limiter
         Assert.Equal(30, emulator.RequestCount);
         var sent = reports.SelectMany(r => r.Sent).Order().ToArray();
         Assert.Equal(30, sent.Length);
 
-        // Times are taken in each process after the grant, so they can trail it by a little: a tolerance of 150 ms.
-        const int Tolerance = 150;
+        // Times are taken in each process after the grant, so they can trail it by a little (more on a cold first call):
+        // a tolerance of 300 ms.
+        const int Tolerance = 300;
         for (var i = 0; i < sent.Length; i++)
         {
             var inWindow = sent.Count(t => t >= sent[i] && t < sent[i] + Window - Tolerance);
@@ -117,6 +120,7 @@ public sealed class MultiProcessTests(RedisServer redis)
         var report = await TestHost.WaitAsync(process);
 
         var attempted = report["attempted"];
+        Assert.True(report.Fallbacks > 0, report.Output); // the outage was seen and counted
         Assert.True(attempted >= 15, report.Output);
         Assert.Equal(attempted, report.Outcomes.Where(o => o.Key != "attempted").Sum(o => o.Value)); // every call ended, served or failed
         Assert.Equal(0, report.Outcomes.Where(o => o.Key.EndsWith(":hung", StringComparison.Ordinal)).Sum(o => o.Value));

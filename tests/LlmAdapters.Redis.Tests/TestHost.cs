@@ -54,10 +54,11 @@ internal static class TestHost
         return new Report(
             json.RootElement.GetProperty("outcomes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal),
             [.. json.RootElement.GetProperty("sent").EnumerateArray().Select(e => e.GetInt64())],
+            json.RootElement.GetProperty("fallbacks").GetInt32(),
             stdout);
     }
 
-    internal sealed record Report(IReadOnlyDictionary<string, int> Outcomes, IReadOnlyList<long> Sent, string Output)
+    internal sealed record Report(IReadOnlyDictionary<string, int> Outcomes, IReadOnlyList<long> Sent, int Fallbacks, string Output)
     {
         public int this[string outcome] => Outcomes.TryGetValue(outcome, out var n) ? n : 0;
     }
