@@ -87,8 +87,8 @@ public sealed class RedisConfigurationTests(RedisServer redis)
         using var dead = DeadRedis.Connect();
         static Microsoft.Extensions.Caching.StackExchangeRedis.RedisCache Over(IConnectionMultiplexer connection) =>
             new(new Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult(connection) });
-        using var open = new RedisFailSafeDistributedCache(Over(dead), new RedisStateOptions());
-        using var closed = new RedisFailSafeDistributedCache(Over(dead), new RedisStateOptions { CacheFailure = RedisFailurePolicy.FailClosed });
+        var open = new RedisFailSafeDistributedCache(Over(dead), new RedisStateOptions());
+        var closed = new RedisFailSafeDistributedCache(Over(dead), new RedisStateOptions { CacheFailure = RedisFailurePolicy.FailClosed });
         var ct = TestContext.Current.CancellationToken;
 
         await open.SetAsync("k", [1], new DistributedCacheEntryOptions(), ct);

@@ -13,7 +13,11 @@ namespace LlmAdapters.Redis;
 /// fails: by default a read is a miss and a write is skipped, so the provider is called (fail open); or this process's
 /// memory is used; or the call is refused.
 /// </summary>
-public sealed class RedisFailSafeDistributedCache : IDistributedCache, IDisposable
+/// <remarks>
+/// Not disposable on purpose: disposing a <c>RedisCache</c> disposes its connection, which here is the application's
+/// shared <c>IConnectionMultiplexer</c>.
+/// </remarks>
+public sealed class RedisFailSafeDistributedCache : IDistributedCache
 {
     private readonly IDistributedCache _redis;
     private readonly RedisOutage _outage;
@@ -148,9 +152,6 @@ public sealed class RedisFailSafeDistributedCache : IDistributedCache, IDisposab
             _ = Failed(ex);
         }
     }
-
-    /// <inheritdoc/>
-    public void Dispose() => (_redis as IDisposable)?.Dispose();
 
     /// <summary>Applies the policy: <see langword="true"/> to use the local memory, <see langword="false"/> for a miss.</summary>
     private bool Failed(Exception ex)
