@@ -99,14 +99,23 @@ public sealed partial class ChatRateLimiter : IDisposable
 
         if (_requests is not null)
         {
-            await _requests.AcquireAsync(1, wait => Rejected(providerName, "requests", "requests per minute", wait), cancellationToken).ConfigureAwait(false);
+            var request = await _requests.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            if (request.IsRejected)
+            {
+                throw Rejected(providerName, "requests", "requests per minute", request.RetryAfter);
+            }
         }
 
         SlidingMinuteWindow.Reservation? reservation = null;
         if (_tokens is not null)
         {
-            reservation = await _tokens.AcquireAsync(
-                estimatedTokens, wait => Rejected(providerName, "tokens", "tokens per minute", wait), cancellationToken).ConfigureAwait(false);
+            var tokens = await _tokens.AcquireAsync(estimatedTokens, cancellationToken).ConfigureAwait(false);
+            if (tokens.IsRejected)
+            {
+                throw Rejected(providerName, "tokens", "tokens per minute", tokens.RetryAfter);
+            }
+
+            reservation = tokens;
         }
 
         RateLimitLease? slot = null;
@@ -135,9 +144,9 @@ public sealed partial class ChatRateLimiter : IDisposable
 
     private void ReleaseReservation(SlidingMinuteWindow.Reservation? reservation)
     {
-        if (reservation is not null)
+        if (reservation is { } held)
         {
-            _tokens!.Reconcile(reservation, 0);
+            _tokens!.Reconcile(held, 0);
         }
     }
 
@@ -162,7 +171,7 @@ public sealed partial class ChatRateLimiter : IDisposable
     internal sealed partial class Lease : IDisposable
     {
         private readonly SlidingMinuteWindow? _tokens;
-        private readonly SlidingMinuteWindow.Reservation? _reservation;
+        private SlidingMinuteWindow.Reservation? _reservation;
         private readonly RateLimitLease? _slot;
 
         public Lease(SlidingMinuteWindow? tokens, SlidingMinuteWindow.Reservation? reservation, RateLimitLease? slot, TimeSpan waited)
@@ -178,9 +187,9 @@ public sealed partial class ChatRateLimiter : IDisposable
         public void Reconcile(int tokens)
         {
             _shared?.Reconcile(tokens);
-            if (_reservation is not null)
+            if (_reservation is { } held)
             {
-                _tokens!.Reconcile(_reservation, tokens);
+                _reservation = _tokens!.Reconcile(held, tokens);
             }
         }
 
