@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LlmAdapters.Redis;
@@ -63,6 +64,8 @@ public static class RedisChatStateServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         services.TryAddSingleton<IConnectionMultiplexer>(_ => RedisConnection.Connect(options.Configuration, configurationKey));
+        services.AddOptions<RedisConnectionCheck>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisConnectionCheck>, RedisConnectionCheck.Validator>());
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new RedisBudgetStore(sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<ILogger<RedisBudgetStore>>()));
         services.TryAddSingleton(sp => new RedisCostLedger(sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<ILogger<RedisCostLedger>>()));
