@@ -145,8 +145,8 @@ switch (scenario)
 
     case "chaos":
     {
-        // Three pipelines, one per concern, run calls one after another until --seconds have passed; the test kills
-        // redis-server in the middle. Each call ends served or with an error: none may hang.
+        // Three pipelines, one per concern, run rounds of calls; the test kills redis-server in
+        // the middle. Each call ends served or with an error: none may hang.
         var catalog = new PriceCatalog([new ModelPrice { ModelId = "emulator-1", InputPerMillion = 0, OutputPerMillion = 1 }]);
         var budget = new BudgetChatClientOptions { Catalog = catalog, ClientName = "chaos", Store = new RedisBudgetStore(connection, state) };
         budget.Limits.Add(new BudgetLimit { Name = "AI:Pipeline:Budget:Daily", Amount = 1000, Period = BudgetPeriod.Daily });
@@ -157,11 +157,13 @@ switch (scenario)
             new RedisCache(new RedisCacheOptions { InstanceName = state.KeyPrefix + "cache:", ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(connection) }),
             state);
         using var cached = Provider().AsBuilder().UseDistributedCache(cache).Build();
-        var until = Stopwatch.StartNew();
-        var seconds = GetInt("seconds");
+        // Rounds run until the test writes a line (or closes stdin): it kills redis-server after a few rounds and stops
+        // the host a few rounds later, so that the run does not depend on how fast this machine is.
+        var stop = Task.Run(Console.In.ReadLine); // Console.In reads synchronously even through ReadLineAsync
+        var limit = Stopwatch.StartNew();
         Console.WriteLine("started");
         var n = 0;
-        while (until.Elapsed < TimeSpan.FromSeconds(seconds))
+        while (!stop.IsCompleted && limit.Elapsed < TimeSpan.FromSeconds(60))
         {
             var i = n++;
             await Task.WhenAll(
@@ -169,7 +171,8 @@ switch (scenario)
                 RunAsync(limited, 1, _ => "Limit " + i, "ratelimit"),
                 RunAsync(cached, 1, _ => "Cache " + (i % 3), "cache"));
             outcomes.AddOrUpdate("attempted", 3, (_, v) => v + 3);
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+            Console.WriteLine("round " + n.ToString(CultureInfo.InvariantCulture));
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
         }
 
         break;

@@ -110,18 +110,24 @@ public sealed class MultiProcessTests(RedisServer redis)
     {
         await using var own = await RedisServer.StartAsync();
         await using var emulator = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-        using var process = TestHost.Start("chaos", "--redis", own.Configuration, "--endpoint", emulator.OpenAIEndpoint.ToString(), "--prefix", Prefix(), "--seconds", "4");
-        while (await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line && line != "started")
+        using var process = TestHost.Start("chaos", "--redis", own.Configuration, "--endpoint", emulator.OpenAIEndpoint.ToString(), "--prefix", Prefix());
+        async Task UntilRoundAsync(int round)
         {
+            while (await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line && line != "round " + round)
+            {
+            }
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5), TimeProvider.System, TestContext.Current.CancellationToken);
+        await UntilRoundAsync(3);
         own.Kill();
+        await UntilRoundAsync(8);
+        await process.StandardInput.WriteLineAsync("stop");
+        process.StandardInput.Close();
         var report = await TestHost.WaitAsync(process);
 
         var attempted = report["attempted"];
         Assert.True(report.Fallbacks > 0, report.Output); // the outage was seen and counted
-        Assert.True(attempted >= 15, report.Output);
+        Assert.True(attempted >= 24, report.Output);
         Assert.Equal(attempted, report.Outcomes.Where(o => o.Key != "attempted").Sum(o => o.Value)); // every call ended, served or failed
         Assert.Equal(0, report.Outcomes.Where(o => o.Key.EndsWith(":hung", StringComparison.Ordinal)).Sum(o => o.Value));
 
