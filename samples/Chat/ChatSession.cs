@@ -5,12 +5,16 @@ using System.Globalization;
 using System.Text.Json;
 using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
+using LlmAdapters.Redis;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Samples.Chat;
 
-/// <summary>One conversation: keeps the history, sends a prompt, prints the reply and its figures.</summary>
-internal sealed class ChatSession(IChatClient client, CliOptions options, ChatClientSettings settings)
+/// <summary>
+/// One conversation: keeps the history, sends a prompt, prints the reply and its figures; with <c>AI:Redis</c> set, also
+/// the total of the shared ledger (every process on that Redis).
+/// </summary>
+internal sealed class ChatSession(IChatClient client, CliOptions options, ChatClientSettings settings, RedisCostLedger? sharedLedger = null)
 {
     private static readonly JsonSerializerOptions s_json = new(AIJsonUtilities.DefaultOptions) { WriteIndented = true };
 
@@ -94,6 +98,11 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
         }
 
         Console.WriteLine(Figures(response, firstToken, stopwatch.Elapsed, options.Raw ? "n/a (the raw adapter has no cost accounting)" : CostText(cost), _sessionCostKnown ? _sessionCost : null));
+        if (sharedLedger is not null && !options.Raw)
+        {
+            var shared = await sharedLedger.GetTotalAsync(cancellationToken: cancellationToken);
+            Console.WriteLine($"shared total {ChatCost.FormatUsd(shared.Total)} over {shared.Calls} calls (every process on Redis)");
+        }
     }
 
     /// <summary>The raw adapter has no defaults stage: give it the configured ones here.</summary>

@@ -2,6 +2,7 @@
 
 using LlmAdapters.Emulator;
 using LlmAdapters.Hosting;
+using LlmAdapters.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,7 +83,7 @@ internal static class Program
         try
         {
             raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
-            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client));
+            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), provider.GetService<RedisChatState>()?.Ledger);
         }
         catch (ArgumentException ex) when (ex is not ArgumentNullException)
         {

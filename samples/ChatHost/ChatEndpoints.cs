@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
+using LlmAdapters.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 
@@ -24,9 +25,17 @@ internal static class ChatEndpoints
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/clients", ListClients);
+        routes.MapGet("/cost", GetCostAsync);
         routes.MapPost("/chat/{client}", ReplyAsync);
         routes.MapPost("/chat/{client}/stream", Stream);
         return routes;
+    }
+
+    // With AI:Redis set the ledger is the shared one: the total of every replica.
+    private static async Task<Ok<LedgerInfo>> GetCostAsync(ICostLedger ledger, HttpContext context)
+    {
+        var total = ledger is RedisCostLedger shared ? await shared.GetTotalAsync(cancellationToken: context.RequestAborted) : ledger.GetTotal();
+        return TypedResults.Ok(new LedgerInfo(total.Total, ChatCost.FormatUsd(total.Total), total.Calls, ledger is RedisCostLedger));
     }
 
     private static Ok<ClientInfo[]> ListClients(ConfiguredChatClients clients, ChatHostEmulator emulator) =>

@@ -13,4 +13,5 @@ namespace LlmAdapters.Samples.ChatHost;
 [JsonSerializable(typeof(ChatDoneEvent))]
 [JsonSerializable(typeof(ChatErrorEvent))]
 [JsonSerializable(typeof(ClientInfo[]))]
+[JsonSerializable(typeof(LedgerInfo))]
 internal sealed partial class ChatHostJsonContext : JsonSerializerContext;

@@ -260,13 +260,20 @@ public sealed class ConfiguredChatClientsTests
     }
 
     [Fact]
-    public async Task Pipeline_CacheWithoutDistributedCache_FailsValidation_AndWorksWithOne()
+    public async Task Pipeline_CacheWithoutDistributedCache_RunsInMemory_MarksHitsFree_AndUsesARegisteredCache()
     {
         var values = With(s_seed, ("AI:Pipeline:Cache:Enabled", "true"));
-        var (without, _) = Build(values);
+        var (without, inMemory) = Build(values);
         await using (without)
         {
-            Assert.Contains("AI:Pipeline:Cache:Enabled is true, but no IDistributedCache service is registered", ValidationMessage(without), StringComparison.Ordinal);
+            Assert.Equal(string.Empty, ValidationMessage(without));
+            var client = without.GetRequiredService<IChatClient>();
+            var first = await client.GetResponseAsync("same", cancellationToken: Ct);
+            var hit = await client.GetResponseAsync("same", cancellationToken: Ct);
+            Assert.Single(inMemory.Requests);
+            Assert.Equal(first.Text, hit.Text);
+            Assert.Equal(true, hit.AdditionalProperties?["llmadapters.cache.hit"]);
+            Assert.Equal(0m, hit.GetCost()?.Total);
         }
 
         var (with, provider) = Build(values, s => s.AddDistributedMemoryCache());
@@ -278,6 +285,14 @@ public sealed class ConfiguredChatClientsTests
             await client.GetResponseAsync("same", cancellationToken: Ct);
             Assert.Single(provider.Requests);
         }
+    }
+
+    [Fact]
+    public async Task Pipeline_CacheLifetimeNotADuration_NamesKey()
+    {
+        var (services, _) = Build(With(s_seed, ("AI:Pipeline:Cache:Enabled", "true"), ("AI:Pipeline:Cache:Lifetime", "soon")));
+        await using var _ = services;
+        Assert.Contains("AI:Pipeline:Cache:Lifetime", ValidationMessage(services), StringComparison.Ordinal);
     }
 
     [Fact]

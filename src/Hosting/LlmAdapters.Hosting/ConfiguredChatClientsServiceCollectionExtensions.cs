@@ -2,6 +2,7 @@
 
 using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
+using LlmAdapters.Redis;
 using LlmAdapters.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,10 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
         services.AddHttpClient();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
+
+        // With AI:Redis:Configuration set, budgets, the ledger, rate limits, key cool-downs and the cache are shared by every
+        // process on that Redis (docs/scaling.md); without it nothing is registered and all state stays in this process.
+        services.AddRedisChatState(section.GetSection("Redis"));
 
         // One ledger the host can query for every client's cost; one estimator shared by token limits and budgets.
         services.TryAddSingleton<ICostLedger, InMemoryCostLedger>();

@@ -217,6 +217,18 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Cost_GivesTheLedgerTotal_NotSharedWithoutRedis()
+    {
+        var reply = await (await Host.Http.PostAsJsonAsync("/chat/default", new { prompt = "Count my cost" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var cost = await (await Host.Http.GetAsync("/cost", Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.True(cost.GetProperty("calls").GetInt64() >= 1);
+        Assert.True(cost.GetProperty("total").GetDecimal() >= reply.GetProperty("cost").GetProperty("total").GetDecimal());
+        Assert.StartsWith("$", cost.GetProperty("formatted").GetString(), StringComparison.Ordinal);
+        Assert.False(cost.GetProperty("shared").GetBoolean());
+    }
+
+    [Fact]
     public async Task Clients_ListsBothWithProviderAndModelAndNoKey()
     {
         var response = await Host.Http.GetAsync("/clients", Ct);

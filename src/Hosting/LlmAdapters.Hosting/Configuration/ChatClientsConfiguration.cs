@@ -109,7 +109,9 @@ internal sealed class ChatClientsConfiguration
     {
         foreach (var child in section.GetChildren())
         {
-            if (skipClients && prefix.Length == 0 && string.Equals(child.Key, "Clients", StringComparison.OrdinalIgnoreCase))
+            // Clients holds the clients themselves; Redis (AI:Redis) is the application's, not a client's.
+            if (skipClients && prefix.Length == 0 &&
+                (string.Equals(child.Key, "Clients", StringComparison.OrdinalIgnoreCase) || string.Equals(child.Key, "Redis", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }

@@ -36,6 +36,14 @@ public sealed class ApiKeyRotationChatClientOptions
     /// <value>The default value is 15 minutes.</value>
     public TimeSpan AuthenticationCooldown { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Gets or sets a store that shares the keys' cool-downs with other processes (for example on Redis) under <see cref="CooldownScope"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: cool-downs are kept in this process.</value>
+    public IApiKeyCooldownStore? CooldownStore { get; set; }
+
+    /// <summary>Gets or sets the name under which the cool-downs are shared (e.g. the client name): every process that uses the same keys in the same order must use the same scope.</summary>
+    /// <value>The default value is <see langword="null"/>; required with <see cref="CooldownStore"/>.</value>
+    public string? CooldownScope { get; set; }
+
     /// <summary>Gets or sets the clock of the cool-downs.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -59,5 +67,9 @@ public sealed class ApiKeyRotationChatClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Cooldown, TimeSpan.Zero, nameof(Cooldown));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AuthenticationCooldown, TimeSpan.Zero, nameof(AuthenticationCooldown));
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (CooldownStore is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(CooldownScope, nameof(CooldownScope));
+        }
     }
 }

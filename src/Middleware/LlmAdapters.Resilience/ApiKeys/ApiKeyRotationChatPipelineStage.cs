@@ -32,7 +32,17 @@ public sealed class ApiKeyRotationChatPipelineStage : IChatPipelineStage
 
     /// <inheritdoc/>
     public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseApiKeyRotation(context.Section, apiKey => context.CreateProviderClient(apiKey), Keys(context)));
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseApiKeyRotation(Keys(context), apiKey => context.CreateProviderClient(apiKey), options =>
+        {
+            options.Read(context.Section);
+
+            // With a shared store registered (AI:Redis), a key cooled down by one process is skipped by every process.
+            if (context.Services.GetService(typeof(IApiKeyCooldownStore)) is IApiKeyCooldownStore store)
+            {
+                options.CooldownStore = store;
+                options.CooldownScope ??= context.ClientName;
+            }
+        }));
 
     private static IReadOnlyList<string> Keys(ChatPipelineContext context) => ConfigurationReader.GetList(context.Configuration, "Pipeline:" + context.Section.Key);
 }

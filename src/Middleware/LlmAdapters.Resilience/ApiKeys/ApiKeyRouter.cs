@@ -31,7 +31,7 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
 
     public bool IsCooling(int index) => _slots[index].IsCooling(_options.TimeProvider.GetUtcNow(), out _, out _);
 
-    protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
+    private ValueTask<IChatClient> SelectLocalAsync(RoutingContext context)
     {
         var tried = _tried.GetValue(context, static _ => []);
         var now = _options.TimeProvider.GetUtcNow();
@@ -90,6 +90,7 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
                 ? _options.AuthenticationCooldown
                 : ResilienceErrors.GetRetryAfter(exception) ?? _options.Cooldown;
             slot.CoolDown(_options.TimeProvider.GetUtcNow() + duration, kind!.Value);
+            ShareCooldown(slot, _options.TimeProvider.GetUtcNow() + duration, kind.Value);
             ResilienceTelemetry.ApiKeyCooldowns.Add(
                 1,
                 new KeyValuePair<string, object?>(ResilienceTelemetry.ApiKeyIndexTag, slot.Index),

@@ -13,7 +13,7 @@ namespace LlmAdapters.Resilience;
 /// <remarks>
 /// Every wait runs on the configured <see cref="TimeProvider"/>, so that tests can drive the limiter with a fake clock. Thread safety: an instance may be shared by concurrent calls and clients.
 /// </remarks>
-public sealed class ChatRateLimiter : IDisposable
+public sealed partial class ChatRateLimiter : IDisposable
 {
     private readonly TimeProvider _timeProvider;
     private readonly SlidingMinuteWindow? _requests;
@@ -33,6 +33,7 @@ public sealed class ChatRateLimiter : IDisposable
         TokensPerMinute = options.TokensPerMinute;
         MaxConcurrency = options.MaxConcurrency;
         QueueLimit = options.QueueLimit;
+        InitializeShared(options);
 
         if (options.RequestsPerMinute is { } rpm)
         {
@@ -91,6 +92,11 @@ public sealed class ChatRateLimiter : IDisposable
     internal async ValueTask<Lease> AcquireAsync(int estimatedTokens, string providerName, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
+        if (_store is not null && await TryAcquireSharedAsync(estimatedTokens, providerName, started, cancellationToken).ConfigureAwait(false) is { } shared)
+        {
+            return shared;
+        }
+
         if (_requests is not null)
         {
             var request = await _requests.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
@@ -162,7 +168,7 @@ public sealed class ChatRateLimiter : IDisposable
     }
 
     /// <summary>What a call holds while it runs: a concurrency slot and a token reservation.</summary>
-    internal sealed class Lease : IDisposable
+    internal sealed partial class Lease : IDisposable
     {
         private readonly SlidingMinuteWindow? _tokens;
         private SlidingMinuteWindow.Reservation? _reservation;
@@ -180,12 +186,17 @@ public sealed class ChatRateLimiter : IDisposable
 
         public void Reconcile(int tokens)
         {
+            _shared?.Reconcile(tokens);
             if (_reservation is { } held)
             {
                 _reservation = _tokens!.Reconcile(held, tokens);
             }
         }
 
-        public void Dispose() => _slot?.Dispose();
+        public void Dispose()
+        {
+            _shared?.Release();
+            _slot?.Dispose();
+        }
     }
 }

@@ -55,6 +55,13 @@ public sealed class RateLimitingChatClientOptions
     /// <value>The default value is <see langword="null"/>: not shared.</value>
     public string? SharedName { get; set; }
 
+    /// <summary>
+    /// Gets or sets a store that shares the limits with other processes (for example on Redis) under <see cref="SharedName"/>;
+    /// the in-process limits are used while it fails.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the limits are kept in this process.</value>
+    public IChatRateLimitStore? Store { get; set; }
+
     /// <summary>Gets or sets the estimator of input tokens for <see cref="TokensPerMinute"/>.</summary>
     /// <value>The default value is <see langword="null"/>: an <see cref="ITokenEstimator"/> from the services, else <see cref="ApproximateTokenEstimator.Instance"/>.</value>
     public ITokenEstimator? TokenEstimator { get; set; }

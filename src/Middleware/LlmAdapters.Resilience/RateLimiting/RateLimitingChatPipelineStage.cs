@@ -38,5 +38,16 @@ public sealed class RateLimitingChatPipelineStage : IChatPipelineStage
 
     /// <inheritdoc/>
     public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseRateLimiting(context.Section));
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseRateLimiting(options =>
+        {
+            options.Read(context.Section);
+
+            // With a shared store registered (AI:Redis), the limits hold across processes: under the RateLimit:Shared
+            // name when given, else under the client's name.
+            if (context.Services.GetService(typeof(IChatRateLimitStore)) is IChatRateLimitStore store)
+            {
+                options.Store = store;
+                options.SharedName ??= "client:" + context.ClientName;
+            }
+        }));
 }

@@ -2,16 +2,26 @@
 
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LlmAdapters.Hosting;
 
 /// <summary>
-/// M.E.AI's distributed cache middleware (<c>UseDistributedCache</c>), off by default; it needs an
-/// <see cref="IDistributedCache"/> service.
+/// M.E.AI's distributed cache middleware, off by default (<c>Pipeline:Cache:Enabled</c>). It runs over the
+/// <see cref="IDistributedCache"/> service (Redis when <c>AI:Redis</c> is set), else over one
+/// <see cref="MemoryDistributedCache"/> of this process. <c>Lifetime</c> is how long an answer is kept (default 1 hour).
+/// The cache key holds the provider, its endpoint, the model and every request option, so two clients share an answer only
+/// when they would ask the same provider the same thing.
 /// </summary>
 internal sealed class CacheStage : BuilderChatPipelineStage
 {
+    public const string LifetimeKey = "Lifetime";
+
+    private static readonly TimeSpan s_defaultLifetime = TimeSpan.FromHours(1);
+    private readonly Lazy<MemoryDistributedCache> _memory = new(() => new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())));
+
     public override string Name => "Cache";
 
     public override int Order => ChatPipelineOrder.Cache;
@@ -20,12 +30,23 @@ internal sealed class CacheStage : BuilderChatPipelineStage
 
     public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
-        if (context.Services.GetService<IDistributedCache>() is null)
+        var errors = new List<string>();
+        if (ConfigurationReader.GetDuration(context.Section, LifetimeKey, errors, context.SectionPath) is { } lifetime && lifetime <= TimeSpan.Zero)
         {
-            yield return $"{context.SectionPath}:Enabled is true, but no IDistributedCache service is registered: add one (e.g. services.AddDistributedMemoryCache()) or turn the cache off.";
+            errors.Add($"{context.SectionPath}:{LifetimeKey} must be positive.");
         }
+
+        return errors;
     }
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
-        builder.UseDistributedCache(context.Services.GetRequiredService<IDistributedCache>());
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    {
+        var lifetime = ConfigurationReader.GetDuration(context.Section, LifetimeKey) ?? s_defaultLifetime;
+        var cache = context.Services.GetService<IDistributedCache>() ?? _memory.Value;
+        var settings = context.Settings;
+        builder.Use(inner => new ConfiguredCachingChatClient(inner, cache, lifetime)
+        {
+            CacheKeyAdditionalValues = ["provider:" + settings.Provider, "endpoint:" + settings.Endpoint, "model:" + settings.Model],
+        });
+    }
 }
