@@ -113,6 +113,34 @@ public sealed class TimeoutChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_BothLimits_FirstUpdateInTimeThenTotalCountsFromTheStart()
+    {
+        // First update at 1 s (limit 2 s), then one every 3 s: the total limit of 8 s, counted from the call's start and not
+        // from the first update, ends the stream after u0 (1 s), u1 (4 s), u2 (7 s); u3 would come at 10 s.
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, ct) => SlowStream(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), 6, ct) };
+        using var client = Create(inner, timeout: TimeSpan.FromSeconds(8), firstUpdate: TimeSpan.FromSeconds(2), scope: "total");
+        var received = new List<ChatResponseUpdate>();
+        var start = _time.GetUtcNow();
+
+        var ex = await Assert.ThrowsAsync<ChatProviderException>(() => _time.DriveAsync(CollectAsync(client.GetStreamingResponseAsync(Prompt()), received), TimeSpan.FromMilliseconds(250)));
+
+        Assert.Equal("local_total_timeout", ex.ErrorCode);
+        Assert.Equal(["u0", "u1", "u2"], received.Select(u => u.Text));
+        Assert.InRange(_time.GetUtcNow() - start, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8.5));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_FirstUpdateLimitNearerThanTotal_ThrowsFirstUpdateTimeout()
+    {
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, ct) => SlowStream(TimeSpan.FromSeconds(5), TimeSpan.Zero, 2, ct) };
+        using var client = Create(inner, timeout: TimeSpan.FromSeconds(30), firstUpdate: TimeSpan.FromSeconds(2));
+
+        var ex = await Assert.ThrowsAsync<ChatProviderException>(() => _time.DriveAsync(CollectAsync(client.GetStreamingResponseAsync(Prompt())), TimeSpan.FromMilliseconds(250)));
+
+        Assert.Equal("local_first_update_timeout", ex.ErrorCode);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_CallerCancels_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource();

@@ -115,65 +115,87 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         };
     }
 
-    /// <summary>The timers of one call, cancelling one token.</summary>
+    /// <summary>
+    /// The deadline of one call: one <see cref="CancellationTokenSource"/> whose timer runs on the <see cref="TimeProvider"/>
+    /// (armed for the nearer of the first-update and total limits, re-armed for the rest of the total once the first update
+    /// arrives) and, when the caller's token can cancel, one registration forwarding it. No linked source, no separate timers.
+    /// </summary>
     private sealed class Deadline : IDisposable
     {
         public const int TotalScope = 1;
         public const int FirstUpdateScope = 2;
 
         private readonly CancellationTokenSource _cts;
-        private readonly ITimer? _total;
-        private ITimer? _firstUpdate;
-        private int _expired;
+        private readonly CancellationTokenRegistration _callerRegistration;
+        private readonly TimeProvider _timeProvider;
+        private readonly TimeSpan? _total;
+        private readonly long _started;
+        private int _armedScope;
 
         public Deadline(TimeProvider timeProvider, TimeSpan? total, TimeSpan? firstUpdate, CancellationToken callerToken)
         {
-            _cts = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
-            if (total is { } t)
+            _timeProvider = timeProvider;
+            _total = total;
+            TimeSpan delay;
+            if (firstUpdate is { } f && (total is not { } t0 || f < t0))
             {
-                _total = timeProvider.CreateTimer(static s => ((Deadline)s!).Expire(TotalScope), this, t, System.Threading.Timeout.InfiniteTimeSpan);
+                _armedScope = FirstUpdateScope;
+                _started = timeProvider.GetTimestamp();
+                delay = f;
+            }
+            else
+            {
+                _armedScope = TotalScope;
+                delay = total!.Value;
             }
 
-            if (firstUpdate is { } f)
+            _cts = new CancellationTokenSource(delay, timeProvider);
+            if (callerToken.CanBeCanceled)
             {
-                _firstUpdate = timeProvider.CreateTimer(static s => ((Deadline)s!).Expire(FirstUpdateScope), this, f, System.Threading.Timeout.InfiniteTimeSpan);
+                _callerRegistration = callerToken.UnsafeRegister(static s => CancelQuietly((CancellationTokenSource)s!), _cts);
             }
         }
 
         public CancellationToken Token => _cts.Token;
 
-        public int? ExpiredScope => Volatile.Read(ref _expired) is var scope and not 0 ? scope : null;
+        /// <summary>Gets which limit cancelled the token, if the token is cancelled; read only once the caller's token is known not to be.</summary>
+        public int? ExpiredScope => _cts.IsCancellationRequested && Volatile.Read(ref _armedScope) is var scope and not 0 ? scope : null;
 
         public void FirstUpdateArrived()
         {
-            if (_firstUpdate is { } timer)
+            if (_armedScope != FirstUpdateScope || _cts.IsCancellationRequested)
             {
-                _firstUpdate = null;
-                timer.Dispose();
+                // Nothing to re-arm, or the first-update limit already expired: that stays the reason.
+                return;
             }
+
+            if (_total is not { } total)
+            {
+                Volatile.Write(ref _armedScope, 0);
+                _cts.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            var remaining = total - _timeProvider.GetElapsedTime(_started);
+            Volatile.Write(ref _armedScope, TotalScope);
+            _cts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         }
 
         public void Dispose()
         {
-            _total?.Dispose();
-            _firstUpdate?.Dispose();
+            _callerRegistration.Dispose();
             _cts.Dispose();
         }
 
-        private void Expire(int scope)
+        private static void CancelQuietly(CancellationTokenSource cts)
         {
-            if (Interlocked.CompareExchange(ref _expired, scope, 0) != 0)
-            {
-                return;
-            }
-
             try
             {
-                _cts.Cancel();
+                cts.Cancel();
             }
             catch (ObjectDisposedException)
             {
-                // The call ended as the timer fired.
+                // The call ended as the caller cancelled.
             }
         }
     }

@@ -1,0 +1,129 @@
+// Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Globalization;
+using LlmAdapters.LoadTest;
+
+// Usage: dotnet run -c Release --project benchmarks/LlmAdapters.LoadTest -- [--streams N] [--seconds N] [--port N] [--emulator path/to/LlmAdapters.Emulator.dll]
+var settings = LoadSettings.Parse(args);
+using var emulator = EmulatorProcess.Start(settings.EmulatorPath, settings.Port);
+await emulator.WaitReadyAsync(TimeSpan.FromSeconds(30));
+Console.WriteLine($"Emulator pid {emulator.Id} on {emulator.BaseAddress}; {settings.Streams} concurrent streams, {settings.Seconds} s per row, {Environment.ProcessorCount} cores.");
+
+var results = new List<LoadResult>();
+foreach (var dialect in new[] { "openai", "anthropic" })
+{
+    foreach (var path in new[] { "bare", "default", "full" })
+    {
+        await using var target = LoadTarget.Create(dialect, path, emulator.BaseAddress, settings.Streams);
+        await target.CallAsync(CancellationToken.None); // warm up: connection, JIT, the pipeline's services
+        var result = await LoadRunner.RunAsync(target, settings.Streams, TimeSpan.FromSeconds(settings.Seconds));
+        results.Add(result);
+        Console.WriteLine(result.ToString());
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("| Dialect | Path | Requests/s | Ratio | p50 ms | p99 ms | Peak working set MB | Errors |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+foreach (var r in results)
+{
+    var bare = results.First(b => b.Dialect == r.Dialect && b.Path == "bare");
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"| {r.Dialect} | {r.Path} | {r.RequestsPerSecond:0} | {r.RequestsPerSecond / bare.RequestsPerSecond:0.00} | {r.P50.TotalMilliseconds:0} | {r.P99.TotalMilliseconds:0} | {r.PeakWorkingSet / 1048576.0:0} | {r.Errors} |"));
+}
+
+if (results.Any(r => r.Errors > 0))
+{
+    Console.WriteLine("First errors: " + string.Join(" / ", results.Where(r => r.FirstError is not null).Select(r => $"{r.Dialect}/{r.Path}: {r.FirstError}")));
+}
+
+return 0;
+
+namespace LlmAdapters.LoadTest
+{
+    internal sealed record LoadSettings(int Streams, int Seconds, int Port, string EmulatorPath)
+    {
+        public static LoadSettings Parse(string[] args)
+        {
+            var streams = 1000;
+            var seconds = 10;
+            var port = 5391;
+            var emulator = Path.Combine(AppContext.BaseDirectory, "LlmAdapters.Emulator.dll");
+            for (var i = 0; i + 1 < args.Length; i += 2)
+            {
+                switch (args[i])
+                {
+                    case "--streams": streams = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                    case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                    case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                    case "--emulator": emulator = args[i + 1]; break;
+                    default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                }
+            }
+
+            // Bounded: at most 5,000 streams and 60 s per row, loopback only.
+            return new LoadSettings(Math.Clamp(streams, 1, 5000), Math.Clamp(seconds, 1, 60), port, emulator);
+        }
+    }
+
+    internal sealed record LoadResult(string Dialect, string Path, double RequestsPerSecond, TimeSpan P50, TimeSpan P99, long PeakWorkingSet, long Errors, string? FirstError)
+    {
+        public override string ToString() => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Dialect}/{Path}: {RequestsPerSecond:0} req/s, p50 {P50.TotalMilliseconds:0} ms, p99 {P99.TotalMilliseconds:0} ms, peak WS {PeakWorkingSet / 1048576.0:0} MB, errors {Errors}");
+    }
+
+    internal static class LoadRunner
+    {
+        /// <summary>Runs <paramref name="streams"/> loops, each calling one stream after another until <paramref name="duration"/> ends.</summary>
+        public static async Task<LoadResult> RunAsync(LoadTarget target, int streams, TimeSpan duration)
+        {
+            GC.Collect();
+            var self = Process.GetCurrentProcess();
+            long peak = 0;
+            long errors = 0;
+            string? firstError = null;
+            var latencies = new List<long>[streams];
+            using var stop = new CancellationTokenSource(duration);
+            var started = Stopwatch.GetTimestamp();
+            var workers = new Task[streams];
+            for (var i = 0; i < streams; i++)
+            {
+                var mine = latencies[i] = new List<long>(256);
+                workers[i] = Task.Run(async () =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var t0 = Stopwatch.GetTimestamp();
+                        try
+                        {
+                            await target.CallAsync(CancellationToken.None);
+                            mine.Add(Stopwatch.GetTimestamp() - t0);
+                        }
+                        catch (Exception ex)
+                        {
+                            Interlocked.Increment(ref errors);
+                            Interlocked.CompareExchange(ref firstError, ex.GetType().Name + ": " + ex.Message, null);
+                        }
+                    }
+                });
+            }
+
+            var all = Task.WhenAll(workers);
+            while (!all.IsCompleted)
+            {
+                self.Refresh();
+                peak = Math.Max(peak, self.WorkingSet64);
+                await Task.WhenAny(all, Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, CancellationToken.None));
+            }
+
+            await all;
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var sorted = latencies.SelectMany(l => l).Order().ToArray();
+            TimeSpan At(double q) => sorted.Length == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(0, sorted[(int)Math.Min(sorted.Length - 1, q * sorted.Length)]);
+            return new LoadResult(target.Dialect, target.Path, sorted.Length / elapsed.TotalSeconds, At(0.50), At(0.99), peak, errors, firstError);
+        }
+    }
+}
