@@ -13,8 +13,9 @@ internal static class ChatCompletionsMapper
         var source = choice.Message!;
         var message = new ChatMessage(ChatRole.Assistant, (IList<AIContent>)[]) { MessageId = completion.Id };
         AddReasoning(message.Contents, source);
-        if (!string.IsNullOrEmpty(source.Content))
+        if (source.Content is not null)
         {
+            // An empty content ("" beside tool calls, DashScope) is kept as empty text, as Microsoft.Extensions.AI.OpenAI keeps it.
             message.Contents.Add(new TextContent(source.Content));
         }
 

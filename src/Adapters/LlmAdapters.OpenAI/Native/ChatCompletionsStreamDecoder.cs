@@ -66,7 +66,7 @@ internal sealed class ChatCompletionsStreamDecoder(string providerName, TimeProv
             if (choice?.Delta is { } delta)
             {
                 ChatCompletionsMapper.AddReasoning(update.Contents, delta);
-                if (!string.IsNullOrEmpty(delta.Content))
+                if (delta.Content is not null)
                 {
                     update.Contents.Add(new TextContent(delta.Content));
                 }

@@ -58,6 +58,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
             NetworkTimeout = common.NetworkTimeout,
             MaxResponseBytes = common.MaxResponseBytes,
             TimeProvider = common.TimeProvider,
+            RefineError = RefineCutBody,
         };
         if (!string.IsNullOrEmpty(common.Organization))
         {
@@ -109,4 +110,17 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
 
     /// <inheritdoc/>
     public void Dispose() => _transport.Dispose();
+
+    /// <summary>
+    /// A 200 whose JSON body ends early (empty, or cut mid-object) is a cut connection, transient, as on the SDK path; JSON
+    /// that is complete but not the dialect's stays <see cref="ChatProviderErrorKind.Unknown"/>. System.Text.Json says "end of
+    /// data" / "isFinalBlock" / "end of the JSON payload" exactly when the reader ran out of bytes.
+    /// </summary>
+    private static ChatProviderException RefineCutBody(ChatProviderException exception, HttpResponseMessage? response) =>
+        exception is { Kind: ChatProviderErrorKind.Unknown, InnerException: System.Text.Json.JsonException json } && response is not null &&
+        (json.Message.Contains("end of data", StringComparison.Ordinal) ||
+         json.Message.Contains("isFinalBlock is true", StringComparison.Ordinal) ||
+         json.Message.Contains("end of the JSON payload", StringComparison.Ordinal))
+            ? NativeErrors.Incomplete(exception.ProviderName, "the end of the JSON body", response.StatusCode, json)
+            : exception;
 }
