@@ -213,7 +213,7 @@ internal static class ChatCompletionsRequestWriter
 
         foreach (var (name, value) in additional)
         {
-            if (!IsSendable(name))
+            if (!Internal.ExtraBodyFields.IsSendable(name))
             {
                 continue;
             }
@@ -228,25 +228,6 @@ internal static class ChatCompletionsRequestWriter
                 JsonSerializer.Serialize(writer, value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
             }
         }
-    }
-
-    /// <summary>Whether a name is a plain JSON field name (letters, digits, <c>_</c>, <c>-</c>); dotted names stay local to the pipeline.</summary>
-    private static bool IsSendable(string name)
-    {
-        if (name.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static void WriteMessage(Utf8JsonWriter writer, ChatMessage message)
