@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Hosting;
+using LlmAdapters.OpenAI.Native;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.OpenAI;
@@ -17,6 +18,12 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
 
     /// <summary>The configuration key of the OpenAI project.</summary>
     public const string ProjectKey = "Project";
+
+    /// <summary>The configuration key choosing the implementation: <c>native</c> (<see cref="OpenAIChatCompletionsClient"/>) or <c>sdk</c> (<see cref="OpenAICompatibleChatClient"/>).</summary>
+    public const string ImplementationKey = "Implementation";
+
+    /// <summary>The configuration key that makes the native implementation send <c>max_tokens</c> instead of <c>max_completion_tokens</c> (older servers).</summary>
+    public const string UseMaxTokensKey = "UseMaxTokens";
 
     /// <summary>
     /// The model used when <c>AI:Model</c> is not set, so that switching provider is a change of <c>AI:Provider</c> alone.
@@ -64,7 +71,7 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
     public string? DefaultModel { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [OrganizationKey, ProjectKey];
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [OrganizationKey, ProjectKey, ImplementationKey, UseMaxTokensKey];
 
     /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
@@ -72,18 +79,23 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
         ArgumentNullException.ThrowIfNull(context);
         var settings = context.Settings;
         var timeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
-        return new OpenAICompatibleChatClient(
-            new OpenAICompatibleChatClientOptions
-            {
-                ProviderName = Name,
-                Endpoint = settings.Endpoint,
-                ApiKey = settings.ApiKey,
-                Organization = context.Configuration[OrganizationKey],
-                Project = context.Configuration[ProjectKey],
-                Model = settings.Model,
-                NetworkTimeout = settings.NetworkTimeout,
-                TimeProvider = timeProvider,
-            },
-            context.HttpClient);
+        var common = new OpenAICompatibleChatClientOptions
+        {
+            ProviderName = Name,
+            Endpoint = settings.Endpoint,
+            ApiKey = settings.ApiKey,
+            Organization = context.Configuration[OrganizationKey],
+            Project = context.Configuration[ProjectKey],
+            Model = settings.Model,
+            NetworkTimeout = settings.NetworkTimeout,
+            TimeProvider = timeProvider,
+        };
+
+        // The implementation switch: native by default except for openai itself (see docs/providers.md), sdk on request.
+        return OpenAIImplementationSelector.UseNative(Name, context.Configuration[ImplementationKey])
+            ? new OpenAIChatCompletionsClient(
+                new OpenAIChatCompletionsClientOptions { Common = common, UseMaxTokens = bool.TryParse(context.Configuration[UseMaxTokensKey], out var useMaxTokens) && useMaxTokens },
+                context.HttpClient)
+            : new OpenAICompatibleChatClient(common, context.HttpClient);
     }
 }

@@ -77,7 +77,7 @@ internal static class ExtraBodyFields
     }
 
     /// <summary>Whether a name is a plain JSON field name (letters, digits, <c>_</c>, <c>-</c>); dotted names stay local.</summary>
-    private static bool IsSendable(string name)
+    internal static bool IsSendable(string name)
     {
         if (name.Length == 0)
         {
