@@ -35,6 +35,7 @@ internal static class Program
     {
         ["openai"] = "OPENAI_API_KEY",
         ["anthropic"] = "ANTHROPIC_API_KEY",
+        ["gemini"] = "GEMINI_API_KEY",
     };
 
     public static async Task<int> Main(string[] args)
@@ -61,7 +62,11 @@ internal static class Program
         await using var emulator = await StartEmulatorIfNeededAsync(configuration, options.Client);
 
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+        // Every log line goes to stderr: stdout carries only the reply (or the JSON of --json), so it can be piped.
+        services.AddLogging(logging => logging
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(o => o.SingleLine = true));
         services.AddConfiguredChatClients(configuration.GetSection("AI"));
         await using var provider = services.BuildServiceProvider();
         var clients = provider.GetRequiredService<ConfiguredChatClients>();
@@ -73,9 +78,21 @@ internal static class Program
             return 1;
         }
 
-        using var raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
-        var client = raw ?? clients.GetClient(options.Client);
-        var session = new ChatSession(client, options, clients.GetSettings(options.Client));
+        IChatClient? raw;
+        ChatSession session;
+        try
+        {
+            raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
+            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client));
+        }
+        catch (ArgumentException ex) when (ex is not ArgumentNullException)
+        {
+            // A setting an adapter refuses (an API key with a line break): its message names the setting, never the key.
+            await Console.Error.WriteLineAsync("The configuration is not valid:" + Environment.NewLine + "  " + SecretRedactor.Redact(ex.Message));
+            return 1;
+        }
+
+        using var ownedRaw = raw;
 
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -162,7 +179,8 @@ internal static class Program
         var provider = Get("Provider");
         if (provider is not null)
         {
-            var hasKey = !string.IsNullOrEmpty(Get("ApiKey")) || (s_emulatedProviders.TryGetValue(provider, out var variable) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)));
+            var hasKey = !string.IsNullOrEmpty(Get("ApiKey")) || (s_emulatedProviders.TryGetValue(provider, out var variable) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) ||
+                (string.Equals(provider, "gemini", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOOGLE_API_KEY")));
             if (hasKey || Get("Endpoint") is not null || !s_emulatedProviders.ContainsKey(provider))
             {
                 return null;
@@ -171,7 +189,12 @@ internal static class Program
 
         var dialect = provider ?? "openai";
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { ChunkDelay = TimeSpan.FromMilliseconds(10) });
-        var endpoint = string.Equals(dialect, "anthropic", StringComparison.OrdinalIgnoreCase) ? emulator.AnthropicEndpoint : emulator.OpenAIEndpoint;
+        var endpoint = dialect.ToUpperInvariant() switch
+        {
+            "ANTHROPIC" => emulator.AnthropicEndpoint,
+            "GEMINI" => emulator.GeminiEndpoint,
+            _ => emulator.OpenAIEndpoint,
+        };
         var overrides = new Dictionary<string, string?>
         {
             ["AI:Provider"] = dialect,

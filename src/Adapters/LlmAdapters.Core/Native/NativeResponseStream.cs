@@ -1,0 +1,116 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Native;
+
+/// <summary>
+/// A read-only view of a response body that counts the bytes read against the response-size limit and, for server-sent
+/// events, adds one blank line at its end, so that a last event not followed by the blank line the SSE format asks for
+/// (as some servers send their last event) is still dispatched. An extra blank line after a well-terminated stream
+/// dispatches nothing.
+/// </summary>
+internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool terminate) : Stream
+{
+    private static readonly byte[] s_terminator = "\n\n"u8.ToArray();
+    private int _terminatorPosition = -1;
+    private long _read;
+
+    /// <summary>Gets a value indicating whether the inner stream has ended (events dispatched from now on were completed by the added blank line).</summary>
+    public bool InnerEnded => _terminatorPosition >= 0;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_terminatorPosition < 0)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read > 0 || buffer.IsEmpty)
+            {
+                return Count(read);
+            }
+
+            _terminatorPosition = 0;
+        }
+
+        return ReadTerminator(buffer.Span);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_terminatorPosition < 0)
+        {
+            var read = inner.Read(buffer);
+            if (read > 0 || buffer.IsEmpty)
+            {
+                return Count(read);
+            }
+
+            _terminatorPosition = 0;
+        }
+
+        return ReadTerminator(buffer);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Count(int read)
+    {
+        _read += read;
+        if (maxBytes is { } max && _read > max)
+        {
+            throw new ResponseTooLargeException(max);
+        }
+
+        return read;
+    }
+
+    private int ReadTerminator(Span<byte> buffer)
+    {
+        if (!terminate)
+        {
+            return 0;
+        }
+
+        var count = Math.Min(buffer.Length, s_terminator.Length - _terminatorPosition);
+        s_terminator.AsSpan(_terminatorPosition, count).CopyTo(buffer);
+        _terminatorPosition += count;
+        return count;
+    }
+}
