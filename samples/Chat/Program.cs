@@ -79,11 +79,13 @@ internal static class Program
         }
 
         IChatClient? raw;
+        IChatClient client;
         ChatSession session;
         try
         {
             raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
-            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client));
+            client = raw ?? clients.GetClient(options.Client);
+            session = new ChatSession(client, options, clients.GetSettings(options.Client));
         }
         catch (ArgumentException ex) when (ex is not ArgumentNullException)
         {
