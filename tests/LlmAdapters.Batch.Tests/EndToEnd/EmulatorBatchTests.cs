@@ -5,6 +5,7 @@ using LlmAdapters.Cost;
 using LlmAdapters.Emulator;
 using LlmAdapters.OpenAI;
 using LlmAdapters.Resilience;
+using LlmAdapters.TestUtilities;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
@@ -227,35 +228,6 @@ public sealed class EmulatorBatchTests
             }
 
             Assert.True(TimeProvider.System.GetElapsedTime(limit) < TimeSpan.FromMinutes(2), "the batch did not end");
-        }
-    }
-
-    /// <summary>Counts the requests at the emulator and the most at once.</summary>
-    private sealed class InFlightHandler() : DelegatingHandler(new SocketsHttpHandler())
-    {
-        private int _inFlight;
-        private int _max;
-
-        public int MaxInFlight => Volatile.Read(ref _max);
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var now = Interlocked.Increment(ref _inFlight);
-            int seen;
-            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
-            {
-            }
-
-            try
-            {
-                var response = await base.SendAsync(request, cancellationToken);
-                await response.Content.LoadIntoBufferAsync(cancellationToken);
-                return response;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
-            }
         }
     }
 
