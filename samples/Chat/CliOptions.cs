@@ -17,6 +17,12 @@ internal sealed class CliOptions
 
     public bool Help { get; private set; }
 
+    public string? BatchInput { get; private set; }
+
+    public string? BatchOutput { get; private set; }
+
+    public int BatchConcurrency { get; private set; } = 4;
+
     public static CliOptions? Parse(string[] args, out string? error)
     {
         var options = new CliOptions();
@@ -44,6 +50,33 @@ internal sealed class CliOptions
                 case "--no-stream":
                     options.NoStream = true;
                     break;
+                case "--batch" or "--out":
+                    if (i + 1 >= args.Length)
+                    {
+                        error = args[i] + " needs a file.";
+                        return null;
+                    }
+
+                    if (args[i] == "--batch")
+                    {
+                        options.BatchInput = args[++i];
+                    }
+                    else
+                    {
+                        options.BatchOutput = args[++i];
+                    }
+
+                    break;
+                case "--concurrency":
+                    if (i + 1 >= args.Length || !int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var concurrency) || concurrency < 1)
+                    {
+                        error = "--concurrency needs a positive number.";
+                        return null;
+                    }
+
+                    options.BatchConcurrency = concurrency;
+                    i++;
+                    break;
                 case "-h" or "--help":
                     options.Help = true;
                     break;
@@ -64,6 +97,12 @@ internal sealed class CliOptions
         }
 
         options.Prompt = words.Count > 0 ? string.Join(' ', words) : null;
+        if ((options.BatchInput is null) != (options.BatchOutput is null))
+        {
+            error = "--batch and --out go together.";
+            return null;
+        }
+
         return options;
     }
 }

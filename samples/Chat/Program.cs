@@ -25,6 +25,9 @@ internal static class Program
           --json          Prints the whole ChatResponse as JSON instead of text.
           --raw           Calls the provider adapter alone, without the configured pipeline.
           --no-stream     Uses GetResponseAsync instead of streaming.
+          --batch IN --out OUT  Sends every line of IN (JSON: prompt or messages, optional id and options) and appends
+                          one JSON line per result to OUT; rerun with the same OUT to skip what succeeded (docs/batch.md).
+          --concurrency N Items in flight at once in a batch (default 4).
           --help          Shows this help.
         Configuration: samples/Chat/appsettings.json and environment variables (AI__Provider, AI__Model, AI__ApiKey, AI__Endpoint...).
         """;
@@ -79,11 +82,13 @@ internal static class Program
         }
 
         IChatClient? raw;
+        IChatClient client;
         ChatSession session;
         try
         {
             raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
-            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), provider.GetService<RedisChatState>()?.Ledger);
+            client = raw ?? clients.GetClient(options.Client);
+            session = new ChatSession(client, options, clients.GetSettings(options.Client), provider.GetService<RedisChatState>()?.Ledger);
         }
         catch (ArgumentException ex) when (ex is not ArgumentNullException)
         {
@@ -103,6 +108,17 @@ internal static class Program
 
         try
         {
+            if (options.BatchInput is not null)
+            {
+                return await Batch.BatchCommand.RunAsync(client, new Batch.BatchCommandOptions
+                {
+                    InputPath = options.BatchInput,
+                    OutputPath = options.BatchOutput!,
+                    MaxConcurrency = options.BatchConcurrency,
+                    LiveProgress = !Console.IsErrorRedirected,
+                }, Console.Out, Console.Error, cancel.Token);
+            }
+
             if (options.Prompt is not null)
             {
                 await session.SendAsync(options.Prompt, cancel.Token);

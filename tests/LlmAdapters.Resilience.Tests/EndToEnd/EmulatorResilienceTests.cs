@@ -2,6 +2,7 @@
 
 using LlmAdapters.Emulator;
 using LlmAdapters.OpenAI;
+using LlmAdapters.TestUtilities;
 using Microsoft.Extensions.AI;
 using static LlmAdapters.Resilience.Tests.Fakes;
 
@@ -123,37 +124,5 @@ public sealed class EmulatorResilienceTests
         Assert.Equal(100, emulator.RequestCount);
         Assert.Equal(100, counter.Total);
         Assert.InRange(counter.MaxInFlight, 1, 4);
-    }
-
-    private sealed class InFlightHandler() : DelegatingHandler(new SocketsHttpHandler())
-    {
-        private int _inFlight;
-        private int _max;
-        private int _total;
-
-        public int MaxInFlight => Volatile.Read(ref _max);
-
-        public int Total => Volatile.Read(ref _total);
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _total);
-            var now = Interlocked.Increment(ref _inFlight);
-            int seen;
-            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
-            {
-            }
-
-            try
-            {
-                var response = await base.SendAsync(request, cancellationToken);
-                await response.Content.LoadIntoBufferAsync(cancellationToken);
-                return response;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
@@ -26,6 +27,7 @@ public sealed partial class RetryChatClient : DelegatingChatClient
 {
     private readonly RetryChatClientOptions _options;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ConcurrentDictionary<int, ResiliencePipeline> _overridden = new();
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="RetryChatClient"/> class.</summary>
@@ -40,7 +42,7 @@ public sealed partial class RetryChatClient : DelegatingChatClient
         _options = options ?? new RetryChatClientOptions();
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
-        _pipeline = _options.MaxAttempts == 1 ? ResiliencePipeline.Empty : BuildPipeline();
+        _pipeline = BuildPipeline(_options.MaxAttempts);
     }
 
     /// <inheritdoc/>
@@ -51,7 +53,7 @@ public sealed partial class RetryChatClient : DelegatingChatClient
         try
         {
             // A static callback with the call's state: no closure and no delegate allocated per call.
-            return await _pipeline.ExecuteAsync(
+            return await PipelineFor(options).ExecuteAsync(
                 static async (state, token) =>
                 {
                     state.Attempts++;
@@ -82,7 +84,7 @@ public sealed partial class RetryChatClient : DelegatingChatClient
         {
             // Each attempt runs until the first update (or the end of an empty stream): past that point the caller holds
             // text, and another attempt would send it twice.
-            (enumerator, hasFirst) = await _pipeline.ExecuteAsync(
+            (enumerator, hasFirst) = await PipelineFor(options).ExecuteAsync(
                 static async (state, token) =>
                 {
                     state.Attempts++;
@@ -127,11 +129,17 @@ public sealed partial class RetryChatClient : DelegatingChatClient
 
     private TimeSpan RetryAfterFloor => _options.BaseDelay < RetryConstants.RetryAfterFloor ? _options.BaseDelay : RetryConstants.RetryAfterFloor;
 
-    private ResiliencePipeline BuildPipeline() =>
+    /// <summary>The pipeline of one call: the configured one, or one with the call's own attempts (<see cref="ChatOptionsRetryExtensions"/>), built once per count.</summary>
+    private ResiliencePipeline PipelineFor(ChatOptions? options) =>
+        options.GetMaxAttempts() is { } attempts && attempts != _options.MaxAttempts
+            ? _overridden.GetOrAdd(attempts, BuildPipeline)
+            : _pipeline;
+
+    private ResiliencePipeline BuildPipeline(int maxAttempts) => maxAttempts == 1 ? ResiliencePipeline.Empty :
         new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = _options.MaxAttempts - 1,
+                MaxRetryAttempts = maxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = _options.UseJitter,
                 Delay = _options.BaseDelay,
@@ -146,7 +154,7 @@ public sealed partial class RetryChatClient : DelegatingChatClient
                 {
                     var errorType = args.Outcome.Exception is { } ex ? ResilienceErrors.GetErrorType(ex) : "unknown";
                     ResilienceTelemetry.RetryAttempts.Add(1, new KeyValuePair<string, object?>(ResilienceTelemetry.ErrorTypeTag, errorType));
-                    Log.Retrying(_logger, args.AttemptNumber + 2, _options.MaxAttempts, args.RetryDelay.TotalMilliseconds, errorType);
+                    Log.Retrying(_logger, args.AttemptNumber + 2, maxAttempts, args.RetryDelay.TotalMilliseconds, errorType);
                     return default;
                 },
             })
