@@ -109,7 +109,6 @@ public sealed class GeminiErrorTests
     [InlineData("""{"candidates":[null]}""")]
     [InlineData("[]")]
     [InlineData("null")]
-    [InlineData("")]
     public async Task TwoHundredNotAGeminiAnswer_ThrowsUnknownNeverAnEmptySuccess(string body)
     {
         using var client = CreateClient(Respond(HttpStatusCode.OK, body));
@@ -118,6 +117,19 @@ public sealed class GeminiErrorTests
 
         Assert.Equal(ChatProviderErrorKind.Unknown, ex.Kind);
         Assert.False(ex.IsTransient);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("""{"candidates":[{"content":{"parts":[{"text":"Hi""")]
+    public async Task TwoHundredEmptyOrCut_ThrowsTransientUnavailable(string body)
+    {
+        using var client = CreateClient(Respond(HttpStatusCode.OK, body));
+
+        var ex = await Assert.ThrowsAsync<ChatProviderException>(() => client.GetResponseAsync("Hi", cancellationToken: Ct));
+
+        Assert.Equal(ChatProviderErrorKind.Unavailable, ex.Kind);
+        Assert.True(ex.IsTransient);
     }
 
     [Fact]

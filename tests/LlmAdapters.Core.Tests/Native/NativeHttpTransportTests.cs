@@ -76,8 +76,11 @@ public sealed class NativeHttpTransportTests
     [InlineData("[]")]
     [InlineData("null")]
     [InlineData("42")]
-    [InlineData("")]
+    [InlineData("true")]
     [InlineData("<html>proxy</html>")]
+    [InlineData("{\"text\":\"hi\"} trailing")]
+    [InlineData("{\"text\":\"hi\"}}")]
+    [InlineData("{\"text\":<")]
     public async Task GetResponseAsync_TwoHundredNotInTheDialectsShape_ThrowsUnknownNeverAnEmptySuccess(string body)
     {
         using var transport = Create(Respond(HttpStatusCode.OK, body));
@@ -87,6 +90,38 @@ public sealed class NativeHttpTransportTests
         Assert.Equal(ChatProviderErrorKind.Unknown, ex.Kind);
         Assert.False(ex.IsTransient);
         Assert.Equal("test", ex.ProviderName);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n")]
+    [InlineData("{")]
+    [InlineData("{\"text\":\"h")]
+    [InlineData("{\"text\":\"hi\"")]
+    [InlineData("{\"text\":tr")]
+    [InlineData("[{\"a\":1},")]
+    [InlineData("tr")]
+    public async Task GetResponseAsync_TwoHundredBodyEmptyOrCut_ThrowsTransientUnavailable(string body)
+    {
+        using var transport = Create(Respond(HttpStatusCode.OK, body));
+
+        var ex = await Assert.ThrowsAsync<ChatProviderException>(() => GetTextAsync(transport));
+
+        Assert.Equal(ChatProviderErrorKind.Unavailable, ex.Kind);
+        Assert.True(ex.IsTransient);
+        Assert.Equal("test", ex.ProviderName);
+        Assert.Equal(HttpStatusCode.OK, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_LargeBodyWithoutContentLength_IsReadWhole()
+    {
+        var text = new string('a', 100_000);
+        var content = new StringContent("{\"text\":\"" + text + "\"}");
+        content.Headers.ContentLength = null;
+        using var transport = Create(Respond(HttpStatusCode.OK, content));
+
+        Assert.Equal(text, await GetTextAsync(transport));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -104,20 +105,34 @@ public sealed class NativeHttpTransport : IDisposable
         using var timeout = StartNetworkTimeout();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var response = await SendAsync(request, linked.Token, cancellationToken).ConfigureAwait(false);
+        byte[]? buffer = null;
         try
         {
-            var stream = new NativeResponseStream(await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false), _maxResponseBytes, terminate: false);
-            await using (stream.ConfigureAwait(false))
+            int length;
+            (buffer, length) = await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
+            TResponse dto;
+            try
             {
-                var dto = await JsonSerializer.DeserializeAsync(stream, typeInfo, linked.Token).ConfigureAwait(false)
+                dto = JsonSerializer.Deserialize(buffer.AsSpan(0, length), typeInfo)
                     ?? throw NativeErrors.InvalidShape(_providerName, "the body is JSON null.", response.StatusCode);
-                if (dto.GetShapeError() is { } shapeError)
-                {
-                    throw NativeErrors.InvalidShape(_providerName, shapeError, response.StatusCode);
-                }
-
-                return map(dto);
             }
+            catch (JsonException ex) when (IsCutJson(buffer.AsSpan(0, length)))
+            {
+                // Empty or cut short: the same transport fault as a cut stream, transient.
+                throw new ChatProviderException(
+                    ChatProviderErrorKind.Unavailable,
+                    _providerName,
+                    "The response body is empty or ended before its JSON did: the response is incomplete.",
+                    response.StatusCode,
+                    ex);
+            }
+
+            if (dto.GetShapeError() is { } shapeError)
+            {
+                throw NativeErrors.InvalidShape(_providerName, shapeError, response.StatusCode);
+            }
+
+            return map(dto);
         }
         catch (Exception ex)
         {
@@ -128,6 +143,13 @@ public sealed class NativeHttpTransport : IDisposable
             }
 
             throw translated;
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -275,6 +297,97 @@ public sealed class NativeHttpTransport : IDisposable
         }
 
         return request;
+    }
+
+    /// <summary>
+    /// Tells whether a body that failed to deserialize is empty (or only whitespace) or a JSON prefix cut short: a reader that
+    /// is told more may come reads it all without error and is left inside a value. A complete document, or bytes that are not
+    /// JSON, are not cut.
+    /// </summary>
+    private static bool IsCutJson(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, isFinalBlock: false, state: default);
+        var tokens = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                tokens++;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        if (reader.CurrentDepth > 0 || reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray || (tokens == 0 && reader.BytesConsumed == body.Length))
+        {
+            return true; // inside an object or array, or nothing but whitespace
+        }
+
+        if (reader.BytesConsumed == body.Length)
+        {
+            return false; // a complete document
+        }
+
+        // A value the reader held back at the top level ("42", "tru"): complete if it reads as the final block.
+        var final = new Utf8JsonReader(body, isFinalBlock: true, state: default);
+        try
+        {
+            while (final.Read())
+            {
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Reads the whole body into a pooled buffer (the caller returns it), bounded by the response-size limit.</summary>
+    private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var limit = _maxResponseBytes ?? Array.MaxLength;
+        var expected = response.Content.Headers.ContentLength;
+        var size = expected is > 0 && expected < limit ? (int)expected.Value + 1 : 4096;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var length = 0;
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Array.MaxLength));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return (buffer, length);
+                    }
+
+                    length += read;
+                    if (length > limit)
+                    {
+                        throw new ResponseTooLargeException(limit);
+                    }
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     /// <summary>Starts the network timeout: a source cancelled by the options' clock.</summary>
