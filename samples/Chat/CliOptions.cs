@@ -2,68 +2,24 @@
 
 namespace LlmAdapters.Samples.Chat;
 
-/// <summary>The command line of the chat CLI.</summary>
+/// <summary>The parsed command line of the chat CLI (see <see cref="ChatCommand"/> for the options and their help).</summary>
 internal sealed class CliOptions
 {
-    public string Client { get; private set; } = "default";
+    public string Client { get; init; } = "default";
 
-    public string? Prompt { get; private set; }
+    public string? Prompt { get; init; }
 
-    public bool Json { get; private set; }
+    public string? Provider { get; init; }
 
-    public bool Raw { get; private set; }
+    public string? Model { get; init; }
 
-    public bool NoStream { get; private set; }
+    public bool Json { get; init; }
 
-    public bool Help { get; private set; }
+    public bool Raw { get; init; }
 
-    public static CliOptions? Parse(string[] args, out string? error)
-    {
-        var options = new CliOptions();
-        var words = new List<string>();
-        error = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--client":
-                    if (i + 1 >= args.Length)
-                    {
-                        error = "--client needs a name.";
-                        return null;
-                    }
+    public bool NoStream { get; init; }
 
-                    options.Client = args[++i];
-                    break;
-                case "--json":
-                    options.Json = true;
-                    break;
-                case "--raw":
-                    options.Raw = true;
-                    break;
-                case "--no-stream":
-                    options.NoStream = true;
-                    break;
-                case "-h" or "--help":
-                    options.Help = true;
-                    break;
-                case "--":
-                    words.AddRange(args[(i + 1)..]);
-                    i = args.Length;
-                    break;
-                default:
-                    if (args[i].StartsWith("--", StringComparison.Ordinal))
-                    {
-                        error = $"Unknown option '{args[i]}'.";
-                        return null;
-                    }
+    public bool Reasoning { get; init; }
 
-                    words.Add(args[i]);
-                    break;
-            }
-        }
-
-        options.Prompt = words.Count > 0 ? string.Join(' ', words) : null;
-        return options;
-    }
+    public bool NoColor { get; init; }
 }

@@ -140,6 +140,6 @@ public sealed class ChatCliTests
 
         Assert.Equal(2, exit);
         Assert.Contains("Unknown option '--frobnicate'.", error, StringComparison.Ordinal);
-        Assert.Contains("Usage: llm-chat", error, StringComparison.Ordinal);
+        Assert.Contains("Run 'llm-chat --help'", error, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,255 @@
+// Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace LlmAdapters.Samples.Tests;
+
+/// <summary>
+/// The interactive experience of the chat CLI, run as a process: help, flags, reasoning, the ledger, colours and logs
+/// when output is redirected, and Ctrl+C (a real SIGINT) during a reply.
+/// </summary>
+public sealed class ChatCliExperienceTests
+{
+    private static readonly string s_cli = Path.Combine(
+        typeof(ChatCliExperienceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ChatCliDirectory").Value!,
+        "llm-chat.dll");
+
+    [Fact]
+    public async Task Help_ShowsOptionsExamplesAndProviders()
+    {
+        await using var cli = CliProcess.Start(null, "--help");
+        var (exit, output, _) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--provider <name>", output, StringComparison.Ordinal);
+        Assert.Contains("--reasoning", output, StringComparison.Ordinal);
+        Assert.Contains("Examples:", output, StringComparison.Ordinal);
+        Assert.Contains("llm-chat --client welcome \"Hi\"", output, StringComparison.Ordinal);
+        Assert.Matches(@"Providers \(AI:Provider\): anthropic, .*openai", output);
+    }
+
+    [Fact]
+    public async Task ProviderAndModelFlags_OverrideTheConfiguration()
+    {
+        await using var cli = CliProcess.Start(null, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "Hello");
+        var (exit, output, error) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("No anthropic key configured: using the built-in emulator", error, StringComparison.Ordinal);
+        Assert.Contains("[model claude-sonnet-4-5 ·", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reasoning_ShowsTheReasoningOnItsOwnLineBeforeTheAnswer()
+    {
+        await using var cli = CliProcess.Start(null, "--reasoning", "Why?");
+        var (exit, output, _) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n');
+        Assert.StartsWith("The user asked: \"Why?\".", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("You said \"Why?\".", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutReasoningFlag_NoReasoningIsShown()
+    {
+        await using var cli = CliProcess.Start(null, "Why?");
+        var (exit, output, _) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("The user asked", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CostCommand_PrintsTheLedgerPerModelAndTheTotal()
+    {
+        await using var cli = CliProcess.Start(null);
+        await cli.WriteLineAsync("/cost");
+        await cli.WriteLineAsync("first");
+        await cli.WriteLineAsync("second");
+        await cli.WriteLineAsync("/cost");
+        await cli.WriteLineAsync("/exit");
+        var (exit, output, _) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("No calls yet.", output, StringComparison.Ordinal);
+        Assert.Matches(@"gpt-4o-mini: \$0\.\d+ over 2 call\(s\), \d+ in / \d+ out tokens", output);
+        Assert.Matches(@"total: \$0\.\d+ over 2 call\(s\)", output);
+    }
+
+    [Fact]
+    public async Task RedirectedOutput_HasNoColoursAndNoLogLines_EvenAtDebug()
+    {
+        await using var cli = CliProcess.Start(new() { ["Logging__LogLevel__Default"] = "Debug" }, "Hello");
+        var (exit, output, error) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("\u001b[", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("dbug:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("info:", output, StringComparison.Ordinal);
+        Assert.Contains("dbug:", error, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task CtrlC_DuringAReply_StopsItAndReturnsToThePrompt()
+    {
+        // Slow chunks: the reply is still streaming when the signal arrives.
+        await using var cli = CliProcess.Start(new() { ["Emulator__ChunkDelay"] = "00:00:00.300" });
+        await cli.WriteLineAsync("tell me a long story");
+        await cli.WaitForOutputAsync("You said");
+        cli.Interrupt();
+        await cli.WaitForErrorAsync("Stopped: the reply was cancelled");
+
+        // Still alive, at the prompt, with an empty history: the next turn works and is the first in the ledger.
+        await cli.WriteLineAsync("/cost");
+        await cli.WriteLineAsync("/exit");
+        var (exit, output, error) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("No calls yet.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CtrlC_Twice_EndsTheProcess()
+    {
+        await using var cli = CliProcess.Start(new() { ["Emulator__ChunkDelay"] = "00:00:00.300" });
+        await cli.WriteLineAsync("tell me a long story");
+        await cli.WaitForOutputAsync("You said");
+        cli.Interrupt();
+        await cli.WaitForErrorAsync("Stopped: the reply was cancelled");
+        cli.Interrupt();
+
+        // Standard input stays open: only the second Ctrl+C can end the process.
+        var exit = await cli.WaitForExitAsync();
+        Assert.NotEqual(0, exit);
+    }
+
+    /// <summary>The CLI as a running process whose output is collected as it arrives.</summary>
+    private sealed class CliProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+        private readonly StringBuilder _error = new();
+        private readonly Lock _lock = new();
+        private readonly Task _reading;
+
+        private CliProcess(Process process)
+        {
+            _process = process;
+
+            // Read as characters arrive, not by lines: a streamed reply has no line end until it is complete.
+            _reading = Task.WhenAll(ReadAsync(process.StandardOutput, _output), ReadAsync(process.StandardError, _error));
+        }
+
+        public static CliProcess Start(Dictionary<string, string>? environment, params string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(s_cli);
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            foreach (var name in new[] { "AI__Provider", "AI__ApiKey", "AI__Endpoint", "AI__Model", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "NO_COLOR" })
+            {
+                start.Environment.Remove(name);
+            }
+
+            foreach (var (name, value) in environment ?? [])
+            {
+                start.Environment[name] = value;
+            }
+
+            return new CliProcess(Process.Start(start)!);
+        }
+
+        public Task WriteLineAsync(string line) => _process.StandardInput.WriteLineAsync(line);
+
+        /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+        public void Interrupt()
+        {
+            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        public Task WaitForOutputAsync(string text) => WaitForAsync(_output, text);
+
+        public Task WaitForErrorAsync(string text) => WaitForAsync(_error, text);
+
+        public async Task<int> WaitForExitAsync()
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            await _process.WaitForExitAsync(timeout.Token);
+            await _reading;
+            return _process.ExitCode;
+        }
+
+        public async Task<(int ExitCode, string Output, string Error)> FinishAsync()
+        {
+            _process.StandardInput.Close();
+            var exit = await WaitForExitAsync();
+            lock (_lock)
+            {
+                return (exit, _output.ToString(), _error.ToString());
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private async Task ReadAsync(StreamReader reader, StringBuilder builder)
+        {
+            var buffer = new char[1024];
+            int read;
+            while ((read = await reader.ReadAsync(buffer)) > 0)
+            {
+                lock (_lock)
+                {
+                    builder.Append(buffer, 0, read);
+                }
+            }
+        }
+
+        private async Task WaitForAsync(StringBuilder builder, string text)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                lock (_lock)
+                {
+                    if (builder.ToString().Contains(text, StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                }
+
+                Assert.False(_process.HasExited, $"The CLI exited before writing '{text}'. Output: {_output} Error: {_error}");
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"The CLI did not write '{text}' within 60 s. Output: {_output} Error: {_error}");
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+    }
+}
