@@ -12,5 +12,7 @@ namespace LlmAdapters.Samples.ChatHost;
 [JsonSerializable(typeof(ChatDeltaEvent))]
 [JsonSerializable(typeof(ChatDoneEvent))]
 [JsonSerializable(typeof(ChatErrorEvent))]
+[JsonSerializable(typeof(ChatToolCallEvent))]
+[JsonSerializable(typeof(ChatToolResultEvent))]
 [JsonSerializable(typeof(ClientInfo[]))]
 internal sealed partial class ChatHostJsonContext : JsonSerializerContext;

@@ -248,7 +248,7 @@ public sealed class ChatCliExperienceTests
 
                 Assert.False(_process.HasExited, $"The CLI exited before writing '{text}'. Output: {_output} Error: {_error}");
                 Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"The CLI did not write '{text}' within 60 s. Output: {_output} Error: {_error}");
-                await Task.Delay(50, TestContext.Current.CancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, TestContext.Current.CancellationToken);
             }
         }
     }
