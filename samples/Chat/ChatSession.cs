@@ -200,7 +200,7 @@ internal sealed class ChatSession(
         $"{key}: {ChatCost.FormatUsd(row.Total)} over {Count(row.Calls)} call(s), {Count(row.InputTokens)} in / {Count(row.OutputTokens)} out tokens"
         + (row.UnpricedCalls > 0 ? $", {Count(row.UnpricedCalls)} unpriced" : string.Empty);
 
-    private static string CostText(ChatCost? cost) => cost is null ? "unknown (no price for this model)" : ChatCost.FormatUsd(cost.Total);
+    private static string CostText(ChatCost? cost) => cost is null ? "unknown (no price for this model)" : cost.ToString();
 
     private static string Figures(ChatResponse response, TimeSpan? firstToken, TimeSpan total, string cost, decimal? session)
     {
