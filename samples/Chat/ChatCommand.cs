@@ -25,6 +25,7 @@ internal static class ChatCommand
           llm-chat --provider anthropic --model claude-haiku-4-5 "Hi"
           llm-chat --reasoning "Why is the sky blue?"        Asks for reasoning and shows it, dimmed, before the answer.
           llm-chat --json --no-stream "Hi"                   The whole ChatResponse as JSON.
+          llm-chat --check                                   A table of the configured clients and their health.
           AI__Provider=openai OPENAI_API_KEY=sk-... llm-chat "Hi"
 
         Configuration: appsettings.json beside the program, then environment variables (AI__Provider, AI__Model,
@@ -69,12 +70,16 @@ internal static class ChatCommand
         var noStream = new Option<bool>("--no-stream") { Description = "Uses GetResponseAsync instead of streaming." };
         var reasoning = new Option<bool>("--reasoning") { Description = "Asks the model to reason and shows its reasoning (TextReasoningContent)." };
         var noColor = new Option<bool>("--no-color") { Description = "Turns colours off (as NO_COLOR does)." };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Checks every configured client (its configuration, then its provider's cheapest endpoint and key) and prints a table; exits 1 when one is unhealthy.",
+        };
 
-        // Other modes of the CLI (a batch run over a JSONL file, a configuration check) add their options here and
-        // branch in the action below before the chat starts.
+        // Other modes of the CLI (a batch run over a JSONL file: --batch/--out) add their options here and branch in
+        // the action below before the chat starts, as --check does.
         var root = new RootCommand("Chat with any configured LLM provider through the LlmAdapters pipeline.")
         {
-            prompt, client, provider, model, json, raw, noStream, reasoning, noColor,
+            prompt, client, provider, model, json, raw, noStream, reasoning, noColor, check,
         };
 
         foreach (var help in root.Options.OfType<HelpOption>())
@@ -96,6 +101,7 @@ internal static class ChatCommand
                 NoStream = result.GetValue(noStream),
                 Reasoning = result.GetValue(reasoning),
                 NoColor = result.GetValue(noColor),
+                Check = result.GetValue(check),
             };
             return ChatProgram.RunAsync(options, cancellationToken);
         });

@@ -6,6 +6,7 @@ using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,8 +42,13 @@ internal static class ChatProgram
         var ledger = new InMemoryCostLedger();
         services.AddSingleton<ICostLedger>(ledger);
         services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        services.AddHealthChecks().AddChatClientsHealthChecks();
         await using var provider = services.BuildServiceProvider();
         var clients = provider.GetRequiredService<ConfiguredChatClients>();
+        if (options.Check)
+        {
+            return await HealthTable.PrintAsync(provider.GetRequiredService<HealthCheckService>(), clients, output, cancellationToken);
+        }
 
         var problems = clients.Validate(options.Client);
         if (problems.Count > 0)

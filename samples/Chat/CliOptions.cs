@@ -22,4 +22,6 @@ internal sealed class CliOptions
     public bool Reasoning { get; init; }
 
     public bool NoColor { get; init; }
+
+    public bool Check { get; init; }
 }

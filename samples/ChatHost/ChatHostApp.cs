@@ -32,12 +32,14 @@ public static class ChatHostApp
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatHostJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(ChatHostEmulator.SectionName));
+        HealthEndpoint.AddTo(builder.Services);
 
         var app = builder.Build();
         var page = new EmbeddedFileProvider(typeof(ChatHostApp).Assembly, "LlmAdapters.Samples.ChatHost.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.MapChatEndpoints();
+        app.MapHealthEndpoint();
         return app;
     }
 }

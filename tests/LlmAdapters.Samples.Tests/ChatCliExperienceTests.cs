@@ -96,6 +96,30 @@ public sealed class ChatCliExperienceTests
     }
 
     [Fact]
+    public async Task Check_PrintsATableOfTheClientsWithTheirHealth()
+    {
+        await using var cli = CliProcess.Start(null, "--check");
+        var (exit, output, _) = await cli.FinishAsync();
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^CLIENT\s+PROVIDER\s+MODEL\s+STATUS\s+DETAIL$", lines[0]);
+        Assert.Matches(@"^default\s+openai\s+gpt-4o-mini\s+Healthy\s+openai is reachable and accepts the key\.$", lines[1]);
+        Assert.Matches(@"^welcome\s+openai\s+gpt-4o-mini\s+Healthy", lines[2]);
+    }
+
+    [Fact]
+    public async Task Check_UnreachableProvider_IsUnhealthyAndExitsWithOne()
+    {
+        // Port 9 (discard): nothing listens on the loopback there.
+        await using var cli = CliProcess.Start(new() { ["AI__Provider"] = "openai", ["AI__ApiKey"] = "sk-test", ["AI__Endpoint"] = "http://127.0.0.1:9/v1" }, "--check");
+        var (exit, output, _) = await cli.FinishAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"default\s+openai\s+gpt-4o-mini\s+Unhealthy\s+openai cannot be reached at http://127\.0\.0\.1:9/v1/models", output);
+    }
+
+    [Fact]
     public async Task CtrlC_DuringAReply_StopsItAndReturnsToThePrompt()
     {
         // Slow chunks: the reply is still streaming when the signal arrives.
