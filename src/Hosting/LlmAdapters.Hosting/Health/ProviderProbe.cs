@@ -36,7 +36,7 @@ internal sealed class ProviderProbe
             return null;
         }
 
-        var key = settings.ApiKey ?? settings.ApiKeys.FirstOrDefault();
+        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
         var baseText = endpoint.ToString().TrimEnd('/');
         if (string.Equals(settings.Provider, "anthropic", StringComparison.OrdinalIgnoreCase))
         {
