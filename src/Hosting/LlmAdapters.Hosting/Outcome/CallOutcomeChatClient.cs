@@ -1,7 +1,6 @@
 // Licensed under the MIT License.
 
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
@@ -105,7 +104,8 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
         }
         else
         {
-            Log.CallFailed(logger, level, clientName, kind!, SecretRedactor.Redact(failure.Message) ?? string.Empty, withException ? failure : null);
+            var message = SecretRedactor.Redact(failure.Message) ?? string.Empty;
+            Log.CallFailed(logger, level, clientName, kind!, message, withException ? failure : null);
         }
     }
 

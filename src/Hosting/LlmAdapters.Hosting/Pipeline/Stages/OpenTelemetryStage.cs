@@ -1,8 +1,6 @@
 // Licensed under the MIT License.
 
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Hosting;
 
@@ -28,8 +26,9 @@ internal sealed class OpenTelemetryStage : IChatPipelineStage
     public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var sensitive = ConfigurationValues.GetBool(context.Section, "EnableSensitiveData", context.SectionPath, []) ?? false;
+        // No logger: a failure is recorded on the span and logged once by the Logging stage, not a second time here.
         builder.UseOpenTelemetry(
-            context.Services.GetService<ILoggerFactory>(),
+            loggerFactory: null,
             context.Section["SourceName"],
             client => client.EnableSensitiveData = sensitive);
     }
