@@ -26,6 +26,9 @@ internal sealed class CacheStage : IChatPipelineStage
         }
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
-        builder.UseDistributedCache(context.Services.GetRequiredService<IDistributedCache>());
+    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    {
+        var cache = context.Services.GetRequiredService<IDistributedCache>();
+        builder.Use(inner => new CostMarkingDistributedCachingChatClient(inner, cache));
+    }
 }
