@@ -113,7 +113,7 @@ public sealed class InstrumentationRegistrationTests
     public void Names_AreTheOnesThePackagesUse()
     {
         Assert.Equal(["Experimental.Microsoft.Extensions.AI", "LlmAdapters.Resilience", "LlmAdapters.Cost"], LlmAdaptersTelemetrySources.ActivitySourceNames);
-        Assert.Equal(LlmAdaptersTelemetrySources.ActivitySourceNames, LlmAdaptersTelemetrySources.MeterNames);
+        Assert.Equal(["Experimental.Microsoft.Extensions.AI", "LlmAdapters.Resilience", "LlmAdapters.Cost", "LlmAdapters.Hosting"], LlmAdaptersTelemetrySources.MeterNames);
     }
 
     [Fact]

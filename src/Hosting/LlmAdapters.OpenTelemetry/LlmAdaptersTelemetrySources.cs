@@ -21,9 +21,12 @@ public static class LlmAdaptersTelemetrySources
     /// <summary>The source and meter of cost accounting and budgets.</summary>
     public const string Cost = CostTelemetry.Name;
 
+    /// <summary>The meter of configured pipelines: calls by outcome and error kind, and their duration.</summary>
+    public const string Hosting = LlmAdapters.Hosting.CallOutcomeTelemetry.Name;
+
     /// <summary>Gets the names of every activity source.</summary>
     public static IReadOnlyList<string> ActivitySourceNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost];
 
     /// <summary>Gets the names of every meter.</summary>
-    public static IReadOnlyList<string> MeterNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost];
+    public static IReadOnlyList<string> MeterNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost, Hosting];
 }
