@@ -18,7 +18,18 @@ namespace LlmAdapters;
 /// </remarks>
 internal static class ConfigurationReader
 {
-    /// <summary>Reads a duration: <c>30</c> (seconds), <c>00:00:30</c>, <c>30s</c>, <c>1m30s</c>, <c>250ms</c>. It must be positive.</summary>
+    /// <summary>
+    /// The longest duration a key may hold: the limit of .NET timers (<see cref="uint.MaxValue"/> - 1 milliseconds, about
+    /// 49.7 days). A longer timeout or window would pass validation and then throw on the first call.
+    /// </summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private const string DurationExamples = "examples: 30 (seconds), 00:00:30, 30s, 1m30s, 250ms";
+
+    /// <summary>
+    /// Reads a duration: <c>30</c> (seconds), <c>00:00:30</c>, <c>30s</c>, <c>1m30s</c>, <c>250ms</c>. It must be positive
+    /// and at most <see cref="MaxDuration"/>; NaN, infinities and numbers too large for a <see cref="TimeSpan"/> are refused.
+    /// </summary>
     public static TimeSpan? GetDuration(IConfiguration configuration, string key, List<string>? errors = null, string? sectionPath = null)
     {
         if (Text(configuration, key) is not { } text)
@@ -26,24 +37,84 @@ internal static class ConfigurationReader
             return null;
         }
 
-        // A bare number is seconds (TimeSpan.Parse would read "30" as 30 days); "1m30s" is a Go-style duration.
-        TimeSpan? value = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds)
-            : text.Contains(':', StringComparison.Ordinal) ? (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null)
-            : RetryAfterParser.ParseDuration(text);
-        return value > TimeSpan.Zero ? value : Fail<TimeSpan>(configuration, key, text, "which is not a positive duration (examples: 30 (seconds), 00:00:30, 30s, 1m30s, 250ms)", errors, sectionPath);
+        var milliseconds = ParseMilliseconds(text);
+        if (milliseconds is not { } ms || !double.IsFinite(ms) || ms <= 0)
+        {
+            return Fail<TimeSpan>(configuration, key, text, $"which is not a positive duration ({DurationExamples})", errors, sectionPath);
+        }
+
+        return ms <= MaxDuration.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(ms)
+            : Fail<TimeSpan>(configuration, key, text, "which is longer than the longest duration a timer allows (49.7 days, 1193h)", errors, sectionPath);
     }
 
-    /// <summary>Reads a whole number of at least <paramref name="minimum"/>.</summary>
-    public static int? GetInt32(IConfiguration configuration, string key, int minimum = 1, List<string>? errors = null, string? sectionPath = null)
+    /// <summary>
+    /// Reads a duration as milliseconds without building a <see cref="TimeSpan"/> (which would throw on overflow): a bare
+    /// number is seconds (<see cref="TimeSpan.Parse(string)"/> would read <c>30</c> as 30 days), a text with a colon is a
+    /// <see cref="TimeSpan"/>, anything else a Go-style duration (<c>1h30m</c>, <c>250ms</c>).
+    /// </summary>
+    private static double? ParseMilliseconds(string text)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return seconds * 1000;
+        }
+
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span.TotalMilliseconds : null;
+        }
+
+        double total = 0;
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var digits = 0;
+            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
+            {
+                digits++;
+            }
+
+            var letters = digits;
+            while (letters < rest.Length && char.IsAsciiLetter(rest[letters]))
+            {
+                letters++;
+            }
+
+            double factor = rest[digits..letters] switch
+            {
+                "h" => 3_600_000,
+                "m" => 60_000,
+                "s" => 1000,
+                "ms" => 1,
+                _ => double.NaN,
+            };
+            if (digits == 0 || double.IsNaN(factor) || !double.TryParse(rest[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return null;
+            }
+
+            total += number * factor;
+            rest = rest[letters..];
+        }
+
+        return total;
+    }
+
+    /// <summary>Reads a whole number from <paramref name="minimum"/> to <paramref name="maximum"/> (a 32-bit integer at most).</summary>
+    public static int? GetInt32(IConfiguration configuration, string key, int minimum = 1, List<string>? errors = null, string? sectionPath = null, int maximum = int.MaxValue)
     {
         if (Text(configuration, key) is not { } text)
         {
             return null;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
+        var min = minimum.ToString(CultureInfo.InvariantCulture);
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
             ? value
-            : Fail<int>(configuration, key, text, $"which is not a whole number of at least {minimum.ToString(CultureInfo.InvariantCulture)}", errors, sectionPath);
+            : Fail<int>(configuration, key, text, maximum == int.MaxValue
+                ? $"which is not a whole number of at least {min}"
+                : $"which is not a whole number from {min} to {maximum.ToString(CultureInfo.InvariantCulture)}", errors, sectionPath);
     }
 
     /// <summary>Reads a number from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
@@ -154,6 +225,17 @@ internal static class ConfigurationReader
         return sectionPath is null ? key : sectionPath + ":" + key;
     }
 
+    /// <summary>Adds a message to <paramref name="errors"/>, or throws it as an <see cref="InvalidOperationException"/> when there is no list.</summary>
+    public static void Report(string message, List<string>? errors)
+    {
+        if (errors is null)
+        {
+            throw new InvalidOperationException(message);
+        }
+
+        errors.Add(message);
+    }
+
     private static string? Text(IConfiguration configuration, string key) =>
         configuration[key] is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 
@@ -164,13 +246,7 @@ internal static class ConfigurationReader
     private static T? Fail<T>(IConfiguration configuration, string key, string text, string reason, List<string>? errors, string? sectionPath)
         where T : struct
     {
-        var message = $"{PathOf(configuration, key, sectionPath)} is '{text}', {reason}.";
-        if (errors is null)
-        {
-            throw new InvalidOperationException(message);
-        }
-
-        errors.Add(message);
+        Report($"{PathOf(configuration, key, sectionPath)} is '{text}', {reason}.", errors);
         return null;
     }
 }

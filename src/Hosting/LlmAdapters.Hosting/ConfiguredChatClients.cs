@@ -1,7 +1,7 @@
 // Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +11,14 @@ namespace LlmAdapters.Hosting;
 /// The chat clients described by configuration: their names, their settings, their pipelines and their bare
 /// provider adapters. Registered by <see cref="ConfiguredChatClientsServiceCollectionExtensions.AddConfiguredChatClients"/>.
 /// </summary>
-/// <remarks>Thread-safe. The configuration is read when a client is first resolved; later changes apply to clients built afterwards.</remarks>
-public sealed class ConfiguredChatClients
+/// <remarks>
+/// Thread-safe. The configuration is read when a client is first resolved; later changes apply to clients built afterwards.
+/// Each client's inner stack (the stages after <see cref="ChatPipelineOrder.Fallback"/> and the adapter) is built once and
+/// shared by its own pipeline and by the clients that fall back to it; disposing of this object disposes of them.
+/// </remarks>
+public sealed partial class ConfiguredChatClients : IDisposable
 {
+    private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _innerStacks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ChatClientsConfiguration _configuration;
     private readonly IServiceProvider _services;
     private readonly ConfiguredChatClientsOptions _options;
@@ -92,21 +97,10 @@ public sealed class ConfiguredChatClients
         foreach (var client in name is null ? Names : [Canonical(name)])
         {
             var settings = ResolveSettings(client, errors, out var factory);
-            if (settings is null)
+            if (settings is not null)
             {
-                continue;
-            }
-
-            var configuration = _configuration.GetClientConfiguration(client);
-            ValidateFallbackTargets(client, errors);
-            ValidateStageNames(client, configuration, errors);
-            foreach (var stage in Stages)
-            {
-                var context = CreatePipelineContext(settings, configuration, stage, factory!);
-                if (IsEnabled(stage, context, errors))
-                {
-                    errors.AddRange(stage.Validate(context));
-                }
+                ValidateFallbackTargets(client, errors);
+                _ = ReadStages(settings, factory!, _services, errors);
             }
         }
 
@@ -114,92 +108,19 @@ public sealed class ConfiguredChatClients
         return [.. errors.Distinct(StringComparer.Ordinal)];
     }
 
-    internal IChatClient BuildPipeline(string name, IServiceProvider services)
+    /// <summary>Disposes of the clients' inner stacks (and so of their adapters).</summary>
+    public void Dispose()
     {
-        var errors = new List<string>();
-        var settings = ResolveSettings(name, errors, out var factory);
-        ValidateFallbackTargets(name, errors);
-        ThrowIfAny(errors);
-
-        var configuration = _configuration.GetClientConfiguration(name);
-        var builder = new ChatClientBuilder(CreateAdapter(settings!, factory!, null));
-        foreach (var stage in Stages.OrderBy(s => s.Order))
+        foreach (var stack in _innerStacks.Values.Where(l => l.IsValueCreated))
         {
-            var context = CreatePipelineContext(settings!, configuration, stage, factory!);
-            if (IsEnabled(stage, context, errors))
-            {
-                errors.AddRange(stage.Validate(context));
-                if (errors.Count == 0)
-                {
-                    stage.Configure(builder, context);
-                }
-            }
+            stack.Value.Dispose();
         }
 
-        ThrowIfAny(errors);
-        return builder.Build(services);
-    }
-
-    /// <summary>
-    /// Checks a client's <c>Pipeline:Fallback:Clients</c>: each target must be a configured client, and no chain of
-    /// fallbacks may lead back to the client (building it would never end).
-    /// </summary>
-    private void ValidateFallbackTargets(string client, List<string> errors)
-    {
-        var path = _configuration.SectionPath(client, "Pipeline:Fallback:Clients");
-        foreach (var target in FallbackTargets(client))
-        {
-            if (!_configuration.Contains(target))
-            {
-                errors.Add($"{path} names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
-            }
-        }
-
-        if (FindFallbackCycle(client, [client]) is { } cycle)
-        {
-            errors.Add($"{path} leads back to '{client}' ({string.Join(" -> ", cycle)}): a client cannot fall back to itself, directly or through others.");
-        }
-    }
-
-    /// <summary>A section under <c>Pipeline</c> that no stage reads is a typo (<c>Retyr</c>) that would silently switch nothing on.</summary>
-    private void ValidateStageNames(string client, IConfiguration configuration, List<string> errors)
-    {
-        var known = Stages.Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
-        foreach (var section in configuration.GetSection("Pipeline").GetChildren())
-        {
-            if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                errors.Add($"{_configuration.SectionPath(client, "Pipeline:" + section.Key)} is not a pipeline stage. Known stages: {string.Join(", ", known)}.");
-            }
-        }
-    }
-
-    private IReadOnlyList<string> FallbackTargets(string client) =>
-        ConfigurationValues.GetList(_configuration.GetClientConfiguration(client), "Pipeline:Fallback:Clients");
-
-    private List<string>? FindFallbackCycle(string start, List<string> path)
-    {
-        foreach (var target in FallbackTargets(path[^1]))
-        {
-            if (string.Equals(target, start, StringComparison.OrdinalIgnoreCase))
-            {
-                return [.. path, target];
-            }
-
-            if (_configuration.Contains(target) && !path.Contains(target, StringComparer.OrdinalIgnoreCase) && FindFallbackCycle(start, [.. path, target]) is { } cycle)
-            {
-                return cycle;
-            }
-        }
-
-        return null;
+        _innerStacks.Clear();
     }
 
     internal string UnknownClientMessage(string name) =>
         $"No chat client named '{name}' is configured. Configured clients: {string.Join(", ", Names)} (under {_configuration.RootPath}:Clients, and 'default' for the top-level keys of {_configuration.RootPath}).";
-
-    private static bool IsEnabled(IChatPipelineStage stage, ChatPipelineContext context, List<string> errors) =>
-        ConfigurationValues.GetBool(context.Section, "Enabled", context.SectionPath, errors) ?? stage.IsEnabled(context);
 
     private static void ThrowIfAny(List<string> errors)
     {
@@ -220,144 +141,8 @@ public sealed class ConfiguredChatClients
         }
     }
 
-    private ChatPipelineContext CreatePipelineContext(ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory)
-    {
-        var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
-        var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
-        return new ChatPipelineContext(settings, configuration, new PathedSection(section, path), _services, apiKey => CreateAdapter(settings, factory, apiKey));
-    }
-
-    private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)
-    {
-        var effective = apiKey is null ? settings : new ChatClientSettings
-        {
-            Name = settings.Name,
-            Provider = settings.Provider,
-            Model = settings.Model,
-            Endpoint = settings.Endpoint,
-            ApiKey = apiKey,
-            ApiKeys = settings.ApiKeys,
-            SystemPrompt = settings.SystemPrompt,
-            Temperature = settings.Temperature,
-            MaxOutputTokens = settings.MaxOutputTokens,
-            NetworkTimeout = settings.NetworkTimeout,
-        };
-        var httpClient = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(settings.Name));
-        httpClient.Timeout = Timeout.InfiniteTimeSpan; // The adapter applies NetworkTimeout; the timeout middleware the shorter limits.
-        return factory.CreateClient(new ChatProviderContext(effective, _configuration.GetClientConfiguration(settings.Name), httpClient, _services));
-    }
-
     /// <summary>Gets the name of the <see cref="HttpClient"/> a configured client uses, to configure it with <c>AddHttpClient(name)</c>.</summary>
     /// <param name="clientName">The configured client's name.</param>
     /// <returns>The HTTP client name, <c>LlmAdapters.{clientName}</c>.</returns>
     public static string HttpClientName(string clientName) => "LlmAdapters." + clientName;
-
-    private ChatClientSettings? ResolveSettings(string name, List<string> errors, out IChatProviderFactory? factory)
-    {
-        factory = null;
-        var configuration = _configuration.GetClientConfiguration(name);
-        string PathOf(string key) => _configuration.KeyPath(name, key);
-        var start = errors.Count;
-
-        var provider = configuration["Provider"];
-        if (string.IsNullOrWhiteSpace(provider))
-        {
-            errors.Add($"{PathOf("Provider")} is not set. Set it to one of: {string.Join(", ", ProviderNames)}.");
-            return null;
-        }
-
-        var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-        factory = matches.LastOrDefault(p => p is not IBuiltInChatProviderFactory) ?? matches.LastOrDefault();
-        if (factory is null)
-        {
-            errors.Add($"{PathOf("Provider")} is '{provider}', which is not a known provider. Known providers: {string.Join(", ", ProviderNames)}. Add another with services.AddChatProvider(...).");
-            return null;
-        }
-
-        var model = configuration["Model"];
-        if (string.IsNullOrWhiteSpace(model))
-        {
-            model = factory.DefaultModel;
-            if (model is null)
-            {
-                errors.Add($"{PathOf("Model")} is not set, and the '{factory.Name}' provider has no default model: name the model to use.");
-            }
-        }
-
-        Uri? endpoint = factory.DefaultEndpoint;
-        var endpointText = configuration["Endpoint"];
-        if (!string.IsNullOrWhiteSpace(endpointText))
-        {
-            if (Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps))
-            {
-                endpoint = parsed;
-            }
-            else
-            {
-                errors.Add($"{PathOf("Endpoint")} is '{endpointText}', which is not an absolute http or https URL.");
-            }
-        }
-        else if (endpoint is null)
-        {
-            errors.Add($"{PathOf("Endpoint")} is not set, and the '{factory.Name}' provider has no default endpoint: give the server's base URL.");
-        }
-
-        var apiKeys = ConfigurationValues.GetList(configuration, "Pipeline:ApiKeys");
-        var apiKey = configuration["ApiKey"];
-        if (string.IsNullOrWhiteSpace(apiKey))
-        {
-            apiKey = apiKeys.Count > 0 ? apiKeys[0]
-                : factory.ApiKeyEnvironmentVariable is { } variable ? _options.GetEnvironmentVariable(variable) : null;
-        }
-
-        if (string.IsNullOrWhiteSpace(apiKey))
-        {
-            apiKey = null;
-            if (factory.RequiresApiKey)
-            {
-                var variable = factory.ApiKeyEnvironmentVariable is { } v ? $" and the environment variable {v} is empty" : string.Empty;
-                errors.Add($"{PathOf("ApiKey")} is not set{variable}: the '{factory.Name}' provider needs an API key.");
-            }
-        }
-
-        var temperature = ConfigurationValues.GetDouble(configuration, "Temperature", _configuration.ClientPath(name), errors, 0, 2);
-        var maxOutputTokens = ConfigurationValues.GetInt(configuration, "MaxOutputTokens", _configuration.ClientPath(name), errors);
-        var networkTimeout = ConfigurationValues.GetDuration(configuration, "NetworkTimeout", _configuration.ClientPath(name), errors);
-        if (errors.Count > start)
-        {
-            return null;
-        }
-
-        return new ChatClientSettings
-        {
-            Name = name,
-            Provider = factory.Name,
-            Model = model,
-            Endpoint = endpoint,
-            ApiKey = apiKey,
-            ApiKeys = apiKeys,
-            SystemPrompt = configuration["SystemPrompt"],
-            Temperature = (float?)temperature,
-            MaxOutputTokens = maxOutputTokens,
-            NetworkTimeout = networkTimeout ?? TimeSpan.FromMinutes(10),
-        };
-    }
-
-    /// <summary>A section whose <see cref="IConfigurationSection.Path"/> is the path the user wrote, not the merged view's.</summary>
-    private sealed class PathedSection(IConfigurationSection inner, string path) : IConfigurationSection
-    {
-        public string? this[string key] { get => inner[key]; set => inner[key] = value; }
-
-        public string Key => inner.Key;
-
-        public string Path => path;
-
-        public string? Value { get => inner.Value; set => inner.Value = value; }
-
-        public IEnumerable<IConfigurationSection> GetChildren() => inner.GetChildren().Select(c => new PathedSection(c, path + ":" + c.Key));
-
-        public Microsoft.Extensions.Primitives.IChangeToken GetReloadToken() => inner.GetReloadToken();
-
-        public IConfigurationSection GetSection(string key) => new PathedSection(inner.GetSection(key), path + ":" + key);
-    }
 }

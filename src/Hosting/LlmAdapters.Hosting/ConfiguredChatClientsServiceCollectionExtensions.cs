@@ -66,23 +66,7 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
         }
 
         var unkeyed = configuration.Names[0];
-        services.AddSingleton<IChatClient>(sp => new NonDisposingChatClient(sp.GetRequiredKeyedService<IChatClient>(unkeyed)));
+        services.AddSingleton<IChatClient>(sp => new LlmAdapters.Hosting.NonDisposingChatClient(sp.GetRequiredKeyedService<IChatClient>(unkeyed)));
         return first!;
-    }
-
-    /// <summary>Lets the unkeyed registration share the keyed client without disposing it twice: the keyed registration owns it.</summary>
-    private sealed class NonDisposingChatClient(IChatClient inner) : IChatClient
-    {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            inner.GetResponseAsync(messages, options, cancellationToken);
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            inner.GetStreamingResponseAsync(messages, options, cancellationToken);
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -285,11 +285,11 @@ public sealed class FallbackChatClientTests
     public void Bind_ReadsKindsAndBreaker_RejectsUnknownKind()
     {
         var options = new FallbackChatClientOptions();
-        options.Bind(Retry.RetryChatClientTests.Section(new() { ["On"] = "Unavailable, Overloaded", ["BreakDuration"] = "1m" }, "AI:Pipeline:Fallback"));
+        options.Read(Retry.RetryChatClientTests.Section(new() { ["On"] = "Unavailable, Overloaded", ["BreakDuration"] = "1m" }, "AI:Pipeline:Fallback"));
 
         Assert.Equal([ChatProviderErrorKind.Overloaded, ChatProviderErrorKind.Unavailable], options.FailOverOn.Order());
         Assert.Equal(TimeSpan.FromMinutes(1), options.BreakDuration);
-        var ex = Assert.Throws<InvalidOperationException>(() => new FallbackChatClientOptions().Bind(
+        var ex = Assert.Throws<InvalidOperationException>(() => new FallbackChatClientOptions().Read(
             Retry.RetryChatClientTests.Section(new() { ["On:0"] = "Sometimes" }, "AI:Pipeline:Fallback")));
         Assert.Contains("AI:Pipeline:Fallback:On", ex.Message, StringComparison.Ordinal);
     }

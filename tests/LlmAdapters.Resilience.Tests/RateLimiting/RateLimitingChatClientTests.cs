@@ -338,14 +338,14 @@ public sealed class RateLimitingChatClientTests
     public void Bind_ReadsKeys_AndRejectsBadValues()
     {
         var options = new RateLimitingChatClientOptions();
-        options.Bind(Retry.RetryChatClientTests.Section(
+        options.Read(Retry.RetryChatClientTests.Section(
             new() { ["RequestsPerMinute"] = "60", ["TokensPerMinute"] = "90000", ["MaxConcurrency"] = "4", ["QueueLimit"] = "10" }, "AI:Pipeline:RateLimit"));
 
         Assert.Equal(60, options.RequestsPerMinute);
         Assert.Equal(90000, options.TokensPerMinute);
         Assert.Equal(4, options.MaxConcurrency);
         Assert.Equal(10, options.QueueLimit);
-        var ex = Assert.Throws<InvalidOperationException>(() => new RateLimitingChatClientOptions().Bind(
+        var ex = Assert.Throws<InvalidOperationException>(() => new RateLimitingChatClientOptions().Read(
             Retry.RetryChatClientTests.Section(new() { ["MaxConcurrency"] = "-1" }, "AI:Pipeline:RateLimit")));
         Assert.Contains("AI:Pipeline:RateLimit:MaxConcurrency", ex.Message, StringComparison.Ordinal);
     }

@@ -345,7 +345,7 @@ public sealed class RetryChatClientTests
         var section = Section(new() { ["MaxAttempts"] = "5", ["MaxDelay"] = "45s", ["BaseDelay"] = "00:00:02", ["UseJitter"] = "false" });
         var options = new RetryChatClientOptions();
 
-        options.Bind(section);
+        options.Read(section);
 
         Assert.Equal(5, options.MaxAttempts);
         Assert.Equal(TimeSpan.FromSeconds(45), options.MaxDelay);
@@ -362,7 +362,7 @@ public sealed class RetryChatClientTests
     {
         var section = Section(new() { [key] = value });
 
-        var ex = Assert.Throws<InvalidOperationException>(() => new RetryChatClientOptions().Bind(section));
+        var ex = Assert.Throws<InvalidOperationException>(() => new RetryChatClientOptions().Read(section));
 
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
     }

@@ -194,8 +194,8 @@ public sealed class TimeoutChatClientTests
         var attempt = new TimeoutChatClientOptions();
         var total = new TimeoutChatClientOptions();
 
-        attempt.BindAttempt(section);
-        total.BindTotal(section);
+        attempt.ReadAttempt(section);
+        total.ReadTotal(section);
 
         Assert.Equal(TimeSpan.FromSeconds(30), attempt.Timeout);
         Assert.Equal(TimeSpan.FromSeconds(2), attempt.FirstUpdateTimeout);
@@ -208,7 +208,7 @@ public sealed class TimeoutChatClientTests
     [Fact]
     public void BindTotal_Invalid_MessageNamesKey()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => new TimeoutChatClientOptions().BindTotal(RetryTestsSection(new() { ["Total"] = "forever" })));
+        var ex = Assert.Throws<InvalidOperationException>(() => new TimeoutChatClientOptions().ReadTotal(RetryTestsSection(new() { ["Total"] = "forever" })));
 
         Assert.Contains("AI:Pipeline:Timeout:Total", ex.Message, StringComparison.Ordinal);
     }

@@ -38,12 +38,6 @@ internal sealed class ChatClientsConfiguration
 
     public bool Contains(string name) => Names.Contains(name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Gets the path under which a client's own keys live.</summary>
-    public string ClientPath(string name) =>
-        _root.GetSection("Clients").GetChildren().Any(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase))
-            ? $"{_root.Path}:Clients:{name}"
-            : _root.Path;
-
     /// <summary>
     /// Gets the path to name in a message about a key of a client: where it is set (the client's own section or the
     /// shared one); for a key set nowhere, the shared key (and, for a named client, its own key too).
@@ -62,6 +56,13 @@ internal sealed class ChatClientsConfiguration
         }
 
         return $"{own.Path}:{key} (or the shared {_root.Path}:{key})";
+    }
+
+    /// <summary>Gets the path of the section where a client's key is set (its own, else the shared one), for messages about its value.</summary>
+    public string KeyParentPath(string name, string key)
+    {
+        var own = _root.GetSection("Clients").GetChildren().FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase));
+        return own?[key] is not null ? own.Path : _root.Path;
     }
 
     /// <summary>

@@ -67,9 +67,9 @@ public static class ApiKeyRotationChatClientBuilderExtensions
         this ChatClientBuilder builder, IConfiguration section, Func<string, IChatClient> createClient, IEnumerable<string>? apiKeys = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        new ApiKeyRotationChatClientOptions().Bind(section);
+        new ApiKeyRotationChatClientOptions().Read(section);
         var keys = apiKeys ?? ConfigurationReader.GetList(section, string.Empty);
-        return builder.UseApiKeyRotation(keys, createClient, options => options.Bind(section));
+        return builder.UseApiKeyRotation(keys, createClient, options => options.Read(section));
     }
 
     private static ApiKeyRotationChatClient Create(IEnumerable<IChatClient> clients, IServiceProvider services, Action<ApiKeyRotationChatClientOptions>? configure)

@@ -42,14 +42,15 @@ public sealed class ApiKeyRotationChatClientOptions
 
     /// <summary>Reads the options from a section: <c>Strategy</c>, <c>Cooldown</c>, <c>AuthenticationCooldown</c> (the keys themselves are its numbered children).</summary>
     /// <param name="section">The section, e.g. <c>AI:Pipeline:ApiKeys</c>.</param>
+    /// <param name="errors">Collects each problem as a message naming its key, or <see langword="null"/> to throw at the first.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
-    public void Bind(IConfiguration section)
+    /// <exception cref="InvalidOperationException">A value is invalid and <paramref name="errors"/> is null; the message names the key.</exception>
+    internal void Read(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Strategy = ConfigurationReader.GetEnum<ApiKeySelectionStrategy>(section, StrategyKey) ?? Strategy;
-        Cooldown = ConfigurationReader.GetDuration(section, CooldownKey) ?? Cooldown;
-        AuthenticationCooldown = ConfigurationReader.GetDuration(section, AuthenticationCooldownKey) ?? AuthenticationCooldown;
+        Strategy = ConfigurationReader.GetEnum<ApiKeySelectionStrategy>(section, StrategyKey, errors: errors) ?? Strategy;
+        Cooldown = ConfigurationReader.GetDuration(section, CooldownKey, errors: errors) ?? Cooldown;
+        AuthenticationCooldown = ConfigurationReader.GetDuration(section, AuthenticationCooldownKey, errors: errors) ?? AuthenticationCooldown;
     }
 
     internal void Validate()

@@ -67,11 +67,28 @@ public static class FallbackChatClientBuilderExtensions
     /// <returns>The builder; unchanged in effect when the section lists no client and no model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is null.</exception>
     /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
-    public static ChatClientBuilder UseFallback(this ChatClientBuilder builder, IConfiguration section, Action<FallbackChatClientOptions>? configure = null)
+    public static ChatClientBuilder UseFallback(this ChatClientBuilder builder, IConfiguration section, Action<FallbackChatClientOptions>? configure = null) =>
+        builder.UseFallback(section, static (name, services) => services.GetRequiredKeyedService<IChatClient>(name), configure);
+
+    /// <summary>
+    /// Falls back as a section says, like <see cref="UseFallback(ChatClientBuilder, IConfiguration, Action{FallbackChatClientOptions}?)"/>,
+    /// with the named clients of <c>Clients</c> resolved by <paramref name="resolveClient"/>: a configured pipeline passes
+    /// the other client's inner stack (retry, attempt timeout, limits, keys, adapter), so that the outer stages run once.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section, e.g. <c>AI:Pipeline:Fallback</c>.</param>
+    /// <param name="resolveClient">Gets the client of a name listed under <c>Clients</c>; the caller owns what it returns.</param>
+    /// <param name="configure">Changes the options after the section, or <see langword="null"/>.</param>
+    /// <returns>The builder; unchanged in effect when the section lists no client and no model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="section"/> or <paramref name="resolveClient"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
+    public static ChatClientBuilder UseFallback(
+        this ChatClientBuilder builder, IConfiguration section, Func<string, IServiceProvider, IChatClient> resolveClient, Action<FallbackChatClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        new FallbackChatClientOptions().Bind(section);
+        ArgumentNullException.ThrowIfNull(resolveClient);
+        new FallbackChatClientOptions().Read(section);
         var models = ConfigurationReader.GetList(section, FallbackChatClientOptions.ModelsKey);
         var names = ConfigurationReader.GetList(section, FallbackChatClientOptions.ClientsKey);
         return builder.Use((inner, services) =>
@@ -81,10 +98,11 @@ public static class FallbackChatClientBuilderExtensions
                 return inner;
             }
 
-            var fallbacks = ModelClients(inner, models).Concat(ResolveNamed(services, names)).ToList();
+            var named = names.Select(name => new KeyValuePair<string, IChatClient>(name, resolveClient(name, services)));
+            var fallbacks = ModelClients(inner, models).Concat(named).ToList();
             return Create(inner, services, fallbacks, options =>
             {
-                options.Bind(section);
+                options.Read(section);
                 configure?.Invoke(options);
             });
         });

@@ -60,15 +60,16 @@ public sealed class FallbackChatClientOptions
 
     /// <summary>Reads the options from a section: <c>On</c>, <c>FailureThreshold</c>, <c>SamplingWindow</c>, <c>BreakDuration</c>.</summary>
     /// <param name="section">The section, e.g. <c>AI:Pipeline:Fallback</c>.</param>
+    /// <param name="errors">Collects each problem as a message naming its key, or <see langword="null"/> to throw at the first.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
-    public void Bind(IConfiguration section)
+    /// <exception cref="InvalidOperationException">A value is invalid and <paramref name="errors"/> is null; the message names the key.</exception>
+    internal void Read(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        FailOverOn = ConfigurationReader.GetKinds(section, OnKey) ?? FailOverOn;
-        FailureThreshold = ConfigurationReader.GetInt32(section, FailureThresholdKey) ?? FailureThreshold;
-        SamplingWindow = ConfigurationReader.GetDuration(section, SamplingWindowKey) ?? SamplingWindow;
-        BreakDuration = ConfigurationReader.GetDuration(section, BreakDurationKey) ?? BreakDuration;
+        FailOverOn = ConfigurationReader.GetKinds(section, OnKey, errors: errors) ?? FailOverOn;
+        FailureThreshold = ConfigurationReader.GetInt32(section, FailureThresholdKey, errors: errors) ?? FailureThreshold;
+        SamplingWindow = ConfigurationReader.GetDuration(section, SamplingWindowKey, errors: errors) ?? SamplingWindow;
+        BreakDuration = ConfigurationReader.GetDuration(section, BreakDurationKey, errors: errors) ?? BreakDuration;
     }
 
     internal void Validate()

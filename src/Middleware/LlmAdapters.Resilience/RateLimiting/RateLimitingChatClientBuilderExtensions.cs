@@ -60,7 +60,7 @@ public static class RateLimitingChatClientBuilderExtensions
     public static ChatClientBuilder UseRateLimiting(this ChatClientBuilder builder, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        new RateLimitingChatClientOptions().Bind(section);
-        return builder.UseRateLimiting(options => options.Bind(section));
+        new RateLimitingChatClientOptions().Read(section);
+        return builder.UseRateLimiting(options => options.Read(section));
     }
 }

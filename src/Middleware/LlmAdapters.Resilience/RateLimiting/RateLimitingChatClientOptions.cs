@@ -68,15 +68,16 @@ public sealed class RateLimitingChatClientOptions
 
     /// <summary>Reads the options from a section: <c>RequestsPerMinute</c>, <c>TokensPerMinute</c>, <c>MaxConcurrency</c>, <c>QueueLimit</c>, <c>Shared</c>.</summary>
     /// <param name="section">The section, e.g. <c>AI:Pipeline:RateLimit</c>.</param>
+    /// <param name="errors">Collects each problem as a message naming its key, or <see langword="null"/> to throw at the first.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
-    public void Bind(IConfiguration section)
+    /// <exception cref="InvalidOperationException">A value is invalid and <paramref name="errors"/> is null; the message names the key.</exception>
+    internal void Read(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        RequestsPerMinute = ConfigurationReader.GetInt32(section, RequestsPerMinuteKey) ?? RequestsPerMinute;
-        TokensPerMinute = ConfigurationReader.GetInt32(section, TokensPerMinuteKey) ?? TokensPerMinute;
-        MaxConcurrency = ConfigurationReader.GetInt32(section, MaxConcurrencyKey) ?? MaxConcurrency;
-        QueueLimit = ConfigurationReader.GetInt32(section, QueueLimitKey, minimum: 0) ?? QueueLimit;
+        RequestsPerMinute = ConfigurationReader.GetInt32(section, RequestsPerMinuteKey, errors: errors) ?? RequestsPerMinute;
+        TokensPerMinute = ConfigurationReader.GetInt32(section, TokensPerMinuteKey, errors: errors) ?? TokensPerMinute;
+        MaxConcurrency = ConfigurationReader.GetInt32(section, MaxConcurrencyKey, errors: errors) ?? MaxConcurrency;
+        QueueLimit = ConfigurationReader.GetInt32(section, QueueLimitKey, minimum: 0, errors: errors) ?? QueueLimit;
         SharedName = string.IsNullOrWhiteSpace(section[SharedKey]) ? SharedName : section[SharedKey]!.Trim();
     }
 

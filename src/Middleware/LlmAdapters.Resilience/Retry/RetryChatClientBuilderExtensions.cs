@@ -48,8 +48,8 @@ public static class RetryChatClientBuilderExtensions
     public static ChatClientBuilder UseRetry(this ChatClientBuilder builder, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        new RetryChatClientOptions().Bind(section);
-        return builder.UseRetry(options => options.Bind(section));
+        new RetryChatClientOptions().Read(section);
+        return builder.UseRetry(options => options.Read(section));
     }
 
     private static RetryChatClient Create(IChatClient inner, IServiceProvider services, RetryChatClientOptions options) =>

@@ -42,19 +42,20 @@ public sealed class RetryChatClientOptions
 
     /// <summary>Reads the options from a configuration section (<c>MaxAttempts</c>, <c>BaseDelay</c>, <c>MaxDelay</c>, <c>UseJitter</c>).</summary>
     /// <param name="section">The section, e.g. <c>AI:Pipeline:Retry</c>.</param>
+    /// <param name="errors">Collects each problem as a message naming its key, or <see langword="null"/> to throw at the first.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
-    public void Bind(IConfiguration section)
+    /// <exception cref="InvalidOperationException">A value is invalid and <paramref name="errors"/> is null; the message names the key.</exception>
+    internal void Read(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        MaxAttempts = ConfigurationReader.GetInt32(section, RetryConstants.MaxAttemptsKey) ?? MaxAttempts;
-        BaseDelay = ConfigurationReader.GetDuration(section, RetryConstants.BaseDelayKey) ?? BaseDelay;
-        MaxDelay = ConfigurationReader.GetDuration(section, RetryConstants.MaxDelayKey) ?? MaxDelay;
-        UseJitter = ConfigurationReader.GetBoolean(section, RetryConstants.UseJitterKey) ?? UseJitter;
+        MaxAttempts = ConfigurationReader.GetInt32(section, RetryConstants.MaxAttemptsKey, errors: errors) ?? MaxAttempts;
+        BaseDelay = ConfigurationReader.GetDuration(section, RetryConstants.BaseDelayKey, errors: errors) ?? BaseDelay;
+        MaxDelay = ConfigurationReader.GetDuration(section, RetryConstants.MaxDelayKey, errors: errors) ?? MaxDelay;
+        UseJitter = ConfigurationReader.GetBoolean(section, RetryConstants.UseJitterKey, errors: errors) ?? UseJitter;
         if (BaseDelay > MaxDelay)
         {
-            throw new InvalidOperationException(
-                $"Configuration key '{ConfigurationReader.PathOf(section, RetryConstants.BaseDelayKey)}' ({BaseDelay}) must not exceed '{ConfigurationReader.PathOf(section, RetryConstants.MaxDelayKey)}' ({MaxDelay}).");
+            ConfigurationReader.Report(
+                $"Configuration key '{ConfigurationReader.PathOf(section, RetryConstants.BaseDelayKey)}' ({BaseDelay}) must not exceed '{ConfigurationReader.PathOf(section, RetryConstants.MaxDelayKey)}' ({MaxDelay}).", errors);
         }
     }
 

@@ -51,8 +51,8 @@ public static class TimeoutChatClientBuilderExtensions
     public static ChatClientBuilder UseTimeout(this ChatClientBuilder builder, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        new TimeoutChatClientOptions().BindAttempt(section);
-        return builder.UseTimeout(options => options.BindAttempt(section));
+        new TimeoutChatClientOptions().ReadAttempt(section);
+        return builder.UseTimeout(options => options.ReadAttempt(section));
     }
 
     /// <summary>Adds the total timeout of a section: <c>Total</c>. Place it outside retry and fallback.</summary>
@@ -64,7 +64,7 @@ public static class TimeoutChatClientBuilderExtensions
     public static ChatClientBuilder UseTotalTimeout(this ChatClientBuilder builder, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        new TimeoutChatClientOptions().BindTotal(section);
-        return builder.UseTimeout(options => options.BindTotal(section));
+        new TimeoutChatClientOptions().ReadTotal(section);
+        return builder.UseTimeout(options => options.ReadTotal(section));
     }
 }

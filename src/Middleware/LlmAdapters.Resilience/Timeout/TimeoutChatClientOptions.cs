@@ -34,25 +34,27 @@ public sealed class TimeoutChatClientOptions
 
     /// <summary>Reads the per-attempt options from a section: <c>Attempt</c> and <c>FirstUpdate</c>.</summary>
     /// <param name="section">The section, e.g. <c>AI:Pipeline:Timeout</c>.</param>
+    /// <param name="errors">Collects each problem as a message naming its key, or <see langword="null"/> to throw at the first.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
     /// <exception cref="InvalidOperationException">A value is not a positive duration; the message names the key.</exception>
-    public void BindAttempt(IConfiguration section)
+    internal void ReadAttempt(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
         Scope = "attempt";
-        Timeout = ConfigurationReader.GetDuration(section, AttemptKey) ?? Timeout;
-        FirstUpdateTimeout = ConfigurationReader.GetDuration(section, FirstUpdateKey) ?? FirstUpdateTimeout;
+        Timeout = ConfigurationReader.GetDuration(section, AttemptKey, errors: errors) ?? Timeout;
+        FirstUpdateTimeout = ConfigurationReader.GetDuration(section, FirstUpdateKey, errors: errors) ?? FirstUpdateTimeout;
     }
 
     /// <summary>Reads the total timeout from a section: <c>Total</c>.</summary>
     /// <param name="section">The section, e.g. <c>AI:Pipeline:Timeout</c>.</param>
+    /// <param name="errors">Collects each problem as a message naming its key, or <see langword="null"/> to throw at the first.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The value is not a positive duration; the message names the key.</exception>
-    public void BindTotal(IConfiguration section)
+    internal void ReadTotal(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
         Scope = "total";
-        Timeout = ConfigurationReader.GetDuration(section, TotalKey) ?? Timeout;
+        Timeout = ConfigurationReader.GetDuration(section, TotalKey, errors: errors) ?? Timeout;
     }
 
     internal void Validate()

@@ -1,5 +1,7 @@
 // Licensed under the MIT License.
 
+using LlmAdapters.Cost;
+using LlmAdapters.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmAdapters.Hosting;
@@ -14,13 +16,13 @@ internal static class BuiltInChatPipelineStages
         services.AddChatPipelineStage(new OpenTelemetryStage());
         services.AddChatPipelineStage(new CacheStage());
         services.AddChatPipelineStage(new FunctionInvocationStage());
-        services.AddChatPipelineStage(new CostAccountingStage());
-        services.AddChatPipelineStage(new BudgetStage());
-        services.AddChatPipelineStage(new TotalTimeoutStage());
-        services.AddChatPipelineStage(new FallbackStage());
-        services.AddChatPipelineStage(new RetryStage());
-        services.AddChatPipelineStage(new AttemptTimeoutStage());
-        services.AddChatPipelineStage(new RateLimitingStage());
-        services.AddChatPipelineStage(new ApiKeysStage());
+        services.AddChatPipelineStage(new CostAccountingChatPipelineStage());
+        services.AddChatPipelineStage(new BudgetChatPipelineStage());
+        services.AddChatPipelineStage(new TotalTimeoutChatPipelineStage());
+        services.AddChatPipelineStage(new FallbackChatPipelineStage());
+        services.AddChatPipelineStage(new RetryChatPipelineStage());
+        services.AddChatPipelineStage(new AttemptTimeoutChatPipelineStage());
+        services.AddChatPipelineStage(new RateLimitingChatPipelineStage());
+        services.AddChatPipelineStage(new ApiKeyRotationChatPipelineStage());
     }
 }

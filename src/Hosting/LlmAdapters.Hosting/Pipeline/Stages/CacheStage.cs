@@ -10,15 +10,15 @@ namespace LlmAdapters.Hosting;
 /// M.E.AI's distributed cache middleware (<c>UseDistributedCache</c>), off by default; it needs an
 /// <see cref="IDistributedCache"/> service.
 /// </summary>
-internal sealed class CacheStage : IChatPipelineStage
+internal sealed class CacheStage : BuilderChatPipelineStage
 {
-    public string Name => "Cache";
+    public override string Name => "Cache";
 
-    public int Order => ChatPipelineOrder.Cache;
+    public override int Order => ChatPipelineOrder.Cache;
 
-    public bool IsEnabled(ChatPipelineContext context) => false;
+    public override bool IsEnabled(ChatPipelineContext context) => false;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         if (context.Services.GetService<IDistributedCache>() is null)
         {
@@ -26,7 +26,7 @@ internal sealed class CacheStage : IChatPipelineStage
         }
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var cache = context.Services.GetRequiredService<IDistributedCache>();
         builder.Use(inner => new CostMarkingDistributedCachingChatClient(inner, cache));

@@ -8,17 +8,17 @@ namespace LlmAdapters.Hosting;
 /// Gives each request the configured defaults it does not set itself: <c>Model</c>, <c>SystemPrompt</c> (as
 /// <see cref="ChatOptions.Instructions"/>), <c>Temperature</c> and <c>MaxOutputTokens</c>. Always on; built on M.E.AI's <c>ConfigureOptions</c>.
 /// </summary>
-internal sealed class DefaultsStage : IChatPipelineStage
+internal sealed class DefaultsStage : BuilderChatPipelineStage
 {
-    public string Name => "Defaults";
+    public override string Name => "Defaults";
 
-    public int Order => ChatPipelineOrder.Defaults;
+    public override int Order => ChatPipelineOrder.Defaults;
 
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context) => [];
+    public override IEnumerable<string> Validate(ChatPipelineContext context) => [];
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var settings = context.Settings;
         builder.ConfigureOptions(options =>

@@ -10,29 +10,29 @@ namespace LlmAdapters.Hosting;
 /// M.E.AI's function invocation middleware (<c>UseFunctionInvocation</c>): runs the tool loop. On by default. Keys:
 /// <c>MaximumIterationsPerRequest</c>, <c>AllowConcurrentInvocation</c>, <c>IncludeDetailedErrors</c>.
 /// </summary>
-internal sealed class FunctionInvocationStage : IChatPipelineStage
+internal sealed class FunctionInvocationStage : BuilderChatPipelineStage
 {
-    public string Name => "FunctionInvocation";
+    public override string Name => "FunctionInvocation";
 
-    public int Order => ChatPipelineOrder.FunctionInvocation;
+    public override int Order => ChatPipelineOrder.FunctionInvocation;
 
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         var errors = new List<string>();
-        ConfigurationValues.GetInt(context.Section, "MaximumIterationsPerRequest", context.SectionPath, errors);
-        ConfigurationValues.GetBool(context.Section, "AllowConcurrentInvocation", context.SectionPath, errors);
-        ConfigurationValues.GetBool(context.Section, "IncludeDetailedErrors", context.SectionPath, errors);
+        ConfigurationReader.GetInt32(context.Section, "MaximumIterationsPerRequest", 1, errors, context.SectionPath);
+        ConfigurationReader.GetBoolean(context.Section, "AllowConcurrentInvocation", errors, context.SectionPath);
+        ConfigurationReader.GetBoolean(context.Section, "IncludeDetailedErrors", errors, context.SectionPath);
         return errors;
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var section = context.Section;
-        var maximumIterations = ConfigurationValues.GetInt(section, "MaximumIterationsPerRequest", context.SectionPath, []);
-        var concurrent = ConfigurationValues.GetBool(section, "AllowConcurrentInvocation", context.SectionPath, []);
-        var detailed = ConfigurationValues.GetBool(section, "IncludeDetailedErrors", context.SectionPath, []);
+        var maximumIterations = ConfigurationReader.GetInt32(section, "MaximumIterationsPerRequest", 1, [], context.SectionPath);
+        var concurrent = ConfigurationReader.GetBoolean(section, "AllowConcurrentInvocation", [], context.SectionPath);
+        var detailed = ConfigurationReader.GetBoolean(section, "IncludeDetailedErrors", [], context.SectionPath);
         builder.UseFunctionInvocation(context.Services.GetService<ILoggerFactory>(), client =>
         {
             if (maximumIterations is { } max)

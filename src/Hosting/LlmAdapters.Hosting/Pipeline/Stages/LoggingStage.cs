@@ -7,17 +7,17 @@ using Microsoft.Extensions.Logging;
 namespace LlmAdapters.Hosting;
 
 /// <summary>M.E.AI's logging middleware (<c>UseLogging</c>), on by default; it logs content only at Trace level.</summary>
-internal sealed class LoggingStage : IChatPipelineStage
+internal sealed class LoggingStage : BuilderChatPipelineStage
 {
-    public string Name => "Logging";
+    public override string Name => "Logging";
 
-    public int Order => ChatPipelineOrder.Logging;
+    public override int Order => ChatPipelineOrder.Logging;
 
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context) => [];
+    public override IEnumerable<string> Validate(ChatPipelineContext context) => [];
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         // M.E.AI's logging client logs invocations (Debug) and content (Trace); its failure events, always Error with the
         // stack trace, are left to the outcome client, which logs each failure once at the level its kind deserves.

@@ -8,24 +8,25 @@ namespace LlmAdapters.Hosting;
 /// M.E.AI's OpenTelemetry middleware (<c>UseOpenTelemetry</c>): <c>gen_ai</c> spans and metrics, on by default (it costs
 /// nothing without a listener). Keys: <c>SourceName</c>, <c>EnableSensitiveData</c> (default false).
 /// </summary>
-internal sealed class OpenTelemetryStage : IChatPipelineStage
+internal sealed class OpenTelemetryStage : BuilderChatPipelineStage
 {
-    public string Name => "OpenTelemetry";
+    public override string Name => "OpenTelemetry";
 
-    public int Order => ChatPipelineOrder.OpenTelemetry;
+    public override int Order => ChatPipelineOrder.OpenTelemetry;
 
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override IEnumerable<string> Validate(ChatPipelineContext context)
     {
         var errors = new List<string>();
-        ConfigurationValues.GetBool(context.Section, "EnableSensitiveData", context.SectionPath, errors);
+        ConfigurationReader.GetBoolean(context.Section, "EnableSensitiveData", errors, context.SectionPath);
+        _ = context.Section["SourceName"]; // any name; read here so that it is a known key
         return errors;
     }
 
-    public void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
-        var sensitive = ConfigurationValues.GetBool(context.Section, "EnableSensitiveData", context.SectionPath, []) ?? false;
+        var sensitive = ConfigurationReader.GetBoolean(context.Section, "EnableSensitiveData", [], context.SectionPath) ?? false;
         // No logger: a failure is recorded on the span and logged once by the Logging stage, not a second time here.
         builder.UseOpenTelemetry(
             loggerFactory: null,

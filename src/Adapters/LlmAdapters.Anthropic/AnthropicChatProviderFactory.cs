@@ -1,0 +1,90 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Anthropic;
+
+/// <summary>
+/// The <c>anthropic</c> provider: the Messages API through <see cref="AnthropicChatClient"/>, keyed by <c>ANTHROPIC_API_KEY</c>.
+/// Provider-specific keys: <c>AnthropicVersion</c> (the <c>anthropic-version</c> header) and <c>AnthropicBetas</c>
+/// (a list, or one comma-separated string, for the <c>anthropic-beta</c> header). The hosting package lists it among
+/// the built-in providers; register it yourself with <c>services.AddChatProvider(new AnthropicChatProviderFactory())</c>.
+/// </summary>
+public sealed class AnthropicChatProviderFactory : IChatProviderFactory
+{
+    /// <summary>The provider name.</summary>
+    public const string ProviderName = "anthropic";
+
+    /// <summary>The configuration key of the API version.</summary>
+    public const string VersionKey = "AnthropicVersion";
+
+    /// <summary>The configuration key of the beta features.</summary>
+    public const string BetasKey = "AnthropicBetas";
+
+    /// <summary>The environment variable read for the API key.</summary>
+    public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
+
+    /// <summary>The model used when none is configured.</summary>
+    public const string DefaultModelId = "claude-haiku-4-5";
+
+    /// <inheritdoc/>
+    public string Name => ProviderName;
+
+    /// <inheritdoc/>
+    public string? ApiKeyEnvironmentVariable => ApiKeyVariable;
+
+    /// <inheritdoc/>
+    public bool RequiresApiKey => true;
+
+    /// <inheritdoc/>
+    public Uri? DefaultEndpoint => AnthropicChatClientOptions.DefaultEndpoint;
+
+    /// <inheritdoc/>
+    public string? DefaultModel => DefaultModelId;
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [VersionKey, BetasKey];
+
+    /// <inheritdoc/>
+    public IChatClient CreateClient(ChatProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = context.Settings;
+        var options = new AnthropicChatClientOptions
+        {
+            Endpoint = settings.Endpoint,
+            ApiKey = settings.ApiKey,
+            Model = settings.Model,
+            NetworkTimeout = settings.NetworkTimeout,
+            TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+        };
+
+        if (context.Configuration[VersionKey] is { Length: > 0 } version)
+        {
+            options.Version = version.Trim();
+        }
+
+        if (settings.MaxOutputTokens is { } maxOutputTokens and > 0)
+        {
+            options.DefaultMaxOutputTokens = maxOutputTokens;
+        }
+
+        foreach (var beta in ReadBetas(context.Configuration.GetSection(BetasKey)))
+        {
+            options.Betas.Add(beta);
+        }
+
+        return new AnthropicChatClient(options, context.HttpClient);
+    }
+
+    /// <summary>Reads the betas: a list (<c>AnthropicBetas:0</c>, <c>AnthropicBetas:1</c>…) or one comma-separated value.</summary>
+    private static IEnumerable<string> ReadBetas(IConfigurationSection section)
+    {
+        var values = section.Value is { } single ? [single] : section.GetChildren().Select(c => c.Value);
+        return values
+            .SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal);
+    }
+}

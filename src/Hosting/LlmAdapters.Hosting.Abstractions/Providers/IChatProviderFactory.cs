@@ -1,0 +1,42 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// The descriptor of one provider (<c>openai</c>, <c>anthropic</c>, …): its name, key variable, default endpoint and
+/// model, the provider-specific configuration keys it reads, and the factory of its adapter <see cref="IChatClient"/>.
+/// Each adapter package ships its own; hosting lists the built-in ones.
+/// Register one with <see cref="ChatProviderServiceCollectionExtensions.AddChatProvider(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatProviderFactory)"/>
+/// to add a provider name that <c>AI:Provider</c> can select, without changing this library.
+/// </summary>
+public interface IChatProviderFactory
+{
+    /// <summary>Gets the provider name matched (case-insensitively) against <c>AI:Provider</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Gets the environment variable read for the API key when <c>AI:ApiKey</c> is not set, or <see langword="null"/>.</summary>
+    string? ApiKeyEnvironmentVariable { get; }
+
+    /// <summary>Gets a value indicating whether a call cannot succeed without an API key (false for local servers).</summary>
+    bool RequiresApiKey { get; }
+
+    /// <summary>Gets the endpoint used when <c>AI:Endpoint</c> is not set, or <see langword="null"/> when one must be configured.</summary>
+    Uri? DefaultEndpoint { get; }
+
+    /// <summary>Gets the model used when <c>AI:Model</c> is not set, so that switching provider is a change of <c>AI:Provider</c> alone; <see langword="null"/> when a model must be configured.</summary>
+    string? DefaultModel => null;
+
+    /// <summary>
+    /// Gets the provider-specific keys this provider reads from the client's configuration (e.g. <c>AnthropicVersion</c>),
+    /// beside the common ones (<c>Provider</c>, <c>Model</c>, <c>Endpoint</c>, <c>ApiKey</c>…): a key that neither lists
+    /// is reported as unknown, with the nearest known key.
+    /// </summary>
+    IReadOnlyCollection<string> ConfigurationKeys => [];
+
+    /// <summary>Creates the provider's adapter, with no middleware.</summary>
+    /// <param name="context">What the configuration says of the client, with the services to use.</param>
+    /// <returns>The adapter. The caller owns it and disposes of it.</returns>
+    IChatClient CreateClient(ChatProviderContext context);
+}

@@ -1,0 +1,183 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmAdapters.Hosting;
+
+// Pipeline construction: the inner stacks, the outer stages over them, and the checks of the stages' sections.
+public sealed partial class ConfiguredChatClients
+{
+    /// <summary>
+    /// Builds a client's pipeline: the outer stages (up to and including <see cref="ChatPipelineOrder.Fallback"/>) over
+    /// its inner stack. Every stage is validated first, so that a bad key anywhere fails the whole client.
+    /// </summary>
+    internal IChatClient BuildPipeline(string name, IServiceProvider services)
+    {
+        var outer = EnabledStages(name, services, out _);
+        var builder = new ChatClientBuilder(new NonDisposingChatClient(GetInnerStack(name, services)));
+        foreach (var (stage, context) in outer.Where(s => s.Stage.Order <= ChatPipelineOrder.Fallback))
+        {
+            builder.Use(inner => stage.Apply(inner, context));
+        }
+
+        return builder.Build(services);
+    }
+
+    /// <summary>The inner stack of a client, built once: the stages after <see cref="ChatPipelineOrder.Fallback"/> over the adapter.</summary>
+    private IChatClient GetInnerStack(string name, IServiceProvider services) =>
+        _innerStacks.GetOrAdd(Canonical(name), n => new Lazy<IChatClient>(() => BuildInnerStack(n, services))).Value;
+
+    private IChatClient BuildInnerStack(string name, IServiceProvider services)
+    {
+        var stages = EnabledStages(name, services, out var adapter);
+        var builder = new ChatClientBuilder(adapter());
+        foreach (var (stage, context) in stages.Where(s => s.Stage.Order > ChatPipelineOrder.Fallback))
+        {
+            builder.Use(inner => stage.Apply(inner, context));
+        }
+
+        return builder.Build(services);
+    }
+
+    /// <summary>What another client contributes as a fallback target: its inner stack, sent its own model.</summary>
+    private IChatClient GetFallbackClient(string name, IServiceProvider services)
+    {
+        EnsureKnown(name);
+        var errors = new List<string>();
+        var settings = ResolveSettings(Canonical(name), errors, out _);
+        ThrowIfAny(errors);
+        var inner = new NonDisposingChatClient(GetInnerStack(name, services));
+        return settings!.Model is { } model ? new ConfigureOptionsChatClient(inner, options => options.ModelId = model) : inner;
+    }
+
+    /// <summary>Resolves, validates and lists a client's enabled stages in order; throws with every problem found.</summary>
+    private List<(IChatPipelineStage Stage, ChatPipelineContext Context)> EnabledStages(string name, IServiceProvider services, out Func<IChatClient> createAdapter)
+    {
+        var errors = new List<string>();
+        var settings = ResolveSettings(name, errors, out var factory);
+        ValidateFallbackTargets(name, errors);
+        ThrowIfAny(errors);
+
+        var stages = ReadStages(settings!, factory!, services, errors);
+        ThrowIfAny(errors);
+        createAdapter = () => CreateAdapter(settings!, factory!, null);
+        return stages;
+    }
+
+    /// <summary>
+    /// Reads a client's configuration once, through each stage's own reader: the client's keys, the stage names under
+    /// <c>Pipeline</c>, each stage's section (a key no stage read is unknown, with the nearest known one suggested).
+    /// </summary>
+    /// <returns>The enabled stages, outermost first, each with the context it validated.</returns>
+    private List<(IChatPipelineStage Stage, ChatPipelineContext Context)> ReadStages(
+        ChatClientSettings settings, IChatProviderFactory factory, IServiceProvider services, List<string> errors)
+    {
+        var configuration = _configuration.GetClientConfiguration(settings.Name);
+        ValidateClientKeys(settings.Name, configuration, factory, errors);
+        ValidateStageNames(settings.Name, configuration, errors);
+
+        var usages = new Dictionary<string, ConfigurationKeyUsage>(StringComparer.OrdinalIgnoreCase);
+        var enabled = new List<(IChatPipelineStage, ChatPipelineContext)>();
+        foreach (var stage in Stages.OrderBy(s => s.Order))
+        {
+            var usage = usages.TryGetValue(stage.Name, out var shared) ? shared : usages[stage.Name] = new ConfigurationKeyUsage();
+            var context = CreatePipelineContext(settings, configuration, stage, factory, services, usage);
+            if (IsEnabled(stage, context, errors))
+            {
+                errors.AddRange(stage.Validate(context));
+                enabled.Add((stage, context));
+            }
+            else
+            {
+                // A switched-off stage still names the keys it knows, so that they are not taken for typos.
+                _ = stage.Validate(context).ToList();
+            }
+        }
+
+        foreach (var (stageName, usage) in usages)
+        {
+            var section = configuration.GetSection("Pipeline").GetSection(stageName);
+            usage.ReportUnknown(section, _configuration.SectionPath(settings.Name, "Pipeline:" + section.Key), errors);
+        }
+
+        return enabled;
+    }
+
+    /// <summary>
+    /// Checks a client's <c>Pipeline:Fallback:Clients</c>: each target must be a configured client, and no chain of
+    /// fallbacks may lead back to the client (building it would never end).
+    /// </summary>
+    private void ValidateFallbackTargets(string client, List<string> errors)
+    {
+        var path = _configuration.SectionPath(client, "Pipeline:Fallback:Clients");
+        foreach (var target in FallbackTargets(client))
+        {
+            if (!_configuration.Contains(target))
+            {
+                errors.Add($"{path} names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
+            }
+        }
+
+        if (FindFallbackCycle(client, [client]) is { } cycle)
+        {
+            errors.Add($"{path} leads back to '{client}' ({string.Join(" -> ", cycle)}): a client cannot fall back to itself, directly or through others.");
+        }
+    }
+
+    /// <summary>A section under <c>Pipeline</c> that no stage reads is a typo (<c>Retyr</c>) that would silently switch nothing on.</summary>
+    private void ValidateStageNames(string client, IConfiguration configuration, List<string> errors)
+    {
+        var known = Stages.Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        foreach (var section in configuration.GetSection("Pipeline").GetChildren())
+        {
+            if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                var nearest = ConfigurationKeyUsage.Nearest(section.Key, known) is { } n ? $" Did you mean '{n}'?" : string.Empty;
+                errors.Add($"{_configuration.SectionPath(client, "Pipeline:" + section.Key)} is not a pipeline stage. Known stages: {string.Join(", ", known)}.{nearest}");
+            }
+        }
+    }
+
+    private IReadOnlyList<string> FallbackTargets(string client) =>
+        ConfigurationReader.GetList(_configuration.GetClientConfiguration(client), "Pipeline:Fallback:Clients");
+
+    private List<string>? FindFallbackCycle(string start, List<string> path)
+    {
+        foreach (var target in FallbackTargets(path[^1]))
+        {
+            if (string.Equals(target, start, StringComparison.OrdinalIgnoreCase))
+            {
+                return [.. path, target];
+            }
+
+            if (_configuration.Contains(target) && !path.Contains(target, StringComparer.OrdinalIgnoreCase) && FindFallbackCycle(start, [.. path, target]) is { } cycle)
+            {
+                return cycle;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsEnabled(IChatPipelineStage stage, ChatPipelineContext context, List<string> errors) =>
+        ConfigurationReader.GetBoolean(context.Section, "Enabled", errors, context.SectionPath) ?? stage.IsEnabled(context);
+
+    private ChatPipelineContext CreatePipelineContext(
+        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, IServiceProvider services, ConfigurationKeyUsage usage)
+    {
+        var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
+        var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
+        return new ChatPipelineContext(
+            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, services));
+    }
+
+    private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)
+    {
+        var effective = apiKey is null ? settings : settings with { ApiKey = apiKey };
+        var httpClient = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(settings.Name));
+        httpClient.Timeout = Timeout.InfiniteTimeSpan; // The adapter applies NetworkTimeout; the timeout middleware the shorter limits.
+        return factory.CreateClient(new ChatProviderContext(effective, _configuration.GetClientConfiguration(settings.Name), httpClient, _services));
+    }
+}

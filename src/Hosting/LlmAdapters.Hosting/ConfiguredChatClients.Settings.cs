@@ -1,0 +1,117 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Hosting;
+
+// Settings resolution: a client's keys into its <see cref="ChatClientSettings"/>, and the check of its own keys.
+public sealed partial class ConfiguredChatClients
+{
+    /// <summary>The keys every client may set, whatever its provider (the provider adds its own, <see cref="IChatProviderFactory.ConfigurationKeys"/>).</summary>
+    private static readonly string[] s_clientKeys =
+        ["Provider", "Model", "Endpoint", "ApiKey", "SystemPrompt", "Temperature", "MaxOutputTokens", "NetworkTimeout", "Pipeline", "Pricing"];
+
+    /// <summary>A client key that is neither common nor the provider's own is a typo (<c>Modle</c>) that would silently do nothing.</summary>
+    private void ValidateClientKeys(string client, IConfiguration configuration, IChatProviderFactory factory, List<string> errors)
+    {
+        var known = s_clientKeys.Concat(factory.ConfigurationKeys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        foreach (var child in configuration.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add(ConfigurationKeyUsage.UnknownKeyMessage(_configuration.KeyPath(client, child.Key), child.Key, known));
+            }
+        }
+    }
+
+    private ChatClientSettings? ResolveSettings(string name, List<string> errors, out IChatProviderFactory? factory)
+    {
+        factory = null;
+        var configuration = _configuration.GetClientConfiguration(name);
+        string PathOf(string key) => _configuration.KeyPath(name, key);
+        var start = errors.Count;
+
+        var provider = configuration["Provider"];
+        if (string.IsNullOrWhiteSpace(provider))
+        {
+            errors.Add($"{PathOf("Provider")} is not set. Set it to one of: {string.Join(", ", ProviderNames)}.");
+            return null;
+        }
+
+        var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        factory = matches.LastOrDefault(p => p is not IBuiltInChatProviderFactory) ?? matches.LastOrDefault();
+        if (factory is null)
+        {
+            errors.Add($"{PathOf("Provider")} is '{provider}', which is not a known provider. Known providers: {string.Join(", ", ProviderNames)}. Add another with services.AddChatProvider(...).");
+            return null;
+        }
+
+        var model = configuration["Model"];
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            model = factory.DefaultModel;
+            if (model is null)
+            {
+                errors.Add($"{PathOf("Model")} is not set, and the '{factory.Name}' provider has no default model: name the model to use.");
+            }
+        }
+
+        Uri? endpoint = factory.DefaultEndpoint;
+        var endpointText = configuration["Endpoint"];
+        if (!string.IsNullOrWhiteSpace(endpointText))
+        {
+            if (Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps))
+            {
+                endpoint = parsed;
+            }
+            else
+            {
+                errors.Add($"{PathOf("Endpoint")} is '{endpointText}', which is not an absolute http or https URL.");
+            }
+        }
+        else if (endpoint is null)
+        {
+            errors.Add($"{PathOf("Endpoint")} is not set, and the '{factory.Name}' provider has no default endpoint: give the server's base URL.");
+        }
+
+        var apiKeys = ConfigurationReader.GetList(configuration, "Pipeline:ApiKeys");
+        var apiKey = configuration["ApiKey"];
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            apiKey = apiKeys.Count > 0 ? apiKeys[0]
+                : factory.ApiKeyEnvironmentVariable is { } variable ? _options.GetEnvironmentVariable(variable) : null;
+        }
+
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            apiKey = null;
+            if (factory.RequiresApiKey)
+            {
+                var variable = factory.ApiKeyEnvironmentVariable is { } v ? $" and the environment variable {v} is empty" : string.Empty;
+                errors.Add($"{PathOf("ApiKey")} is not set{variable}: the '{factory.Name}' provider needs an API key.");
+            }
+        }
+
+        var temperature = ConfigurationReader.GetDouble(configuration, "Temperature", 0, 2, errors, _configuration.KeyParentPath(name, "Temperature"));
+        var maxOutputTokens = ConfigurationReader.GetInt32(configuration, "MaxOutputTokens", 1, errors, _configuration.KeyParentPath(name, "MaxOutputTokens"));
+        var networkTimeout = ConfigurationReader.GetDuration(configuration, "NetworkTimeout", errors, _configuration.KeyParentPath(name, "NetworkTimeout"));
+        if (errors.Count > start)
+        {
+            return null;
+        }
+
+        return new ChatClientSettings
+        {
+            Name = name,
+            Provider = factory.Name,
+            Model = model,
+            Endpoint = endpoint,
+            ApiKey = apiKey,
+            ApiKeys = apiKeys,
+            SystemPrompt = configuration["SystemPrompt"],
+            Temperature = (float?)temperature,
+            MaxOutputTokens = maxOutputTokens,
+            NetworkTimeout = networkTimeout ?? TimeSpan.FromMinutes(10),
+        };
+    }
+}

@@ -1,0 +1,25 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>A provider descriptor this library registers itself; an application's own provider of the same name wins over it.</summary>
+internal sealed class BuiltInChatProviderFactory(IChatProviderFactory inner) : IBuiltInChatProviderFactory
+{
+    public IChatProviderFactory Inner => inner;
+
+    public string Name => inner.Name;
+
+    public string? ApiKeyEnvironmentVariable => inner.ApiKeyEnvironmentVariable;
+
+    public bool RequiresApiKey => inner.RequiresApiKey;
+
+    public Uri? DefaultEndpoint => inner.DefaultEndpoint;
+
+    public string? DefaultModel => inner.DefaultModel;
+
+    public IReadOnlyCollection<string> ConfigurationKeys => inner.ConfigurationKeys;
+
+    public IChatClient CreateClient(ChatProviderContext context) => inner.CreateClient(context);
+}

@@ -1,0 +1,138 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmAdapters.Cost;
+
+/// <summary>
+/// Budgets (<see cref="BudgetChatClientBuilderExtensions.UseBudget"/>), on when a limit is set: <c>Pipeline:Budget:Daily</c>,
+/// <c>:Monthly</c> (US dollars per client), <c>:Rolling:Amount</c> with <c>:Rolling:Window</c>, <c>:Tenant:Daily</c>,
+/// <c>:Tenant:Monthly</c> (per tenant). <c>:Store</c> is <c>Memory</c> (default: the <see cref="IBudgetStore"/> service, else
+/// one in-memory store shared by every configured client) or <c>DistributedCache</c> (over the <see cref="IDistributedCache"/> service).
+/// <c>:RejectUnpricedModels</c> (default false), <c>:DefaultMaxOutputTokens</c> (default 4096).
+/// </summary>
+public sealed class BudgetChatPipelineStage : IChatPipelineStage
+{
+    private static readonly string[] s_limitKeys = ["Daily", "Monthly", "Rolling:Amount", "Tenant:Daily", "Tenant:Monthly"];
+    private readonly Lock _lock = new();
+    private IBudgetStore? _sharedMemoryStore;
+    private IBudgetStore? _sharedDistributedStore;
+
+    /// <inheritdoc/>
+    public string Name => "Budget";
+
+    /// <inheritdoc/>
+    public int Order => ChatPipelineOrder.Budget;
+
+    /// <inheritdoc/>
+    public bool IsEnabled(ChatPipelineContext context) =>
+        s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
+
+    /// <inheritdoc/>
+    public IEnumerable<string> Validate(ChatPipelineContext context)
+    {
+        var errors = new List<string>();
+        var limits = ReadLimits(context, errors);
+        if (limits.Count == 0 && errors.Count == 0)
+        {
+            errors.Add($"{context.SectionPath}:Enabled is true, but no limit is set: set {context.SectionPath}:Daily or :Monthly (US dollars).");
+        }
+
+        var store = context.Section["Store"];
+        if (!string.IsNullOrWhiteSpace(store) && !IsMemory(store) && !IsDistributed(store))
+        {
+            errors.Add($"{context.SectionPath}:Store is '{store}': use Memory or DistributedCache.");
+        }
+
+        if (IsDistributed(store) && context.Services.GetService<IDistributedCache>() is null)
+        {
+            errors.Add($"{context.SectionPath}:Store is DistributedCache, but no IDistributedCache service is registered.");
+        }
+
+        _ = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath);
+        _ = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath);
+        return errors;
+    }
+
+    /// <inheritdoc/>
+    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => Configure(builder, context));
+
+    private void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    {
+        var errors = new List<string>();
+        var limits = ReadLimits(context, errors);
+        var catalog = CostAccountingChatPipelineStage.Catalog(context);
+        var store = Store(context);
+        var reject = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false;
+        var defaultMax = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096;
+        builder.UseBudget(o =>
+        {
+            foreach (var limit in limits)
+            {
+                o.Limits.Add(limit);
+            }
+
+            o.Store = store;
+            o.Catalog = catalog;
+            o.ClientName = context.ClientName;
+            o.TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model);
+            o.RejectUnpricedModels = reject;
+            o.DefaultMaxOutputTokens = defaultMax;
+            o.LoggerFactory = context.Services.GetService<ILoggerFactory>();
+        });
+    }
+
+    private static bool IsMemory(string? store) => string.IsNullOrWhiteSpace(store) || string.Equals(store, "Memory", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsDistributed(string? store) => string.Equals(store, "DistributedCache", StringComparison.OrdinalIgnoreCase);
+
+    private IBudgetStore Store(ChatPipelineContext context)
+    {
+        var time = context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
+        lock (_lock)
+        {
+            if (IsDistributed(context.Section["Store"]))
+            {
+                return _sharedDistributedStore ??= new DistributedCacheBudgetStore(context.Services.GetRequiredService<IDistributedCache>(), time);
+            }
+
+            return context.Services.GetService<IBudgetStore>() ?? (_sharedMemoryStore ??= new InMemoryBudgetStore(time));
+        }
+    }
+
+    private static List<BudgetLimit> ReadLimits(ChatPipelineContext context, List<string> errors)
+    {
+        var limits = new List<BudgetLimit>();
+        Add("Daily", BudgetPeriod.Daily, BudgetScope.Client, null);
+        Add("Monthly", BudgetPeriod.Monthly, BudgetScope.Client, null);
+        Add("Tenant:Daily", BudgetPeriod.Daily, BudgetScope.Tenant, null);
+        Add("Tenant:Monthly", BudgetPeriod.Monthly, BudgetScope.Tenant, null);
+        if (!string.IsNullOrWhiteSpace(context.Section["Rolling:Amount"]))
+        {
+            var window = ConfigurationReader.GetDuration(context.Section, "Rolling:Window", errors, context.SectionPath);
+            if (window is null)
+            {
+                errors.Add($"{context.SectionPath}:Rolling:Window must be set with Rolling:Amount (examples: 1h, 24:00:00, 3600).");
+            }
+            else
+            {
+                Add("Rolling:Amount", BudgetPeriod.Rolling, BudgetScope.Client, window);
+            }
+        }
+
+        return limits;
+
+        void Add(string key, BudgetPeriod period, BudgetScope scope, TimeSpan? window)
+        {
+            if (ConfigurationReader.GetDecimal(context.Section, key, "an amount of US dollars (examples: 5, 0.50)", errors, context.SectionPath) is { } amount)
+            {
+                limits.Add(new BudgetLimit { Name = context.SectionPath + ":" + key, Amount = amount, Period = period, Scope = scope, Window = window });
+            }
+        }
+    }
+}

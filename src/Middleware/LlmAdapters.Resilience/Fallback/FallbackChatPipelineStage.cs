@@ -1,0 +1,67 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Resilience;
+
+/// <summary>
+/// Fallback along other models of the client (<c>Fallback:Models</c>) and then other named clients (<c>Fallback:Clients</c>,
+/// resolved as keyed <see cref="IChatClient"/> services), on when either lists something. Keys: <c>On</c> (RateLimited,
+/// Overloaded, Timeout, Unavailable, ModelNotFound), <c>FailureThreshold</c> (5), <c>SamplingWindow</c> (30s), <c>BreakDuration</c> (30s).
+/// </summary>
+public sealed class FallbackChatPipelineStage : IChatPipelineStage
+{
+    /// <inheritdoc/>
+    public string Name => "Fallback";
+
+    /// <inheritdoc/>
+    public int Order => ChatPipelineOrder.Fallback;
+
+    /// <inheritdoc/>
+    public bool IsEnabled(ChatPipelineContext context) =>
+        context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
+        context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();
+
+    /// <inheritdoc/>
+    public IEnumerable<string> Validate(ChatPipelineContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var errors = new List<string>();
+        new FallbackChatClientOptions().Read(context.Section, errors);
+
+        var clientsPath = context.SectionPath + ":" + FallbackChatClientOptions.ClientsKey;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in context.Section.GetSection(FallbackChatClientOptions.ClientsKey).GetChildren())
+        {
+            var name = child.Value?.Trim();
+            if (string.IsNullOrEmpty(name))
+            {
+                errors.Add($"{clientsPath}:{child.Key} is empty: name a configured client.");
+            }
+            else if (string.Equals(name, context.ClientName, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{clientsPath}:{child.Key} names '{name}', the client itself: a client cannot fall back to itself.");
+            }
+            else if (!seen.Add(name))
+            {
+                errors.Add($"{clientsPath}:{child.Key} names '{name}' a second time.");
+            }
+        }
+
+        foreach (var child in context.Section.GetSection(FallbackChatClientOptions.ModelsKey).GetChildren())
+        {
+            if (string.IsNullOrWhiteSpace(child.Value))
+            {
+                errors.Add($"{context.SectionPath}:{FallbackChatClientOptions.ModelsKey}:{child.Key} is empty: name a model.");
+            }
+        }
+
+        return errors;
+    }
+
+    /// <inheritdoc/>
+    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseFallback(context.Section, (name, _) => context.GetFallbackClient(name), options => options.PrimaryName = context.ClientName));
+}
