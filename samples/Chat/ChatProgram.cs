@@ -3,6 +3,7 @@
 using LlmAdapters.Cost;
 using LlmAdapters.Emulator;
 using LlmAdapters.Hosting;
+using LlmAdapters.OpenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,11 +19,8 @@ namespace LlmAdapters.Samples.Chat;
 /// </summary>
 internal static class ChatProgram
 {
-    private static readonly Dictionary<string, string> s_emulatedProviders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["openai"] = "OPENAI_API_KEY",
-        ["anthropic"] = "ANTHROPIC_API_KEY",
-    };
+    /// <summary>The provider name of the built-in emulator.</summary>
+    public const string EmulatorProviderName = "emulator";
 
     public static async Task<int> RunAsync(CliOptions options, CancellationToken cancellationToken)
     {
@@ -30,9 +28,8 @@ internal static class ChatProgram
         var errors = ConsoleStyle.ForError(options.NoColor);
         var configuration = BuildConfiguration(options);
 
-        await using var emulator = await StartEmulatorIfNeededAsync(configuration, options.Client, cancellationToken);
-
         var services = new ServiceCollection();
+        await using var emulator = await StartEmulatorIfChosenAsync(configuration, options.Client, services, cancellationToken);
 
         // Logs go to standard error only: standard output carries the replies (and --json), whatever the log level.
         services.AddLogging(logging => logging
@@ -129,44 +126,24 @@ internal static class ChatProgram
     }
 
     /// <summary>
-    /// Starts the in-process emulator when the chosen client has no provider, or has a provider the emulator speaks but
-    /// neither a key nor an endpoint; points the configuration at it and says so in one line.
+    /// Starts the in-process emulator when the chosen client's provider is <c>emulator</c> (the sample's appsettings.json
+    /// says so, so a fresh clone runs offline) and registers the <c>emulator</c> provider at its address. Any other
+    /// provider is used as configured: without its key, validation stops the CLI with the "needs an API key" message.
     /// </summary>
-    private static async Task<EmulatorServer?> StartEmulatorIfNeededAsync(IConfigurationRoot configuration, string client, CancellationToken cancellationToken)
+    private static async Task<EmulatorServer?> StartEmulatorIfChosenAsync(IConfiguration configuration, string client, IServiceCollection services, CancellationToken cancellationToken)
     {
         var ai = configuration.GetSection("AI");
-        string? Get(string key) => ai[$"Clients:{client}:{key}"] ?? ai[key];
-        var provider = Get("Provider");
-        if (provider is not null)
+        var provider = ai[$"Clients:{client}:Provider"] ?? ai["Provider"];
+        if (!string.Equals(provider?.Trim(), EmulatorProviderName, StringComparison.OrdinalIgnoreCase))
         {
-            var hasKey = !string.IsNullOrEmpty(Get("ApiKey")) || (s_emulatedProviders.TryGetValue(provider, out var variable) && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)));
-            if (hasKey || Get("Endpoint") is not null || !s_emulatedProviders.ContainsKey(provider))
-            {
-                return null;
-            }
+            return null;
         }
 
-        var dialect = provider ?? "openai";
         var chunkDelay = configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(10);
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { ChunkDelay = chunkDelay }, cancellationToken);
-        var endpoint = string.Equals(dialect, "anthropic", StringComparison.OrdinalIgnoreCase) ? emulator.AnthropicEndpoint : emulator.OpenAIEndpoint;
-        var overrides = new Dictionary<string, string?>
-        {
-            ["AI:Provider"] = dialect,
-            ["AI:Endpoint"] = endpoint.ToString(),
-            ["AI:ApiKey"] = "emulator",
-            [$"AI:Clients:{client}:Provider"] = ai[$"Clients:{client}:Provider"] is null ? null : dialect,
-            [$"AI:Clients:{client}:Endpoint"] = ai[$"Clients:{client}:Provider"] is null ? null : endpoint.ToString(),
-        };
-        foreach (var (key, value) in overrides)
-        {
-            if (value is not null)
-            {
-                configuration[key] = value;
-            }
-        }
-
-        await Console.Error.WriteLineAsync($"No {(provider is null ? "provider" : provider + " key")} configured: using the built-in emulator at {endpoint} (set AI__Provider and its API key to use a real provider).");
+        services.AddChatProvider(new OpenAICompatibleChatProviderFactory(
+            new OpenAICompatibleProvider(EmulatorProviderName, emulator.OpenAIEndpoint, apiKeyEnvironmentVariable: null, requiresApiKey: false), "gpt-4o-mini"));
+        await Console.Error.WriteLineAsync($"AI:Provider is 'emulator': replies come from the built-in emulator at {emulator.OpenAIEndpoint}, offline (set AI__Provider and its API key to use a real provider).");
         return emulator;
     }
 }

@@ -33,12 +33,19 @@ public sealed class ChatCliExperienceTests
     [Fact]
     public async Task ProviderAndModelFlags_OverrideTheConfiguration()
     {
-        await using var cli = CliProcess.Start(null, "--provider", "anthropic", "--model", "claude-sonnet-4-5", "Hello");
-        var (exit, output, error) = await cli.FinishAsync();
+        await using (var cli = CliProcess.Start(null, "--model", "claude-sonnet-4-5", "Hello"))
+        {
+            var (exit, output, _) = await cli.FinishAsync();
+            Assert.Equal(0, exit);
+            Assert.Contains("[model claude-sonnet-4-5 ·", output, StringComparison.Ordinal);
+        }
 
-        Assert.Equal(0, exit);
-        Assert.Contains("No anthropic key configured: using the built-in emulator", error, StringComparison.Ordinal);
-        Assert.Contains("[model claude-sonnet-4-5 ·", output, StringComparison.Ordinal);
+        await using (var cli = CliProcess.Start(null, "--provider", "anthropic", "Hello"))
+        {
+            var (exit, _, error) = await cli.FinishAsync();
+            Assert.Equal(1, exit);
+            Assert.Contains("the 'anthropic' provider needs an API key", error, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -104,8 +111,8 @@ public sealed class ChatCliExperienceTests
         Assert.Equal(0, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^CLIENT\s+PROVIDER\s+MODEL\s+STATUS\s+DETAIL$", lines[0]);
-        Assert.Matches(@"^default\s+openai\s+gpt-4o-mini\s+Healthy\s+openai is reachable and accepts the key\.$", lines[1]);
-        Assert.Matches(@"^welcome\s+openai\s+gpt-4o-mini\s+Healthy", lines[2]);
+        Assert.Matches(@"^default\s+emulator\s+gpt-4o-mini\s+Healthy\s+emulator is reachable and accepts the key\.$", lines[1]);
+        Assert.Matches(@"^welcome\s+emulator\s+gpt-4o-mini\s+Healthy", lines[2]);
     }
 
     [Fact]

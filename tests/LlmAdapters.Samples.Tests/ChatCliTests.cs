@@ -70,21 +70,23 @@ public sealed class ChatCliTests
         var (exit, output, error) = await RunAsync(null, null, "Hello");
 
         Assert.Equal(0, exit);
-        Assert.Contains("No provider configured: using the built-in emulator at http://127.0.0.1:", error, StringComparison.Ordinal);
+        Assert.Contains("AI:Provider is 'emulator': replies come from the built-in emulator at http://127.0.0.1:", error, StringComparison.Ordinal);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("You said \"Hello\".", lines[0], StringComparison.Ordinal);
         Assert.Matches(@"^\[model gpt-4o-mini · 15 in / \d+ out tokens · first token \d+ ms · total \d+ ms · cost \$0\.\d+ · session \$0\.\d+\]$", lines[1].TrimEnd());
     }
 
-    [Fact]
-    public async Task Prompt_AnthropicWithoutKey_UsesTheEmulatorsAnthropicDialect()
+    [Theory]
+    [InlineData("anthropic", "ANTHROPIC_API_KEY")]
+    [InlineData("openai", "OPENAI_API_KEY")]
+    public async Task Prompt_RealProviderWithoutKey_FailsWithNeedsAnApiKey_NeverAnswersFromTheEmulator(string provider, string variable)
     {
-        var (exit, output, error) = await RunAsync(null, new() { ["AI__Provider"] = "anthropic" }, "Hello");
+        var (exit, output, error) = await RunAsync(null, new() { ["AI__Provider"] = provider }, "Hello");
 
-        Assert.Equal(0, exit);
-        Assert.Contains("No anthropic key configured: using the built-in emulator", error, StringComparison.Ordinal);
-        Assert.Contains("You said \"Hello\".", output, StringComparison.Ordinal);
-        Assert.Contains("[model claude-haiku-4-5 ·", output, StringComparison.Ordinal);
+        Assert.Equal(1, exit);
+        Assert.Contains($"AI:ApiKey is not set and the environment variable {variable} is empty: the '{provider}' provider needs an API key.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("emulator", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
     }
 
     [Fact]

@@ -8,8 +8,9 @@ namespace LlmAdapters.Emulator;
 /// (both providers use that path), and Ollama's <c>GET /api/tags</c> (the pulled models).
 /// </summary>
 /// <remarks>
-/// A request without a key gets the provider's 401; so does a key that starts with <c>invalid</c>, for tests of a
-/// health check that reports a bad key. Ollama takes no key.
+/// A key that starts with <c>invalid</c> gets the provider's 401, for tests of a health check that reports a bad key;
+/// Anthropic's list also wants a key, as the real API does. The OpenAI list, like the emulator's chat endpoint, takes
+/// none (keyless OpenAI-compatible servers answer it too); Ollama takes no key.
 /// </remarks>
 internal static class ModelListEndpoints
 {
@@ -34,7 +35,7 @@ internal static class ModelListEndpoints
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         var key = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : string.Empty;
-        if (key.Length == 0 || key.StartsWith(InvalidKeyPrefix, StringComparison.Ordinal))
+        if (key.StartsWith(InvalidKeyPrefix, StringComparison.Ordinal))
         {
             context.Response.StatusCode = 401;
             await EmulatorWire.WriteJsonAsync(context, """{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""").ConfigureAwait(false);
