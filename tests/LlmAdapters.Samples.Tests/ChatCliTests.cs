@@ -1,7 +1,5 @@
 // Licensed under the MIT License.
 
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -10,58 +8,15 @@ namespace LlmAdapters.Samples.Tests;
 /// <summary>The chat CLI, run as a process the way the README tells a user to, on the in-process emulator.</summary>
 public sealed class ChatCliTests
 {
-    private static readonly string s_cli = Path.Combine(
-        typeof(ChatCliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ChatCliDirectory").Value!,
-        "llm-chat.dll");
-
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, Dictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(s_cli);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A developer's own keys must not turn the test into a real call.
-        foreach (var name in new[] { "AI__Provider", "AI__ApiKey", "AI__Endpoint", "AI__Model", "OPENAI_API_KEY", "ANTHROPIC_API_KEY" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment ?? [])
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        await using var cli = CliProcess.Start(environment, args);
         if (input is not null)
         {
-            await process.StandardInput.WriteAsync(input);
+            await cli.WriteAsync(input);
         }
 
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await cli.FinishAsync();
     }
 
     [Fact]
