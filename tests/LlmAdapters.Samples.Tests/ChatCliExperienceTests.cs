@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-
 namespace LlmAdapters.Samples.Tests;
 
 /// <summary>
