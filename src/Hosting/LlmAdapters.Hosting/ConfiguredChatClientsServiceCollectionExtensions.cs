@@ -80,7 +80,7 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
 
     /// <summary>
     /// Registers the chat clients of the <paramref name="sectionName"/> section of the application's configuration, as
-    /// <see cref="AddConfiguredChatClients(IServiceCollection, IConfigurationSection, Action{string, ChatClientBuilder}?)"/>
+    /// <see cref="AddConfiguredChatClients(IServiceCollection, IConfigurationSection, Action{string, ChatClientBuilder})"/>
     /// does. A client's <c>ConnectionStrings:{name}</c> (<c>Endpoint=…;Key=…;Model=…</c>, as Aspire writes them) takes
     /// precedence over the section's keys it sets.
     /// </summary>
