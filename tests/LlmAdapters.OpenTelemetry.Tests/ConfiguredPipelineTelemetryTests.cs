@@ -9,7 +9,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -87,7 +86,7 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
         var client = services.GetRequiredService<IChatClient>();
 
         ChatResponse response;
-        using (var caller = new ActivitySource(CallerSource).StartActivity("request"))
+        using (var caller = new ActivitySource(new ActivitySourceOptions(CallerSource) { Version = "1.0" }).StartActivity("request"))
         {
             response = await client.GetResponseAsync("call get_weather city=Paris", WeatherTool(), Ct);
         }
@@ -140,7 +139,7 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
     {
         await using var services = Build(new() { ["AI:Pipeline:Cache:Enabled"] = "true" }, s => s.AddDistributedMemoryCache());
         var client = services.GetRequiredService<IChatClient>();
-        var source = new ActivitySource(CallerSource);
+        var source = new ActivitySource(new ActivitySourceOptions(CallerSource) { Version = "1.0" });
 
         ChatResponse first, second;
         using (source.StartActivity("first"))
