@@ -8,10 +8,12 @@ namespace LlmAdapters.Samples.Chat;
 /// <summary><c>--check</c>: runs the health check of every configured client and prints them as a table.</summary>
 internal static class HealthTable
 {
+    private static readonly string[] s_header = ["CLIENT", "PROVIDER", "MODEL", "STATUS", "DETAIL"];
+
     public static async Task<int> PrintAsync(HealthCheckService health, ConfiguredChatClients clients, ConsoleStyle style, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(ChatClientsHealthChecksBuilderExtensions.Tag), cancellationToken);
-        var rows = new List<string[]> { new[] { "CLIENT", "PROVIDER", "MODEL", "STATUS", "DETAIL" } };
+        var rows = new List<string[]> { s_header };
         foreach (var name in clients.Names)
         {
             if (!report.Entries.TryGetValue("chat:" + name, out var entry))

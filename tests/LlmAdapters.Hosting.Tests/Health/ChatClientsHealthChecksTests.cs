@@ -1,7 +1,6 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Emulator;
-using LlmAdapters.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
