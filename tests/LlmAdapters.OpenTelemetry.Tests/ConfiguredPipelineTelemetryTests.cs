@@ -112,7 +112,7 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
         Assert.Equal((double)response.GetCost()!.Total, (double)request.GetTagItem(CostTelemetry.CostTag)!, 12);
 
         // No attribute is set twice on any span.
-        Assert.All(_spans, span => Assert.Equal(span.TagObjects.Count(), span.TagObjects.Select(t => t.Key).Distinct().Count()));
+        Assert.All(_spans, span => Assert.Empty(span.TagObjects.GroupBy(t => t.Key).Where(g => g.Count() > 1).Select(g => g.Key)));
     }
 
     [Fact]
@@ -247,7 +247,7 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
         });
 
         var records = logs.GetSnapshot();
-        Assert.DoesNotContain(records, r => r.Level >= LogLevel.Information);
+        Assert.DoesNotContain(records, r => r.Level >= LogLevel.Warning);
         Assert.DoesNotContain(records, r => r.Exception is not null);
         var cancelled = Assert.Single(records, r => r.Id.Name == "ChatCallCancelled");
         Assert.Equal(LogLevel.Debug, cancelled.Level);

@@ -16,6 +16,7 @@ public sealed partial class OpenAICompatibleChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ForgetPreviousAttemptTags();
         var enumerator = _inner.GetStreamingResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (enumerator.ConfigureAwait(false))
         {

@@ -69,7 +69,7 @@ public sealed class ChatClientsHealthChecksTests : IAsyncLifetime
         var entry = report.Entries["chat:default"];
         Assert.Equal(HealthStatus.Unhealthy, entry.Status);
         Assert.Equal($"{provider} refused the API key (401).", entry.Description);
-        Assert.Equal(401, entry.Data["status"]);
+        Assert.Equal(401, entry.Data["httpStatus"]);
         Assert.DoesNotContain(entry.Data.Values, v => v.ToString()!.Contains("secret", StringComparison.Ordinal));
     }
 

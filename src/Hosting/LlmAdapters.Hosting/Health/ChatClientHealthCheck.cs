@@ -57,7 +57,7 @@ internal sealed class ChatClientHealthCheck(string clientName, ConfiguredChatCli
         {
             using var request = probe.CreateRequest();
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-            data["status"] = (int)response.StatusCode;
+            data["httpStatus"] = (int)response.StatusCode;
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, $"{settings.Provider} refused the API key ({(int)response.StatusCode}).", data: data);
