@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using Anthropic;
 using BenchmarkDotNet.Attributes;
 using LlmAdapters.Anthropic;
 using Microsoft.Extensions.AI;
@@ -9,7 +10,9 @@ namespace LlmAdapters.Benchmarks;
 /// <summary>
 /// A streamed Anthropic message served from memory (the recorded <c>anthropic/stream-text-basic.sse</c>, and a synthetic
 /// stream of 500 <c>text_delta</c> events in the same shape), read by bare <see cref="HttpClient"/> + <c>SseParser</c> +
-/// <c>JsonDocument</c> (baseline) and by our <see cref="AnthropicChatClient"/> over the same handler.
+/// <c>JsonDocument</c> (baseline), by our <see cref="AnthropicChatClient"/>, and by the peer rows over the same handler:
+/// the official Anthropic SDK's <c>IChatClient</c> (package <c>Anthropic</c> 13.12.0) and a floor of HttpClient +
+/// <c>SseParser</c> + <c>Utf8JsonReader</c> that extracts text and usage without a string per event.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
@@ -23,6 +26,7 @@ public class AnthropicStreamingBenchmarks
     private readonly List<ChatMessage> _messages = [new(ChatRole.User, Prompt)];
     private HttpClient _http = null!;
     private AnthropicChatClient _adapter = null!;
+    private IChatClient _sdk = null!;
 
     /// <summary>Gets or sets the stream served: <c>recorded</c> (3 text deltas) or <c>synthetic-500</c>.</summary>
     [Params("recorded", "synthetic-500")]
@@ -35,16 +39,20 @@ public class AnthropicStreamingBenchmarks
         var body = synthetic ? Payloads.AnthropicSyntheticStream(500) : Payloads.Load("anthropic/stream-text-basic.sse");
         _http = new HttpClient(new MemoryHttpHandler(body, "text/event-stream")) { Timeout = Timeout.InfiniteTimeSpan };
         _adapter = new AnthropicChatClient(new AnthropicChatClientOptions { Model = Model, ApiKey = ApiKey }, _http);
+        _sdk = new AnthropicClient { ApiKey = ApiKey, HttpClient = _http, MaxRetries = 0 }.AsIChatClient(Model, 1024);
 
         var expected = new ChatAnswer(synthetic ? Payloads.SyntheticText(500) : "Hello there!", null, 11, 6);
         Bare().GetAwaiter().GetResult().Verify(expected, nameof(Bare));
         AnthropicChatClient().GetAwaiter().GetResult().Verify(expected, nameof(AnthropicChatClient));
+        AnthropicSdk().GetAwaiter().GetResult().Verify(expected, nameof(AnthropicSdk));
+        Floor().GetAwaiter().GetResult().Verify(expected, nameof(Floor));
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _adapter.Dispose();
+        _sdk.Dispose();
         _http.Dispose();
     }
 
@@ -55,4 +63,12 @@ public class AnthropicStreamingBenchmarks
     /// <summary>LlmAdapters.Anthropic's adapter.</summary>
     [Benchmark]
     public Task<ChatAnswer> AnthropicChatClient() => Answers.FromStreamAsync(_adapter.GetStreamingResponseAsync(_messages));
+
+    /// <summary>Peer: the official Anthropic SDK 13.12's <c>IChatClient</c>.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> AnthropicSdk() => Answers.FromStreamAsync(_sdk.GetStreamingResponseAsync(_messages));
+
+    /// <summary>Floor: HttpClient + SseParser + Utf8JsonReader, text and usage only, no string per event.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> Floor() => FloorReader.AnthropicStreamAsync(_http, s_messages, Model, Prompt, ApiKey);
 }

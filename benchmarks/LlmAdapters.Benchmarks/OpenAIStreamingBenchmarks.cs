@@ -14,7 +14,8 @@ namespace LlmAdapters.Benchmarks;
 /// synthetic stream of 500 text chunks in the same shape), read three ways over the same <see cref="HttpMessageHandler"/>:
 /// bare <see cref="HttpClient"/> + <c>SseParser</c> + <c>JsonDocument</c> (baseline), our
 /// <see cref="OpenAICompatibleChatClient"/>, and the OpenAI SDK's <c>ChatClient.AsIChatClient()</c> from
-/// Microsoft.Extensions.AI.OpenAI that it wraps (to show what the wrapper adds).
+/// Microsoft.Extensions.AI.OpenAI that it wraps (the raw M.E.AI.OpenAI peer row, which also shows what the wrapper adds),
+/// and the floor: HttpClient + <c>SseParser</c> + <c>Utf8JsonReader</c>, text and usage without a string per event.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
@@ -51,6 +52,7 @@ public class OpenAIStreamingBenchmarks
         Bare().GetAwaiter().GetResult().Verify(expected, nameof(Bare));
         OpenAICompatibleChatClient().GetAwaiter().GetResult().Verify(expected, nameof(OpenAICompatibleChatClient));
         MeaiOpenAIChatClient().GetAwaiter().GetResult().Verify(expected, nameof(MeaiOpenAIChatClient));
+        Floor().GetAwaiter().GetResult().Verify(expected, nameof(Floor));
     }
 
     [GlobalCleanup]
@@ -72,4 +74,8 @@ public class OpenAIStreamingBenchmarks
     /// <summary>Microsoft.Extensions.AI.OpenAI over the OpenAI SDK, as our adapter uses it, without our wrapper.</summary>
     [Benchmark]
     public Task<ChatAnswer> MeaiOpenAIChatClient() => Answers.FromStreamAsync(_meai.GetStreamingResponseAsync(_messages));
+
+    /// <summary>Floor: HttpClient + SseParser + Utf8JsonReader, text and usage only, no string per event.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> Floor() => FloorReader.OpenAIStreamAsync(_http, s_chatCompletions, Model, Prompt, ApiKey);
 }

@@ -54,9 +54,21 @@ internal static class ChatProgram
             return 1;
         }
 
-        using var raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
-        var client = raw ?? clients.GetClient(options.Client);
-        var session = new ChatSession(client, options, clients.GetSettings(options.Client), ledger, output, errors);
+        IChatClient? raw;
+        ChatSession session;
+        try
+        {
+            raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
+            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), ledger, output, errors);
+        }
+        catch (ArgumentException ex) when (ex is not ArgumentNullException)
+        {
+            // A setting an adapter refuses (an API key with a line break): its message names the setting, never the key.
+            await Console.Error.WriteLineAsync(errors.Error("The configuration is not valid:") + Environment.NewLine + "  " + SecretRedactor.Redact(ex.Message));
+            return 1;
+        }
+
+        using var ownedRaw = raw;
         using var interruption = new ReplyInterruption();
 
         try

@@ -19,6 +19,7 @@ internal static class ChatEndpoints
 {
     private const string LoggerCategory = "LlmAdapters.Samples.ChatHost.ChatEndpoints";
     private const string BudgetExceededKind = "BudgetExceeded";
+    private const string UnexpectedKind = "Unknown";
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -35,25 +36,34 @@ internal static class ChatEndpoints
             .ToArray());
 
     private static async Task<Results<Ok<ChatReply>, ProblemHttpResult>> ReplyAsync(
-        string client, ChatRequest request, ConfiguredChatClients clients, ILoggerFactory loggers, HttpContext context)
+        string client, ChatRequest request, ConfiguredChatClients clients, ChatHostLimits limits, ILoggerFactory loggers, HttpContext context)
     {
-        if (Check(client, request, clients, out var messages) is { } problem)
+        if (Check(client, request, clients, limits, out var messages) is { } problem)
         {
             return problem;
         }
 
         var settings = clients.GetSettings(client);
+        var logger = loggers.CreateLogger(LoggerCategory);
         try
         {
             var response = await clients.GetClient(client).GetResponseAsync(messages, DemoTools.Options, context.RequestAborted);
             return TypedResults.Ok(new ChatReply(
                 response.Text, response.ModelId, ChatUsageInfo.From(response.Usage), ChatCostInfo.From(response.GetCost()), response.FinishReason?.Value));
         }
-        catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            var error = ToError(ex, settings, loggers.CreateLogger(LoggerCategory));
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Every failure is a ProblemDetails with a kind: a provider's with its redacted message, anything else as a 500
+            // that says nothing of the exception (logged once here, with the details, for the operator).
+            var expected = ex is ChatProviderException or BudgetExceededException;
+            var error = expected ? ToError(ex, settings, logger) : Unexpected(ex, settings, logger);
             var status = error.Kind switch
             {
+                _ when !expected => StatusCodes.Status500InternalServerError,
                 nameof(ChatProviderErrorKind.RateLimited) or BudgetExceededKind => StatusCodes.Status429TooManyRequests,
                 nameof(ChatProviderErrorKind.Timeout) => StatusCodes.Status504GatewayTimeout,
                 _ => StatusCodes.Status502BadGateway,
@@ -67,16 +77,29 @@ internal static class ChatEndpoints
     }
 
     private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Stream(
-        string client, ChatRequest request, ConfiguredChatClients clients, ILoggerFactory loggers, HttpContext context)
+        string client, ChatRequest request, ConfiguredChatClients clients, ChatHostLimits limits, ILoggerFactory loggers, HttpContext context)
     {
-        if (Check(client, request, clients, out var messages) is { } problem)
+        if (Check(client, request, clients, limits, out var messages) is { } problem)
         {
             return problem;
         }
 
         var settings = clients.GetSettings(client);
-        var chat = clients.GetClient(client);
-        return TypedResults.ServerSentEvents(StreamEventsAsync(chat, settings, messages, loggers.CreateLogger(LoggerCategory), context.RequestAborted));
+        var logger = loggers.CreateLogger(LoggerCategory);
+        IChatClient chat;
+        try
+        {
+            chat = clients.GetClient(client);
+        }
+        catch (Exception ex)
+        {
+            var error = Unexpected(ex, settings, logger);
+            return TypedResults.Problem(
+                error.Message, statusCode: StatusCodes.Status500InternalServerError, title: $"The chat call failed: {error.Kind}",
+                extensions: new Dictionary<string, object?> { ["kind"] = error.Kind });
+        }
+
+        return TypedResults.ServerSentEvents(StreamEventsAsync(chat, settings, messages, logger, context.RequestAborted));
     }
 
     /// <summary>
@@ -110,8 +133,7 @@ internal static class ChatEndpoints
             {
                 // Not a provider failure (a bug, a middleware of your own): say so without its text, log the details.
                 more = false;
-                Log.ReplyFailedUnexpectedly(logger, settings.Name, ex);
-                error = new ChatErrorEvent("Unknown", "The reply failed: the server log has the details.", null, null);
+                error = Unexpected(ex, settings, logger);
             }
 
             if (error is not null)
@@ -165,7 +187,7 @@ internal static class ChatEndpoints
     }
 
     /// <summary>Checks the client name and the body; gives the 404 or 400 problem, or the conversation to send.</summary>
-    private static ProblemHttpResult? Check(string client, ChatRequest request, ConfiguredChatClients clients, out List<ChatMessage> messages)
+    private static ProblemHttpResult? Check(string client, ChatRequest request, ConfiguredChatClients clients, ChatHostLimits limits, out List<ChatMessage> messages)
     {
         messages = [];
         if (!clients.Names.Contains(client, StringComparer.OrdinalIgnoreCase))
@@ -207,6 +229,17 @@ internal static class ChatEndpoints
             messages.Add(new ChatMessage(ChatRole.User, request.Prompt));
         }
 
+        var size = messages.Sum(m => (long)m.Text.Length);
+        if (size > limits.MaxPromptCharacters)
+        {
+            messages = [];
+            return TypedResults.Problem(
+                $"The prompt has {size} characters; this server accepts at most {limits.MaxPromptCharacters} ({ChatHostLimits.MaxPromptCharactersKey}).",
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Prompt too large",
+                extensions: new Dictionary<string, object?> { ["kind"] = "PromptTooLarge", ["maxPromptCharacters"] = limits.MaxPromptCharacters });
+        }
+
         if (problems.Count == 0 && !messages.Any(m => m.Role == ChatRole.User))
         {
             problems.Add("Give a prompt ({\"prompt\":\"...\"}) or messages with at least one user message ({\"messages\":[{\"role\":\"user\",\"content\":\"...\"}]}).");
@@ -214,6 +247,13 @@ internal static class ChatEndpoints
 
         return problems.Count == 0 ? null : TypedResults.Problem(
             string.Join(" ", problems), statusCode: StatusCodes.Status400BadRequest, title: "Invalid chat request");
+    }
+
+    /// <summary>The error of a failure that is not a provider's: logged once with its details, answered without its text.</summary>
+    private static ChatErrorEvent Unexpected(Exception exception, ChatClientSettings settings, ILogger logger)
+    {
+        Log.ReplyFailedUnexpectedly(logger, settings.Name, exception);
+        return new ChatErrorEvent(UnexpectedKind, "The reply failed: the server log has the details.", null, null);
     }
 
     /// <summary>The error event of a failure: its kind and its message with every credential masked (the configured keys too), and a log line.</summary>

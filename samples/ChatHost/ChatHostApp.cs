@@ -31,6 +31,7 @@ public static class ChatHostApp
         ChatHostEmulator.AddTo(builder);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatHostJsonContext.Default));
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(ChatHostLimits.From(builder.Configuration));
         builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(ChatHostEmulator.SectionName));
         HealthEndpoint.AddTo(builder.Services);
 

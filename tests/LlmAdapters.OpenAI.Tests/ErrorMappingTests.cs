@@ -161,14 +161,15 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
-    public async Task GetResponseAsync_MalformedJsonBody_ThrowsNonTransientUnknown()
+    public async Task GetResponseAsync_CutJsonBody_ThrowsTransientUnavailable()
     {
+        // A body cut in transit is the same transport fault as a stream cut short: transient, as it is while streaming.
         using var client = TestClients.Create(new StubHttpHandler(_ => TestClients.Json(HttpStatusCode.OK, """{"id":"chatcmpl-1","choices":[{"index":0,"message":""")));
 
         var ex = await Assert.ThrowsAsync<ChatProviderException>(() => client.GetResponseAsync("hello", cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Equal(ChatProviderErrorKind.Unknown, ex.Kind);
-        Assert.False(ex.IsTransient);
+        Assert.Equal(ChatProviderErrorKind.Unavailable, ex.Kind);
+        Assert.True(ex.IsTransient);
     }
 
     [Fact]

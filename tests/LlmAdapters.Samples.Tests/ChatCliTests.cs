@@ -44,6 +44,46 @@ public sealed class ChatCliTests
         Assert.Equal(string.Empty, output);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Json_VerboseLogging_StdoutIsOnlyTheJson(bool stream)
+    {
+        // Trace-level logs (the HTTP client's, the pipeline's) must all go to stderr.
+        string[] args = stream ? ["--json", "Hi"] : ["--json", "--no-stream", "Hi"];
+        var (exit, output, error) = await RunAsync(null, new() { ["Logging__LogLevel__Default"] = "Trace" }, args);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("LlmAdapters", error, StringComparison.Ordinal);
+        foreach (var marker in new[] { "trce:", "dbug:", "info:", "warn:", "fail:" })
+        {
+            Assert.DoesNotContain(marker, output, StringComparison.Ordinal);
+        }
+
+        if (!stream)
+        {
+            using var parsed = JsonDocument.Parse(output);
+            Assert.Equal(JsonValueKind.Object, parsed.RootElement.ValueKind);
+        }
+    }
+
+    [Theory]
+    [InlineData("sk-proj-Lw2Zt9Km4Xp1Rs8Vb3Nc6Jd0\nX-Injected: 1")]
+    [InlineData("gateway-token-\r\n12345678")]
+    [InlineData("clé-secrète-12345678")]
+    public async Task Prompt_KeyAHeaderCannotCarry_RefusedBeforeAnyRequestWithoutPrintingIt(string key)
+    {
+        var (exit, output, error) = await RunAsync(null, new() { ["AI__Provider"] = "openai", ["AI__ApiKey"] = key, ["AI__Endpoint"] = "http://127.0.0.1:9/v1" }, "Hi");
+
+        Assert.NotEqual(0, exit);
+        Assert.Empty(output);
+        Assert.Contains("ApiKey", error, StringComparison.Ordinal);
+        foreach (var part in key.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            Assert.DoesNotContain(part, error, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Json_NoStream_PrintsAWholeChatResponse()
     {

@@ -91,7 +91,7 @@ internal static class BareAnthropic
         return new ChatAnswer(text.ToString(), toolCall, usage.GetProperty("input_tokens").GetInt64(), usage.GetProperty("output_tokens").GetInt64());
     }
 
-    private static HttpRequestMessage CreateRequest(Uri uri, string model, string prompt, string apiKey, bool stream)
+    internal static HttpRequestMessage CreateRequest(Uri uri, string model, string prompt, string apiKey, bool stream)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))

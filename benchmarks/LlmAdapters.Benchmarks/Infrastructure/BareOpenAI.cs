@@ -69,7 +69,7 @@ internal static class BareOpenAI
             usage.GetProperty("completion_tokens").GetInt64());
     }
 
-    private static HttpRequestMessage CreateRequest(Uri uri, string model, string prompt, string? apiKey, bool stream)
+    internal static HttpRequestMessage CreateRequest(Uri uri, string model, string prompt, string? apiKey, bool stream)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -3,7 +3,8 @@
 namespace LlmAdapters.Anthropic;
 
 /// <summary>Options of an <see cref="AnthropicChatClient"/>.</summary>
-/// <remarks>Sensitive data: <see cref="ApiKey"/> is a credential; it is sent only in the <c>x-api-key</c> header and never logged or put in a message.</remarks>
+/// <remarks>Sensitive data: <see cref="ApiKey"/> is a credential; it is sent only in the <c>x-api-key</c> header and never logged or put in a message
+/// (the exact key is masked in every exception, even when a server echoes it). A key with a line break, a control or a non-ASCII character is rejected by the client's constructor.</remarks>
 public sealed class AnthropicChatClientOptions
 {
     /// <summary>The endpoint used when <see cref="Endpoint"/> is not set: <c>https://api.anthropic.com</c>.</summary>
@@ -55,6 +56,13 @@ public sealed class AnthropicChatClientOptions
     /// </summary>
     /// <value>The default value is 10 minutes.</value>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Gets or sets the largest response body, in bytes, read before failing with a <see cref="ChatProviderException"/>
+    /// (a whole response, or a whole stream); <see langword="null"/> for no limit.
+    /// </summary>
+    /// <value>The default value is 32 MiB (<see cref="Native.NativeTransportOptions.DefaultMaxResponseBytes"/>).</value>
+    public long? MaxResponseBytes { get; set; } = Native.NativeTransportOptions.DefaultMaxResponseBytes;
 
     /// <summary>Gets or sets the clock used for <see cref="Microsoft.Extensions.AI.ChatResponse.CreatedAt"/> and to read HTTP-date <c>Retry-After</c> headers.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>

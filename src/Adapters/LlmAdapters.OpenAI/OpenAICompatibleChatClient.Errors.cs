@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using System.ClientModel;
+using System.ClientModel.Primitives;
 
 namespace LlmAdapters.OpenAI;
 
@@ -10,13 +11,13 @@ public sealed partial class OpenAICompatibleChatClient
     /// <summary>
     /// Translates an exception thrown by the SDK into a <see cref="ChatProviderException"/>, or into the caller's
     /// <see cref="OperationCanceledException"/> when the caller cancelled (the SDK can mask it while disposing the response),
-    /// or returns <see langword="null"/> to let it flow (the caller's own cancellation, programming errors).
+    /// or returns <see langword="null"/> to let it flow (the caller's own cancellation). Never throws: it runs in a catch
+    /// block, and a failure here must not replace the provider's error with another.
     /// </summary>
     /// <param name="exception">The exception.</param>
-    /// <param name="responseStarted">Whether a response has begun to arrive (then a malformed value is the server's fault).</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <returns>The exception to throw instead, or <see langword="null"/>.</returns>
-    private Exception? Translate(Exception exception, bool responseStarted, CancellationToken cancellationToken)
+    private Exception? Translate(Exception exception, CancellationToken cancellationToken)
     {
         if (exception is ChatProviderException)
         {
@@ -28,24 +29,32 @@ public sealed partial class OpenAICompatibleChatClient
             return exception is OperationCanceledException ? null : new OperationCanceledException("The operation was canceled.", exception, cancellationToken);
         }
 
+        try
+        {
+            return TranslateCore(exception, cancellationToken);
+        }
+#pragma warning disable CA1031 // The last line of defence: whatever went wrong reading the failure, the caller still gets the taxonomy.
+        catch (Exception readFailure)
+#pragma warning restore CA1031
+        {
+            return new ChatProviderException(
+                ChatProviderErrorKind.Unknown, _providerName, "The provider's failure could not be read: " + SecretRedactor.Redact(readFailure.Message, _apiKey))
+            {
+                IsTransient = false,
+            };
+        }
+    }
+
+    private ChatProviderException TranslateCore(Exception exception, CancellationToken cancellationToken)
+    {
         if (exception is ClientResultException { Status: > 0 } clientResult)
         {
             var response = clientResult.GetRawResponse();
-            string? body = null;
-            try
-            {
-                body = response?.Content?.ToString();
-            }
-            catch (InvalidOperationException)
-            {
-                // The body of a streamed response was not buffered.
-            }
-
             return ChatProviderErrors.FromStatus(
                 _providerName,
                 clientResult.Status,
-                SecretRedactor.Redact(body, _apiKey),
-                name => response is not null && response.Headers.TryGetValue(name, out var value) ? value : null,
+                SecretRedactor.Redact(ReadBody(response), _apiKey),
+                name => response is not null && response.Headers.TryGetValue(name, out var value) ? SecretRedactor.Redact(value, _apiKey) : null,
                 _timeProvider);
         }
 
@@ -57,17 +66,36 @@ public sealed partial class OpenAICompatibleChatClient
                 : new ChatProviderException(ChatProviderErrorKind.Unavailable, _providerName, SecretRedactor.Redact(exception.Message, _apiKey));
         }
 
-        if (responseStarted && exception is (InvalidOperationException and not ObjectDisposedException) or FormatException)
+        if (ChatProviderErrors.FromException(_providerName, exception, cancellationToken) is { } known)
         {
-            // A chunk that is JSON but not of the expected shape (a string where an object belongs).
-            return new ChatProviderException(
-                ChatProviderErrorKind.Unknown, _providerName, "The provider sent a chunk of an unexpected shape: " + exception.Message, null, exception)
-            {
-                IsTransient = false,
-            };
+            // Network failures, the SDK's network timeout and malformed JSON.
+            return known;
         }
 
-        // Network failures, the SDK's network timeout and malformed JSON (JsonException); null for anything else.
-        return ChatProviderErrors.FromException(_providerName, exception, cancellationToken);
+        // Everything else the SDK throws while reading an answer (InvalidOperationException, ArgumentException,
+        // NullReferenceException, FormatException, InvalidCastException, KeyNotFoundException…) means a response of
+        // an unexpected shape: the arguments were checked before the call, so the server is the one at fault.
+        return new ChatProviderException(
+            ChatProviderErrorKind.Unknown,
+            _providerName,
+            "The provider sent a response of an unexpected shape: " + SecretRedactor.Redact(exception.Message, _apiKey),
+            null,
+            exception)
+        {
+            IsTransient = false,
+        };
+    }
+
+    private static string? ReadBody(PipelineResponse? response)
+    {
+        try
+        {
+            return response?.Content?.ToString();
+        }
+        catch (InvalidOperationException)
+        {
+            // The body of a streamed response was not buffered.
+            return null;
+        }
     }
 }

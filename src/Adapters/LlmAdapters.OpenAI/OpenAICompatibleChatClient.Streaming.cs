@@ -16,6 +16,7 @@ public sealed partial class OpenAICompatibleChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(messages);
         ForgetPreviousAttemptTags();
         var enumerator = _inner.GetStreamingResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (enumerator.ConfigureAwait(false))
@@ -34,9 +35,14 @@ public sealed partial class OpenAICompatibleChatClient
 
                     update = enumerator.Current;
                 }
-                catch (Exception ex) when (Translate(ex, started, cancellationToken) is { } translated)
+                catch (Exception ex)
                 {
-                    throw translated;
+                    if (Translate(ex, cancellationToken) is not { } translated)
+            {
+                throw;
+            }
+
+            throw translated;
                 }
 
                 started = true;

@@ -40,7 +40,8 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or its <see cref="OpenAICompatibleChatClientOptions.TimeProvider"/> is null.</exception>
     /// <exception cref="ArgumentException"><see cref="OpenAICompatibleChatClientOptions.Model"/> or <see cref="OpenAICompatibleChatClientOptions.ProviderName"/> is empty;
     /// no endpoint is configured for a provider without a default one; the endpoint is not an absolute http(s) URL.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAICompatibleChatClientOptions.NetworkTimeout"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><see cref="OpenAICompatibleChatClientOptions.ApiKey"/> breaks <see cref="ApiKeyRules"/> (the message does not quote it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAICompatibleChatClientOptions.NetworkTimeout"/> or <see cref="OpenAICompatibleChatClientOptions.MaxResponseBytes"/> is not positive.</exception>
     public OpenAICompatibleChatClient(OpenAICompatibleChatClientOptions options, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -51,6 +52,14 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         {
             throw new ArgumentOutOfRangeException("options.NetworkTimeout", options.NetworkTimeout, "The network timeout must be positive.");
         }
+
+        if (options.MaxResponseBytes is <= 0)
+        {
+            throw new ArgumentOutOfRangeException("options.MaxResponseBytes", options.MaxResponseBytes, "The response size limit must be positive.");
+        }
+
+        // Before anything can carry the key: a CR/LF would inject headers, a non-ASCII letter would fail every request as an "outage".
+        ApiKeyRules.Validate(options.ApiKey, "options.ApiKey");
 
         var endpoint = options.Endpoint ?? OpenAICompatibleProviders.Find(options.ProviderName)?.DefaultEndpoint
             ?? throw new ArgumentException($"An endpoint must be configured for provider '{options.ProviderName}'.", "options.Endpoint");
@@ -78,6 +87,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
             clientOptions.Transport = new HttpClientPipelineTransport(httpClient);
         }
 
+        clientOptions.AddPolicy(new ResponseGuardPolicy(_providerName, _apiKey, options.MaxResponseBytes, options.NetworkTimeout), PipelinePosition.BeforeTransport);
         if (_apiKey is null)
         {
             // Local servers take no key; the SDK requires one, so the placeholder's header is removed before sending.
@@ -92,6 +102,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
     /// <inheritdoc/>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
         ChatResponse response;
         try
@@ -99,8 +110,14 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
             ForgetPreviousAttemptTags();
             response = await _inner.GetResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Translate(ex, responseStarted: false, cancellationToken) is { } translated)
+        catch (Exception ex)
         {
+            // Not an exception filter: translating reads headers and bodies, and code that can throw must not run in a filter.
+            if (Translate(ex, cancellationToken) is not { } translated)
+            {
+                throw;
+            }
+
             throw translated;
         }
 

@@ -16,7 +16,8 @@ public sealed class OpenAICompatibleChatClientOptions
     /// <see cref="ProviderName"/> (<c>https://api.openai.com/v1</c> for <c>openai</c>). It must be set for <c>vllm</c> and for names that are not presets.</value>
     public Uri? Endpoint { get; set; }
 
-    /// <summary>Gets or sets the API key. Optional for local servers: when it is empty, no <c>Authorization</c> header is sent.</summary>
+    /// <summary>Gets or sets the API key. Optional for local servers: when it is empty, no <c>Authorization</c> header is sent.
+    /// It must follow <see cref="ApiKeyRules"/> (visible ASCII only), or the client's constructor throws.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ApiKey { get; set; }
 
@@ -35,6 +36,11 @@ public sealed class OpenAICompatibleChatClientOptions
     /// <summary>Gets or sets the network timeout of one HTTP exchange: the wait for the response headers, and then for each read of a streamed body.</summary>
     /// <value>The default value is 10 minutes. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets the largest response body accepted, in bytes, streamed or not. A larger body fails with a
+    /// non-transient <see cref="ChatProviderException"/> that names this option.</summary>
+    /// <value>The default value is 32 MiB. <see langword="null"/> removes the limit.</value>
+    public long? MaxResponseBytes { get; set; } = 32L * 1024 * 1024;
 
     /// <summary>Gets or sets the clock used to read HTTP-date <c>Retry-After</c> headers.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>

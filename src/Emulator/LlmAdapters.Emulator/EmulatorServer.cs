@@ -18,6 +18,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     [
         new OpenAIDialect(),
         new AnthropicDialect(),
+        new GeminiDialect(),
     ];
 
     private readonly WebApplication _app;
@@ -45,6 +46,9 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Gets the Anthropic endpoint (the base address: the adapter adds <c>/v1/messages</c>).</summary>
     public Uri AnthropicEndpoint => BaseAddress;
+
+    /// <summary>Gets the Gemini endpoint (the base address: the adapter adds <c>/v1beta/models/{model}:generateContent</c>).</summary>
+    public Uri GeminiEndpoint => BaseAddress;
 
     /// <summary>Gets the number of provider requests received.</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);

@@ -81,10 +81,28 @@ public sealed partial class ConfiguredChatClients
 
         var apiKeys = ConfigurationReader.GetList(configuration, "Pipeline:ApiKeys");
         var apiKey = Value("ApiKey", "Key");
+        var apiKeySource = SourceOf("ApiKey", "Key");
         if (string.IsNullOrWhiteSpace(apiKey))
         {
-            apiKey = apiKeys.Count > 0 ? apiKeys[0]
-                : factory.ApiKeyEnvironmentVariable is { } variable ? _options.GetEnvironmentVariable(variable) : null;
+            apiKey = apiKeys.Count > 0 ? apiKeys[0] : null;
+            apiKeySource = _configuration.KeyParentPath(name, "Pipeline:ApiKeys:0");
+            foreach (var variable in factory.ApiKeyEnvironmentVariables)
+            {
+                if (!string.IsNullOrWhiteSpace(apiKey))
+                {
+                    break;
+                }
+
+                apiKey = _options.GetEnvironmentVariable(variable);
+                apiKeySource = $"the environment variable {variable}";
+            }
+        }
+
+        // A key a header cannot carry (a pasted line break, a control or non-ASCII character) is refused here, naming
+        // where it came from and never printing it, instead of failing every call as an outage.
+        if (ApiKeyRules.GetProblem(apiKey) is { } keyProblem)
+        {
+            errors.Add($"The API key in {apiKeySource} {keyProblem}. The key is not shown.");
         }
 
         if (string.IsNullOrWhiteSpace(apiKey))
@@ -92,7 +110,12 @@ public sealed partial class ConfiguredChatClients
             apiKey = null;
             if (factory.RequiresApiKey)
             {
-                var variable = factory.ApiKeyEnvironmentVariable is { } v ? $" and the environment variable {v} is empty" : string.Empty;
+                var variable = factory.ApiKeyEnvironmentVariables switch
+                {
+                    [] => string.Empty,
+                    [var only] => $" and the environment variable {only} is empty",
+                    var several => $" and the environment variables {string.Join(" and ", several)} are empty",
+                };
                 errors.Add($"{PathOf("ApiKey")} is not set{variable}: the '{factory.Name}' provider needs an API key.");
             }
         }

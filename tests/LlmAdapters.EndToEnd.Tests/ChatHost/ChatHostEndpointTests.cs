@@ -63,7 +63,7 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
     [Fact]
     public async Task Stream_MessagesBody_SendsTheWholeConversation()
     {
-        var before = Host.Emulator!.Requests.Count;
+        var before = Host.Emulator!.RequestCount;
         var (_, events) = await Host.StreamAsync("default", new
         {
             messages = new[]
@@ -103,7 +103,7 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
     [Fact]
     public async Task Stream_WelcomeClient_SendsItsOwnSettings()
     {
-        var before = Host.Emulator!.Requests.Count;
+        var before = Host.Emulator!.RequestCount;
         await Host.StreamAsync("welcome", new { prompt = "I just signed up" }, Ct);
         await Host.StreamAsync("default", new { prompt = "I just signed up" }, Ct);
 
@@ -163,6 +163,42 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
         Assert.Equal("Authentication", problem.GetProperty("kind").GetString());
         Assert.Equal(401, problem.GetProperty("providerStatus").GetInt32());
         Assert.Contains("invalid_api_key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"foo":1}""", "Unknown", 502)]
+    [InlineData("[]", "Unknown", 502)]
+    [InlineData("null", "Unknown", 502)]
+    [InlineData("""{"choices":[]}""", "Unknown", 502)]
+    [InlineData("""{"choices":"x"}""", "Unknown", 502)]
+    [InlineData("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":42},"finish_reason":"stop"}]}""", "Unknown", 502)]
+    public async Task Reply_ProviderAnswers200OfWrongShape_ProblemWithTheKindNoExceptionText(string body, string kind, int status)
+    {
+        Host.Emulator!.Faults.Enqueue(new EmulatorFault { StatusCode = 200, Body = body });
+
+        var response = await Host.Http.PostAsJsonAsync("/chat/welcome", new { prompt = "Hello" }, Ct);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(kind, problem.GetProperty("kind").GetString());
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Chat_PromptOverTheLimit_Returns413WithoutCallingTheProvider(bool stream)
+    {
+        var before = Host.Emulator!.RequestCount;
+
+        var response = await Host.Http.PostAsJsonAsync(stream ? "/chat/welcome/stream" : "/chat/welcome", new { prompt = new string('a', 32_001) }, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("PromptTooLarge", problem.GetProperty("kind").GetString());
+        Assert.Equal(before, Host.Emulator.RequestCount);
     }
 
     [Theory]

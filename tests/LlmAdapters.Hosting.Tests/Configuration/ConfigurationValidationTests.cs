@@ -106,4 +106,18 @@ public sealed class ConfigurationValidationTests
         var errors = Validate((key, value));
         Assert.Contains(errors, e => e.StartsWith($"{key} is '{value}', which is not ", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("sk-test-0000000000000000\r\nX-Injected: 1", "line break")]
+    [InlineData("sk-test-0000000000000000\n", "line break")]
+    [InlineData("sk-test-00000000\u0007000000", "control character")]
+    [InlineData("sk-test-0000000000000000é", "non-ASCII")]
+    public void Validate_KeyAHeaderCannotCarry_NamesItsPathAndNeverPrintsTheKey(string key, string problem)
+    {
+        var errors = Validate(("AI:ApiKey", key));
+
+        var error = Assert.Single(errors, e => e.Contains("AI:ApiKey", StringComparison.Ordinal));
+        Assert.Contains(problem, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-test-0000", error, StringComparison.Ordinal);
+    }
 }

@@ -126,6 +126,19 @@ public sealed class RetryChatClientTests
         AssertNear(TimeSpan.FromSeconds(7), calls[1] - calls[0]);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task GetResponseAsync_RetryAfterZeroOrTiny_WaitsAtLeastTheFloor(int retryAfterMs)
+    {
+        var inner = Sequence(out var calls, _time, Fail(Error(ChatProviderErrorKind.RateLimited, TimeSpan.FromMilliseconds(retryAfterMs))), Succeed());
+        using var client = Create(inner);
+
+        await _time.DriveAsync(client.GetResponseAsync(Prompt()), TimeSpan.FromMilliseconds(50));
+
+        Assert.True(calls[1] - calls[0] >= RetryConstants.RetryAfterFloor, $"waited {(calls[1] - calls[0]).TotalMilliseconds} ms");
+    }
+
     [Fact]
     public async Task GetResponseAsync_RetryAfterBeyondMax_FailsAtOnceWithServerException()
     {

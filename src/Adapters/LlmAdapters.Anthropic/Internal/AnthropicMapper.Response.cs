@@ -2,6 +2,7 @@
 
 using System.Text.Json;
 using LlmAdapters.Anthropic.Internal.Dto;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Anthropic.Internal;
@@ -138,19 +139,7 @@ internal static partial class AnthropicMapper
     /// <summary>Parses tool input into arguments whose values are <see cref="JsonElement"/>s.</summary>
     /// <param name="input">The input object.</param>
     /// <returns>The arguments.</returns>
-    public static Dictionary<string, object?> ParseArguments(JsonElement? input)
-    {
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (input is { ValueKind: JsonValueKind.Object } value)
-        {
-            foreach (var property in value.EnumerateObject())
-            {
-                arguments[property.Name] = property.Value.Clone();
-            }
-        }
-
-        return arguments;
-    }
+    public static Dictionary<string, object?> ParseArguments(JsonElement? input) => NativeJson.ParseArguments(input);
 
     /// <summary>Maps a stop reason.</summary>
     /// <param name="stopReason">The stop reason.</param>

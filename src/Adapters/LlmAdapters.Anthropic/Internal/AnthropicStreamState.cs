@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using LlmAdapters.Anthropic.Internal.Dto;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Anthropic.Internal;
@@ -14,7 +15,7 @@ namespace LlmAdapters.Anthropic.Internal;
 /// Turns the server-sent events of one streamed message into <see cref="ChatResponseUpdate"/>s: text and thinking as they
 /// arrive, each tool call once and complete when its block stops, and one final update with the finish reason and usage.
 /// </summary>
-internal sealed class AnthropicStreamState
+internal sealed class AnthropicStreamState : INativeStreamDecoder
 {
     private readonly RequestPlan _plan;
     private readonly TimeProvider _timeProvider;
@@ -41,6 +42,15 @@ internal sealed class AnthropicStreamState
 
     /// <summary>Gets a value indicating whether <c>message_stop</c> was seen.</summary>
     public bool Completed { get; private set; }
+
+    /// <inheritdoc/>
+    public NativeStreamFormat Format => NativeStreamFormat.ServerSentEvents;
+
+    /// <inheritdoc/>
+    public string TerminalEventName => "message_stop";
+
+    /// <inheritdoc/>
+    public ChatResponseUpdate? Decode(string eventType, ReadOnlySpan<byte> data) => Process(eventType, data);
 
     /// <summary>Handles one event, from the UTF-8 bytes of its data (the <see cref="SseItemParser{T}"/> of the stream).</summary>
     /// <param name="eventType">The SSE event type.</param>
@@ -238,7 +248,7 @@ internal sealed class AnthropicStreamState
                 var json = state.Json.ToString();
                 var call = string.IsNullOrWhiteSpace(json)
                     ? new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, AnthropicMapper.ParseArguments(block.Input))
-                    : FunctionCallContent.CreateFromParsedArguments(json, block.Id ?? string.Empty, block.Name ?? string.Empty, ParseArguments);
+                    : FunctionCallContent.CreateFromParsedArguments(json, block.Id ?? string.Empty, block.Name ?? string.Empty, NativeJson.ParseArguments);
                 call.RawRepresentation = CompleteRaw(state);
                 return Update(call);
 
@@ -277,12 +287,6 @@ internal sealed class AnthropicStreamState
         ModelId = _model,
         CreatedAt = _createdAt,
     };
-
-    private static Dictionary<string, object?> ParseArguments(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return AnthropicMapper.ParseArguments(document.RootElement);
-    }
 
     private static JsonElement? ParseInput(BlockState state)
     {

@@ -63,7 +63,11 @@ public static class ChatProviderErrors
             requestId ??= getHeader(header);
         }
 
-        return new ChatProviderException(kind, providerName, info.Message ?? ReasonPhrase(status), (HttpStatusCode)status)
+        // A proxy's error page (HTML) says nothing a person reads in a log line: the status speaks, the page stays in RawBody.
+        var message = LooksLikeHtml(info.Message)
+            ? $"{ReasonPhrase(status) ?? "HTTP " + status.ToString(System.Globalization.CultureInfo.InvariantCulture)} (the response is an HTML page, not the provider's JSON; see RawBody)"
+            : info.Message ?? ReasonPhrase(status);
+        return new ChatProviderException(kind, providerName, message, (HttpStatusCode)status)
         {
             ErrorType = info.Type,
             ErrorCode = info.Code,
@@ -210,6 +214,11 @@ public static class ChatProviderErrors
 
         return ChatProviderErrorKind.Unknown;
     }
+
+    private static bool LooksLikeHtml(string? text) =>
+        text is not null && text.StartsWith('<') &&
+        (text.Contains("<html", StringComparison.OrdinalIgnoreCase) || text.Contains("<!doctype", StringComparison.OrdinalIgnoreCase) ||
+         text.Contains("<body", StringComparison.OrdinalIgnoreCase) || text.Contains("<head", StringComparison.OrdinalIgnoreCase));
 
     private static bool Is(string? value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
 

@@ -17,7 +17,7 @@ namespace LlmAdapters;
 /// <see cref="ProviderMessage"/>.
 /// </para>
 /// <para>
-/// Sensitive data: the message, <see cref="ProviderMessage"/> and <see cref="RawBody"/> pass through
+/// Sensitive data: the message, <see cref="ProviderMessage"/>, <see cref="RawBody"/>, <see cref="RequestId"/>, <see cref="ErrorType"/> and <see cref="ErrorCode"/> pass through
 /// <see cref="SecretRedactor"/>, so an API key echoed by a server never reaches a log. Nothing is put in <see cref="Exception.Data"/>.
 /// </para>
 /// </remarks>
@@ -26,8 +26,17 @@ public sealed class ChatProviderException : HttpRequestException
     /// <summary>The largest number of characters of the response body that <see cref="RawBody"/> keeps.</summary>
     public const int MaxRawBodyLength = 4096;
 
+    /// <summary>The largest number of characters of the provider's message that <see cref="ProviderMessage"/> (and so <see cref="Message"/>) keeps.</summary>
+    public const int MaxProviderMessageLength = 512;
+
+    // Request ids, error types and codes are short words; anything longer is not one and is cut.
+    private const int MaxFieldLength = 256;
+
     private readonly string? _providerMessage;
     private readonly string? _rawBody;
+    private readonly string? _errorType;
+    private readonly string? _errorCode;
+    private readonly string? _requestId;
 
     /// <summary>Initializes a new instance of the <see cref="ChatProviderException"/> class.</summary>
     /// <param name="kind">The kind of failure.</param>
@@ -47,7 +56,7 @@ public sealed class ChatProviderException : HttpRequestException
         ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
         Kind = kind;
         ProviderName = providerName;
-        _providerMessage = SecretRedactor.Redact(providerMessage);
+        _providerMessage = Truncate(SecretRedactor.Redact(providerMessage), MaxProviderMessageLength);
         IsTransient = IsTransientKind(kind);
     }
 
@@ -58,16 +67,28 @@ public sealed class ChatProviderException : HttpRequestException
     public string ProviderName { get; }
 
     /// <summary>Gets the provider's error type (OpenAI <c>error.type</c>, Anthropic <c>error.type</c>, Gemini <c>error.status</c>), if any.</summary>
-    public string? ErrorType { get; init; }
+    public string? ErrorType
+    {
+        get => _errorType;
+        init => _errorType = Truncate(SecretRedactor.Redact(value), MaxFieldLength);
+    }
 
     /// <summary>Gets the provider's error code (OpenAI <c>error.code</c>, DashScope <c>code</c>), if any.</summary>
-    public string? ErrorCode { get; init; }
+    public string? ErrorCode
+    {
+        get => _errorCode;
+        init => _errorCode = Truncate(SecretRedactor.Redact(value), MaxFieldLength);
+    }
 
-    /// <summary>Gets the provider's own error message, redacted, if any.</summary>
+    /// <summary>Gets the provider's own error message, redacted and cut to <see cref="MaxProviderMessageLength"/> characters, if any.</summary>
     public string? ProviderMessage => _providerMessage;
 
-    /// <summary>Gets the provider's request id (<c>x-request-id</c>, <c>request-id</c>, body <c>request_id</c>), if any.</summary>
-    public string? RequestId { get; init; }
+    /// <summary>Gets the provider's request id (<c>x-request-id</c>, <c>request-id</c>, body <c>request_id</c>), redacted, if any.</summary>
+    public string? RequestId
+    {
+        get => _requestId;
+        init => _requestId = Truncate(SecretRedactor.Redact(value), MaxFieldLength);
+    }
 
     /// <summary>Gets how long the provider asked the caller to wait before trying again, if it said so.</summary>
     public TimeSpan? RetryAfter { get; init; }
@@ -86,7 +107,7 @@ public sealed class ChatProviderException : HttpRequestException
     public string? RawBody
     {
         get => _rawBody;
-        init => _rawBody = Truncate(SecretRedactor.Redact(value));
+        init => _rawBody = Truncate(SecretRedactor.Redact(value), MaxRawBodyLength);
     }
 
     /// <inheritdoc/>
@@ -144,6 +165,6 @@ public sealed class ChatProviderException : HttpRequestException
         ChatProviderErrorKind.Timeout or
         ChatProviderErrorKind.Unavailable;
 
-    private static string? Truncate(string? value) =>
-        value is { Length: > MaxRawBodyLength } ? string.Concat(value.AsSpan(0, MaxRawBodyLength), "…") : value;
+    private static string? Truncate(string? value, int maxLength) =>
+        value is not null && value.Length > maxLength ? string.Concat(value.AsSpan(0, maxLength), "…") : value;
 }

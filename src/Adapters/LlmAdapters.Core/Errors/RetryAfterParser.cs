@@ -9,8 +9,13 @@ namespace LlmAdapters;
 /// <c>Retry-After</c> (seconds or HTTP-date), and, for a budget whose <c>remaining</c> header is 0, the reset headers of OpenAI (<c>x-ratelimit-reset-requests</c>,
 /// <c>x-ratelimit-reset-tokens</c>: <c>1m30.5s</c>) and Anthropic (<c>anthropic-ratelimit-*-reset</c>: RFC 3339 time).
 /// </summary>
+/// <remarks>Never throws on a hostile value: a wait too large for <see cref="TimeSpan"/> (<c>1e20</c>, <c>Infinity</c>, 14+ digits)
+/// is capped at <see cref="MaxDelay"/>, and <c>NaN</c> or a negative value is ignored.</remarks>
 public static class RetryAfterParser
 {
+    /// <summary>The longest wait this parser reports; anything a server asks beyond it is read as this.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
+
     private static readonly string[] s_resetHeaders =
     [
         "x-ratelimit-reset-requests",
@@ -33,7 +38,7 @@ public static class RetryAfterParser
         if (getHeader("retry-after-ms") is { } ms &&
             double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
         {
-            return TimeSpan.FromMilliseconds(milliseconds);
+            return FromMilliseconds(milliseconds);
         }
 
         if (getHeader("retry-after") is { } retryAfter && ParseRetryAfterValue(retryAfter, timeProvider) is { } fromHeader)
@@ -95,14 +100,14 @@ public static class RetryAfterParser
         value = value.Trim();
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
-            return seconds >= 0 ? TimeSpan.FromSeconds(seconds) : null;
+            return seconds >= 0 ? FromMilliseconds(seconds * 1000) : null;
         }
 
         if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ||
             DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
         {
             var delay = date - timeProvider.GetUtcNow();
-            return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+            return delay > TimeSpan.Zero ? Cap(delay) : TimeSpan.Zero;
         }
 
         return null;
@@ -161,8 +166,16 @@ public static class RetryAfterParser
             totalMs += number * factor;
         }
 
-        return TimeSpan.FromMilliseconds(totalMs);
+        return FromMilliseconds(totalMs);
     }
+
+    // TimeSpan.FromMilliseconds throws OverflowException above ~2.9e14 ms and on infinities: cap first, NaN is no answer.
+    private static TimeSpan? FromMilliseconds(double milliseconds) =>
+        double.IsNaN(milliseconds) || milliseconds < 0 ? null
+        : milliseconds >= MaxDelay.TotalMilliseconds ? MaxDelay
+        : TimeSpan.FromMilliseconds(milliseconds);
+
+    private static TimeSpan Cap(TimeSpan delay) => delay > MaxDelay ? MaxDelay : delay;
 
     private static TimeSpan? ParseResetValue(string value, TimeProvider timeProvider)
     {
@@ -174,7 +187,7 @@ public static class RetryAfterParser
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
             var delay = at - timeProvider.GetUtcNow();
-            return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+            return delay > TimeSpan.Zero ? Cap(delay) : TimeSpan.Zero;
         }
 
         return null;

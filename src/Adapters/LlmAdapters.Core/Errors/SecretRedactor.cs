@@ -11,7 +11,9 @@ namespace LlmAdapters;
 /// <remarks>
 /// Recognises OpenAI (<c>sk-…</c>, <c>sk-proj-…</c>), Anthropic (<c>sk-ant-…</c>), Google (<c>AIza…</c>),
 /// DashScope (<c>sk-…</c>), Groq (<c>gsk_…</c>) keys, <c>Bearer</c> tokens and <c>key</c>/<c>api_key</c> query parameters.
-/// Keeps the first four characters of a match so that a person can still tell which key was used.
+/// Keeps the first four characters of a match so that a person can still tell which key was used. A key is recognised
+/// wherever it starts, even glued to the text before it (<c>key=sk-…</c>, <c>%20sk-…</c>, <c>id_sk-…</c>): a word that merely
+/// contains <c>sk-</c> followed by 16 or more key characters is masked too, which is the safe side of the trade.
 /// </remarks>
 public static partial class SecretRedactor
 {
@@ -47,13 +49,14 @@ public static partial class SecretRedactor
         return Redact(text);
     }
 
-    [GeneratedRegex(@"\b(?:sk-ant-[A-Za-z0-9_\-]{8,}|sk-[A-Za-z0-9_\-]{16,}|gsk_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_\-]{20,}|xai-[A-Za-z0-9]{16,})", RegexOptions.CultureInvariant)]
+    // No word boundary in front: a key glued to a letter, a digit, an underscore or a URL escape ("id_sk-…", "%20sk-…") is still a key.
+    [GeneratedRegex(@"(?:sk-ant-[A-Za-z0-9_\-]{8,}|sk-[A-Za-z0-9_\-]{16,}|gsk_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_\-]{20,}|xai-[A-Za-z0-9]{16,})", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();
 
     [GeneratedRegex(@"(\bBearer\s+)[A-Za-z0-9_\-\.=+/]{8,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex BearerPattern();
 
     // "\u0026" is "&" as JSON encoders (Go's among them) write it inside an error body that quotes a URL.
-    [GeneratedRegex(@"((?:[?&]|\\u0026)(?:key|api_key|api-key|apikey)=)[^&\s""'\\]+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"((?:[?&;,\s]|\\u0026|%26|%20|^)(?:key|api_key|api-key|apikey|x-api-key)=)[^&\s""'\\]+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex QueryKeyPattern();
 }

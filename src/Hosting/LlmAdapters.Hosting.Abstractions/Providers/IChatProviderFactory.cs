@@ -19,6 +19,13 @@ public interface IChatProviderFactory
     /// <summary>Gets the environment variable read for the API key when <c>AI:ApiKey</c> is not set, or <see langword="null"/>.</summary>
     string? ApiKeyEnvironmentVariable { get; }
 
+    /// <summary>
+    /// Gets every environment variable read for the API key when <c>AI:ApiKey</c> is not set, in order: the first that is
+    /// set wins (Gemini reads <c>GEMINI_API_KEY</c>, then <c>GOOGLE_API_KEY</c>).
+    /// </summary>
+    /// <value>The default value is <see cref="ApiKeyEnvironmentVariable"/> alone, or none.</value>
+    IReadOnlyList<string> ApiKeyEnvironmentVariables => ApiKeyEnvironmentVariable is { } variable ? [variable] : [];
+
     /// <summary>Gets a value indicating whether a call cannot succeed without an API key (false for local servers).</summary>
     bool RequiresApiKey { get; }
 

@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Anthropic;
+using LlmAdapters.Gemini;
 using LlmAdapters.OpenAI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,7 @@ internal static class BuiltInChatProviders
     [
         .. OpenAICompatibleChatProviderFactory.All,
         new AnthropicChatProviderFactory(),
+        new GeminiChatProviderFactory(),
     ];
 
     public static void AddTo(IServiceCollection services)

@@ -93,14 +93,23 @@ public sealed class ChatRateLimiter : IDisposable
         var started = _timeProvider.GetTimestamp();
         if (_requests is not null)
         {
-            await _requests.AcquireAsync(1, wait => Rejected(providerName, "requests", "requests per minute", wait), cancellationToken).ConfigureAwait(false);
+            var request = await _requests.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            if (request.IsRejected)
+            {
+                throw Rejected(providerName, "requests", "requests per minute", request.RetryAfter);
+            }
         }
 
         SlidingMinuteWindow.Reservation? reservation = null;
         if (_tokens is not null)
         {
-            reservation = await _tokens.AcquireAsync(
-                estimatedTokens, wait => Rejected(providerName, "tokens", "tokens per minute", wait), cancellationToken).ConfigureAwait(false);
+            var tokens = await _tokens.AcquireAsync(estimatedTokens, cancellationToken).ConfigureAwait(false);
+            if (tokens.IsRejected)
+            {
+                throw Rejected(providerName, "tokens", "tokens per minute", tokens.RetryAfter);
+            }
+
+            reservation = tokens;
         }
 
         RateLimitLease? slot = null;
@@ -129,9 +138,9 @@ public sealed class ChatRateLimiter : IDisposable
 
     private void ReleaseReservation(SlidingMinuteWindow.Reservation? reservation)
     {
-        if (reservation is not null)
+        if (reservation is { } held)
         {
-            _tokens!.Reconcile(reservation, 0);
+            _tokens!.Reconcile(held, 0);
         }
     }
 
@@ -156,7 +165,7 @@ public sealed class ChatRateLimiter : IDisposable
     internal sealed class Lease : IDisposable
     {
         private readonly SlidingMinuteWindow? _tokens;
-        private readonly SlidingMinuteWindow.Reservation? _reservation;
+        private SlidingMinuteWindow.Reservation? _reservation;
         private readonly RateLimitLease? _slot;
 
         public Lease(SlidingMinuteWindow? tokens, SlidingMinuteWindow.Reservation? reservation, RateLimitLease? slot, TimeSpan waited)
@@ -171,9 +180,9 @@ public sealed class ChatRateLimiter : IDisposable
 
         public void Reconcile(int tokens)
         {
-            if (_reservation is not null)
+            if (_reservation is { } held)
             {
-                _tokens!.Reconcile(_reservation, tokens);
+                _reservation = _tokens!.Reconcile(held, tokens);
             }
         }
 

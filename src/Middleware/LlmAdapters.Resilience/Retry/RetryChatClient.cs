@@ -47,16 +47,17 @@ public sealed partial class RetryChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        messages = ResilienceErrors.Materialize(messages);
-        var state = new CallState();
+        var state = new CallState(this, ResilienceErrors.Materialize(messages), options);
         try
         {
+            // A static callback with the call's state: no closure and no delegate allocated per call.
             return await _pipeline.ExecuteAsync(
-                async token =>
+                static async (state, token) =>
                 {
                     state.Attempts++;
-                    return await base.GetResponseAsync(messages, options, token).ConfigureAwait(false);
+                    return await state.Client.InnerGetResponseAsync(state.Messages, state.Options, token).ConfigureAwait(false);
                 },
+                state,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (state.Attempts > 0 && ResilienceErrors.IsTransient(ex))
@@ -74,8 +75,7 @@ public sealed partial class RetryChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        messages = ResilienceErrors.Materialize(messages);
-        var state = new CallState();
+        var state = new CallState(this, ResilienceErrors.Materialize(messages), options);
         IAsyncEnumerator<ChatResponseUpdate> enumerator;
         bool hasFirst;
         try
@@ -83,10 +83,10 @@ public sealed partial class RetryChatClient : DelegatingChatClient
             // Each attempt runs until the first update (or the end of an empty stream): past that point the caller holds
             // text, and another attempt would send it twice.
             (enumerator, hasFirst) = await _pipeline.ExecuteAsync(
-                async token =>
+                static async (state, token) =>
                 {
                     state.Attempts++;
-                    var attempt = base.GetStreamingResponseAsync(messages, options, token).GetAsyncEnumerator(token);
+                    var attempt = state.Client.InnerGetStreamingResponseAsync(state.Messages, state.Options, token).GetAsyncEnumerator(token);
                     try
                     {
                         return (attempt, await attempt.MoveNextAsync().ConfigureAwait(false));
@@ -97,6 +97,7 @@ public sealed partial class RetryChatClient : DelegatingChatClient
                         throw;
                     }
                 },
+                state,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (state.Attempts > 0 && ResilienceErrors.IsTransient(ex))
@@ -124,6 +125,8 @@ public sealed partial class RetryChatClient : DelegatingChatClient
         }
     }
 
+    private TimeSpan RetryAfterFloor => _options.BaseDelay < RetryConstants.RetryAfterFloor ? _options.BaseDelay : RetryConstants.RetryAfterFloor;
+
     private ResiliencePipeline BuildPipeline() =>
         new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider }
             .AddRetry(new RetryStrategyOptions
@@ -134,8 +137,11 @@ public sealed partial class RetryChatClient : DelegatingChatClient
                 Delay = _options.BaseDelay,
                 MaxDelay = _options.MaxDelay,
                 ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && ShouldRetry(ex)),
+                // A Retry-After of 0 (or a date in the past) keeps a small floor: no retry storm against a server that asks for none.
                 DelayGenerator = args => new ValueTask<TimeSpan?>(
-                    args.Outcome.Exception is { } ex && ResilienceErrors.GetRetryAfter(ex) is { } retryAfter ? retryAfter : null),
+                    args.Outcome.Exception is { } ex && ResilienceErrors.GetRetryAfter(ex) is { } retryAfter
+                        ? (retryAfter < RetryAfterFloor ? RetryAfterFloor : retryAfter)
+                        : null),
                 OnRetry = args =>
                 {
                     var errorType = args.Outcome.Exception is { } ex ? ResilienceErrors.GetErrorType(ex) : "unknown";
@@ -174,8 +180,22 @@ public sealed partial class RetryChatClient : DelegatingChatClient
         Log.GaveUp(_logger, attempts, errorType);
     }
 
-    private sealed class CallState
+    private Task<ChatResponse> InnerGetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        base.GetResponseAsync(messages, options, cancellationToken);
+
+    private IAsyncEnumerable<ChatResponseUpdate> InnerGetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        base.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+    /// <summary>One call: what each attempt sends, and how many attempts ran.</summary>
+    private sealed class CallState(RetryChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
+        public RetryChatClient Client { get; } = client;
+
+        public IEnumerable<ChatMessage> Messages { get; } = messages;
+
+        public ChatOptions? Options { get; } = options;
+
         public int Attempts { get; set; }
     }
 

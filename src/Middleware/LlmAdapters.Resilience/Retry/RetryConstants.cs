@@ -14,4 +14,7 @@ internal static class RetryConstants
 
     public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest wait after a server's Retry-After (0, or a date in the past); never more than the base delay.</summary>
+    public static readonly TimeSpan RetryAfterFloor = TimeSpan.FromMilliseconds(250);
 }

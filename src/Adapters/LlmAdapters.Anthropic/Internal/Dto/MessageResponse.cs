@@ -2,11 +2,12 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LlmAdapters.Native;
 
 namespace LlmAdapters.Anthropic.Internal.Dto;
 
 /// <summary>A message as returned by <c>POST /v1/messages</c> (and in <c>message_start</c>).</summary>
-internal sealed class MessageResponse
+internal sealed class MessageResponse : INativeResponse
 {
     [JsonPropertyName("id")]
     public string? Id { get; set; }
@@ -35,6 +36,14 @@ internal sealed class MessageResponse
 
     [JsonPropertyName("usage")]
     public AnthropicUsage? Usage { get; set; }
+
+    /// <inheritdoc/>
+    /// <remarks>A message has a <c>content</c> array (empty is allowed), and its <c>type</c>, when present, is <c>message</c>: another
+    /// provider's body (OpenAI's <c>choices</c>), <c>{"foo":1}</c> or <c>content: null</c> is not an empty answer.</remarks>
+    public string? GetShapeError() =>
+        Content is null ? "it has no \"content\" array." :
+        Type is not null && Type != "message" ? "its \"type\" is not \"message\"." :
+        null;
 }
 
 /// <summary>A response content block (every type in one shape).</summary>

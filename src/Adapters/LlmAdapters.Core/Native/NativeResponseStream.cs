@@ -1,16 +1,18 @@
 // Licensed under the MIT License.
 
-namespace LlmAdapters.Anthropic.Internal;
+namespace LlmAdapters.Native;
 
 /// <summary>
-/// A read-only view of a response body that adds one blank line at its end, so that a last event not followed by the
-/// blank line the SSE format asks for (as some servers send <c>message_stop</c>) is still dispatched.
-/// An extra blank line after a well-terminated stream dispatches nothing.
+/// A read-only view of a response body that counts the bytes read against the response-size limit and, for server-sent
+/// events, adds one blank line at its end, so that a last event not followed by the blank line the SSE format asks for
+/// (as some servers send their last event) is still dispatched. An extra blank line after a well-terminated stream
+/// dispatches nothing.
 /// </summary>
-internal sealed class EndTerminatedStream(Stream inner) : Stream
+internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool terminate) : Stream
 {
     private static readonly byte[] s_terminator = "\n\n"u8.ToArray();
     private int _terminatorPosition = -1;
+    private long _read;
 
     /// <summary>Gets a value indicating whether the inner stream has ended (events dispatched from now on were completed by the added blank line).</summary>
     public bool InnerEnded => _terminatorPosition >= 0;
@@ -32,7 +34,7 @@ internal sealed class EndTerminatedStream(Stream inner) : Stream
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (read > 0 || buffer.IsEmpty)
             {
-                return read;
+                return Count(read);
             }
 
             _terminatorPosition = 0;
@@ -53,7 +55,7 @@ internal sealed class EndTerminatedStream(Stream inner) : Stream
             var read = inner.Read(buffer);
             if (read > 0 || buffer.IsEmpty)
             {
-                return read;
+                return Count(read);
             }
 
             _terminatorPosition = 0;
@@ -88,8 +90,24 @@ internal sealed class EndTerminatedStream(Stream inner) : Stream
         base.Dispose(disposing);
     }
 
+    private int Count(int read)
+    {
+        _read += read;
+        if (maxBytes is { } max && _read > max)
+        {
+            throw new ResponseTooLargeException(max);
+        }
+
+        return read;
+    }
+
     private int ReadTerminator(Span<byte> buffer)
     {
+        if (!terminate)
+        {
+            return 0;
+        }
+
         var count = Math.Min(buffer.Length, s_terminator.Length - _terminatorPosition);
         s_terminator.AsSpan(_terminatorPosition, count).CopyTo(buffer);
         _terminatorPosition += count;

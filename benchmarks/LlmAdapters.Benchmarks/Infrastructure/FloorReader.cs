@@ -1,0 +1,94 @@
+// Licensed under the MIT License.
+
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+
+namespace LlmAdapters.Benchmarks;
+
+/// <summary>
+/// The floor of the peer rows: <see cref="HttpClient"/> + <see cref="SseParser"/> + <see cref="Utf8JsonReader"/> on each
+/// event's UTF-8 bytes, copying the text straight into one <see cref="StringBuilder"/> and reading the usage numbers, with
+/// no string, document or object per event. Nothing useful can read a stream for less.
+/// </summary>
+internal static class FloorReader
+{
+    /// <summary>An Anthropic Messages stream: <c>text</c> of the deltas, <c>input_tokens</c> and <c>output_tokens</c>.</summary>
+    public static Task<ChatAnswer> AnthropicStreamAsync(HttpClient http, Uri uri, string model, string prompt, string apiKey) =>
+        StreamAsync(http, BareAnthropic.CreateRequest(uri, model, prompt, apiKey, stream: true), "text"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray());
+
+    /// <summary>An OpenAI Chat Completions stream: <c>content</c> of the deltas, <c>prompt_tokens</c> and <c>completion_tokens</c>.</summary>
+    public static Task<ChatAnswer> OpenAIStreamAsync(HttpClient http, Uri uri, string model, string prompt, string? apiKey) =>
+        StreamAsync(http, BareOpenAI.CreateRequest(uri, model, prompt, apiKey, stream: true), "content"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray());
+
+    private static async Task<ChatAnswer> StreamAsync(HttpClient http, HttpRequestMessage request, byte[] textName, byte[] inputName, byte[] outputName)
+    {
+        using (request)
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            using var body = await response.Content.ReadAsStreamAsync();
+            var state = new State(textName, inputName, outputName);
+            await foreach (var _ in SseParser.Create(body, state.Parse).EnumerateAsync())
+            {
+            }
+
+            return new ChatAnswer(state.Text.ToString(), null, state.Input, state.Output);
+        }
+    }
+
+    private sealed class State(byte[] textName, byte[] inputName, byte[] outputName)
+    {
+        private char[] _chars = new char[256];
+
+        public StringBuilder Text { get; } = new();
+
+        public long? Input { get; private set; }
+
+        public long? Output { get; private set; }
+
+        public bool Parse(string eventType, ReadOnlySpan<byte> data)
+        {
+            if (data.IsEmpty || data[0] != (byte)'{')
+            {
+                return false; // [DONE], pings without a body
+            }
+
+            var reader = new Utf8JsonReader(data);
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
+
+                if (reader.ValueTextEquals(textName))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+                        if (_chars.Length < length)
+                        {
+                            _chars = new char[Math.Max(length, _chars.Length * 2)];
+                        }
+
+                        Text.Append(_chars, 0, reader.CopyString(_chars));
+                    }
+                }
+                else if (reader.ValueTextEquals(inputName))
+                {
+                    reader.Read();
+                    Input = reader.GetInt64();
+                }
+                else if (reader.ValueTextEquals(outputName))
+                {
+                    reader.Read();
+                    Output = reader.GetInt64();
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,337 @@
+// Licensed under the MIT License.
+
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.AI;
+
+namespace LlmAdapters.Native;
+
+/// <summary>
+/// The HTTP plumbing every native adapter shares: sends a JSON request through the caller's <see cref="HttpClient"/> with the
+/// credential header, bounds it by the network timeout linked to the caller's token, turns every failure into a redacted
+/// <see cref="ChatProviderException"/>, reads a response DTO and checks it is the dialect's shape, reads server-sent events or
+/// NDJSON straight from UTF-8 bytes, fails a stream that ends before its terminal event, caps the response size, and
+/// releases the connection when the caller cancels or stops enumerating.
+/// </summary>
+/// <remarks>
+/// <para>What stays in an adapter is its mapping: request DTOs, response mapping, its <see cref="INativeStreamDecoder"/>, and
+/// its error refinement (<see cref="NativeTransportOptions.RefineError"/>). docs/architecture.md ("Adding a native provider") walks through it.</para>
+/// <para>Thread safety: an instance may be used by many calls at once. Sensitive data: the API key is sent only in its header
+/// and masked, exactly and by shape, in every exception thrown.</para>
+/// </remarks>
+public sealed class NativeHttpTransport : IDisposable
+{
+    private readonly HttpClient _httpClient;
+    private readonly bool _ownsHttpClient;
+    private readonly string _providerName;
+    private readonly string? _apiKey;
+    private readonly string? _apiKeyHeaderValue;
+    private readonly string _apiKeyHeaderName;
+    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly TimeSpan _networkTimeout;
+    private readonly long? _maxResponseBytes;
+    private readonly Func<ChatProviderException, HttpResponseMessage?, ChatProviderException>? _refine;
+
+    /// <summary>Initializes a new instance of the <see cref="NativeHttpTransport"/> class.</summary>
+    /// <param name="options">The options, read once, here.</param>
+    /// <param name="httpClient">The HTTP client to send requests with (not disposed by the transport), or <see langword="null"/> for one of its own without a client-side timeout (the network timeout bounds each exchange).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or its clock is null.</exception>
+    /// <exception cref="ArgumentException">The provider name is empty, or the API key holds a character a header cannot carry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The network timeout is neither positive nor infinite, or the response-size limit is not positive.</exception>
+    public NativeHttpTransport(NativeTransportOptions options, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ProviderName, "options.ProviderName");
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiKeyHeaderName, "options.ApiKeyHeaderName");
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+        if (options.NetworkTimeout <= TimeSpan.Zero && options.NetworkTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException("options.NetworkTimeout", options.NetworkTimeout, "The network timeout must be positive or infinite.");
+        }
+
+        if (options.MaxResponseBytes is <= 0)
+        {
+            throw new ArgumentOutOfRangeException("options.MaxResponseBytes", options.MaxResponseBytes, "The response-size limit must be positive, or null for none.");
+        }
+
+        ApiKeyRules.Validate(options.ApiKey, "options.ApiKey");
+        _providerName = options.ProviderName;
+        _apiKey = string.IsNullOrEmpty(options.ApiKey) ? null : options.ApiKey;
+        _apiKeyHeaderName = options.ApiKeyHeaderName;
+        _apiKeyHeaderValue = _apiKey is null ? null : options.ApiKeyPrefix + _apiKey;
+        _headers = [.. options.Headers];
+        _networkTimeout = options.NetworkTimeout;
+        _maxResponseBytes = options.MaxResponseBytes;
+        _refine = options.RefineError;
+        TimeProvider = options.TimeProvider;
+        _ownsHttpClient = httpClient is null;
+        _httpClient = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Gets the clock of the transport (for <see cref="ChatResponse.CreatedAt"/>).</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Serializes a request DTO with its source-generated contract.</summary>
+    /// <typeparam name="T">The DTO type.</typeparam>
+    /// <param name="value">The DTO.</param>
+    /// <param name="typeInfo">Its contract.</param>
+    /// <returns>The UTF-8 JSON body.</returns>
+    public static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+
+    /// <summary>Posts a JSON body and reads the whole response as <typeparamref name="TResponse"/>, then maps it.</summary>
+    /// <typeparam name="TResponse">The response DTO: it says whether it is the dialect's shape.</typeparam>
+    /// <typeparam name="TResult">What the mapping returns.</typeparam>
+    /// <param name="uri">The endpoint.</param>
+    /// <param name="body">The UTF-8 JSON body.</param>
+    /// <param name="typeInfo">The response DTO's contract.</param>
+    /// <param name="map">Maps the DTO (an exception it throws is translated like a read failure).</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The mapped response.</returns>
+    /// <exception cref="ChatProviderException">The request failed, or the body is not JSON of the dialect's shape, or it is too large.</exception>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async Task<TResult> GetResponseAsync<TResponse, TResult>(
+        Uri uri, byte[] body, JsonTypeInfo<TResponse> typeInfo, Func<TResponse, TResult> map, CancellationToken cancellationToken)
+        where TResponse : class, INativeResponse
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        ArgumentNullException.ThrowIfNull(map);
+        using var request = CreateRequest(uri, body, stream: false);
+        using var timeout = StartNetworkTimeout();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var response = await SendAsync(request, linked.Token, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stream = new NativeResponseStream(await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false), _maxResponseBytes, terminate: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var dto = await JsonSerializer.DeserializeAsync(stream, typeInfo, linked.Token).ConfigureAwait(false)
+                    ?? throw NativeErrors.InvalidShape(_providerName, "the body is JSON null.", response.StatusCode);
+                if (dto.GetShapeError() is { } shapeError)
+                {
+                    throw NativeErrors.InvalidShape(_providerName, shapeError, response.StatusCode);
+                }
+
+                return map(dto);
+            }
+        }
+        catch (Exception ex)
+        {
+            var translated = Translate(ex, response, cutBefore: null, cancellationToken);
+            if (translated is null)
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+    }
+
+    /// <summary>Posts a JSON body and yields the updates a decoder makes of the streamed answer, as they arrive.</summary>
+    /// <typeparam name="TState">What <paramref name="prepare"/> needs (e.g. a tuple of the client, the messages and the options), so that no closure is allocated.</typeparam>
+    /// <param name="uri">The endpoint (with its streaming query, e.g. <c>?alt=sse</c>).</param>
+    /// <param name="state">The state handed to <paramref name="prepare"/>.</param>
+    /// <param name="prepare">Builds the UTF-8 JSON body and a new decoder for this response; called when enumeration starts, so that argument errors surface there, as for any async iterator.</param>
+    /// <param name="cancellationToken">The caller's token; cancelling it, or disposing of the enumerator, releases the connection.</param>
+    /// <returns>The updates.</returns>
+    /// <remarks>The network timeout bounds each silence: until the headers, then between two events.</remarks>
+    /// <exception cref="ChatProviderException">The request failed, an event is not the dialect's, the provider reported an error, the body is too large, or it ended before the terminal event.</exception>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync<TState>(
+        Uri uri, TState state, Func<TState, (byte[] Body, INativeStreamDecoder Decoder)> prepare, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(prepare);
+        var (body, decoder) = prepare(state);
+        using var request = CreateRequest(uri, body, stream: true);
+        using var timeout = StartNetworkTimeout();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var response = await SendAsync(request, linked.Token, cancellationToken).ConfigureAwait(false);
+
+        Stream inner;
+        try
+        {
+            inner = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var translated = Translate(ex, response, cutBefore: null, cancellationToken);
+            if (translated is null)
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+
+        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: decoder.Format == NativeStreamFormat.ServerSentEvents);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (decoder.Format == NativeStreamFormat.ServerSentEvents)
+            {
+                // Each event is decoded as the parser dispatches it, from the UTF-8 bytes of its data: no string per event.
+                var events = SseParser.Create(stream, decoder.Decode).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
+                await using (events.ConfigureAwait(false))
+                {
+                    while (!decoder.Completed)
+                    {
+                        ChatResponseUpdate? update;
+                        try
+                        {
+                            timeout.CancelAfter(_networkTimeout);
+                            if (!await events.MoveNextAsync().ConfigureAwait(false))
+                            {
+                                break;
+                            }
+
+                            update = events.Current.Data;
+                        }
+                        catch (Exception ex)
+                        {
+                            var translated = Translate(ex, response, stream.InnerEnded ? decoder.TerminalEventName : null, cancellationToken);
+                            if (translated is null)
+                            {
+                                throw;
+                            }
+
+                            throw translated;
+                        }
+
+                        if (update is not null)
+                        {
+                            yield return update;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                using var lines = new NdjsonLineReader(stream);
+                while (!decoder.Completed)
+                {
+                    ChatResponseUpdate? update;
+                    try
+                    {
+                        timeout.CancelAfter(_networkTimeout);
+                        (var read, update) = await lines.ReadAsync(decoder, linked.Token).ConfigureAwait(false);
+                        if (!read)
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        var translated = Translate(ex, response, stream.InnerEnded ? decoder.TerminalEventName : null, cancellationToken);
+                        if (translated is null)
+                        {
+                            throw;
+                        }
+
+                        throw translated;
+                    }
+
+                    if (update is not null)
+                    {
+                        yield return update;
+                    }
+                }
+            }
+
+            if (!decoder.Completed)
+            {
+                throw Finish(NativeErrors.Incomplete(_providerName, decoder.TerminalEventName, response.StatusCode), response);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsHttpClient)
+        {
+            _httpClient.Dispose();
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(Uri uri, byte[] body, bool stream)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
+        if (_apiKeyHeaderValue is not null)
+        {
+            request.Headers.TryAddWithoutValidation(_apiKeyHeaderName, _apiKeyHeaderValue);
+        }
+
+        foreach (var header in _headers)
+        {
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return request;
+    }
+
+    /// <summary>Starts the network timeout: a source cancelled by the options' clock.</summary>
+    private CancellationTokenSource StartNetworkTimeout() => new(_networkTimeout, TimeProvider);
+
+    /// <summary>Sends a request and returns a successful response (headers read), or throws the taxonomy exception.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, CancellationToken callerToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var translated = Translate(ex, null, cutBefore: null, callerToken);
+            if (translated is null)
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            // Whatever its content type (an error answered to a streaming request is JSON), the body is the provider's error.
+            var error = await ChatProviderErrors.FromResponseAsync(_providerName, response, TimeProvider, cancellationToken).ConfigureAwait(false);
+            throw Finish(error, response);
+        }
+    }
+
+    /// <summary>Translates an exception into the taxonomy (refined and redacted), or returns <see langword="null"/> when it must flow unchanged (the caller's cancellation).</summary>
+    private ChatProviderException? Translate(Exception exception, HttpResponseMessage? response, string? cutBefore, CancellationToken callerToken)
+    {
+        switch (exception)
+        {
+            case ChatProviderException provider:
+                return Finish(provider, response);
+            case ResponseTooLargeException tooLarge:
+                return Finish(NativeErrors.ResponseTooLarge(_providerName, tooLarge.Limit, response?.StatusCode), response);
+            case JsonException when cutBefore is not null && response is not null:
+                // The body ended in the middle of an event: a cut stream, not a malformed one.
+                return Finish(NativeErrors.Incomplete(_providerName, cutBefore, response.StatusCode, exception), response);
+        }
+
+        return ChatProviderErrors.FromException(_providerName, exception, callerToken) is { } translated ? Finish(translated, response) : null;
+    }
+
+    private ChatProviderException Finish(ChatProviderException exception, HttpResponseMessage? response)
+    {
+        var refined = _refine is null ? exception : _refine(exception, response);
+        return NativeErrors.RedactSecret(refined, _apiKey);
+    }
+}
