@@ -146,7 +146,7 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
         Assert.Equal("Authentication", error.GetProperty("kind").GetString());
         Assert.Equal(401, error.GetProperty("status").GetInt32());
         var message = error.GetProperty("message").GetString()!;
-        Assert.StartsWith("openai request failed: Authentication (HTTP 401, invalid_api_key): Incorrect API key provided: sk-p***", message, StringComparison.Ordinal);
+        Assert.StartsWith("emulator request failed: Authentication (HTTP 401, invalid_api_key): Incorrect API key provided: sk-p***", message, StringComparison.Ordinal);
         Assert.DoesNotContain(EchoedKey, item.Data, StringComparison.Ordinal);
         Assert.DoesNotContain("Zx81Qw72", item.Data, StringComparison.Ordinal);
     }

@@ -41,7 +41,7 @@ public sealed class ReadmeSnippetTests
         // README, "Use it":
         // The configured pipeline already logs and traces (Logging and OpenTelemetry stages): add only what it lacks.
         builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection("AI"))
-            .ConfigureOptions(options => options.TopP ??= 0.9f);   // your own middleware goes around the configured pipeline
+            .ConfigureOptions(options => options.TopP ??= 0.5f);   // your own middleware goes around the configured pipeline
 
         await using var app = builder.Build();
         IChatClient chat = app.Services.GetRequiredService<IChatClient>();                       // the "default" client
@@ -51,7 +51,7 @@ public sealed class ReadmeSnippetTests
         var reply = await welcome.GetResponseAsync("Hello", cancellationToken: Ct);
         Assert.StartsWith("You said \"Hello\".", reply.Text, StringComparison.Ordinal);
         Assert.Contains("\"max_completion_tokens\":120", emulator.Requests[^1].Body, StringComparison.Ordinal);
-        Assert.Contains("\"top_p\":0.9", emulator.Requests[^1].Body, StringComparison.Ordinal);
+        Assert.Contains("\"top_p\":0.5", emulator.Requests[^1].Body, StringComparison.Ordinal);
         Assert.Contains("\"model\":\"gpt-4o-mini\"", emulator.Requests[^1].Body, StringComparison.Ordinal);
         Assert.NotNull(chat.GetService<ChatClientMetadata>());
     }
