@@ -51,8 +51,11 @@ public sealed class ReadmeSnippetTests
         var reply = await welcome.GetResponseAsync("Hello", cancellationToken: Ct);
         Assert.StartsWith("You said \"Hello\".", reply.Text, StringComparison.Ordinal);
         Assert.Contains("\"max_completion_tokens\":120", emulator.Requests[^1].Body, StringComparison.Ordinal);
-        Assert.Contains("\"top_p\":0.5", emulator.Requests[^1].Body, StringComparison.Ordinal);
         Assert.Contains("\"model\":\"gpt-4o-mini\"", emulator.Requests[^1].Body, StringComparison.Ordinal);
+
+        // The returned builder is the default client's: its own middleware (TopP) applies to that client.
+        await chat.GetResponseAsync("Hello", cancellationToken: Ct);
+        Assert.Contains("\"top_p\":0.5", emulator.Requests[^1].Body, StringComparison.Ordinal);
         Assert.NotNull(chat.GetService<ChatClientMetadata>());
     }
 
