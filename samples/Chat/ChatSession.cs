@@ -5,22 +5,20 @@ using System.Globalization;
 using System.Text.Json;
 using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
-using LlmAdapters.Redis;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Samples.Chat;
 
-/// <summary>
-/// One conversation: keeps the history, sends a prompt, prints the reply and its figures; with <c>AI:Redis</c> set, also
-/// the total of the shared ledger (every process on that Redis).
-/// </summary>
-internal sealed class ChatSession(IChatClient client, CliOptions options, ChatClientSettings settings, RedisCostLedger? sharedLedger = null)
+/// <summary>One conversation: keeps the history, sends a prompt, prints the reply and its figures.</summary>
+internal sealed class ChatSession(
+    IChatClient client, CliOptions options, ChatClientSettings settings, ICostLedger ledger, ConsoleStyle output, ConsoleStyle errors)
 {
     private static readonly JsonSerializerOptions s_json = new(AIJsonUtilities.DefaultOptions) { WriteIndented = true };
 
     private readonly List<ChatMessage> _history = [];
     private decimal _sessionCost;
     private bool _sessionCostKnown = true;
+    private bool _inReasoning;
 
     public string Describe()
     {
@@ -30,24 +28,88 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
 
     public void Reset() => _history.Clear();
 
-    public async Task SendAsync(string prompt, CancellationToken cancellationToken)
+    /// <summary>Prints the cost ledger of the session: one line per model, then the total.</summary>
+    public void PrintLedger()
+    {
+        var total = ledger.GetTotal();
+        if (total.Calls == 0)
+        {
+            Console.WriteLine(output.Dim("No calls yet."));
+            return;
+        }
+
+        foreach (var row in ledger.GetTotals(CostGrouping.Model))
+        {
+            Console.WriteLine(LedgerLine(row.Key ?? "?", row));
+        }
+
+        Console.WriteLine(LedgerLine("total", total));
+    }
+
+    /// <summary>Sends a prompt and prints the reply; Ctrl+C (through <paramref name="interruption"/>) stops it.</summary>
+    public async Task<ReplyOutcome> SendAsync(string prompt, ReplyInterruption interruption, CancellationToken cancellationToken)
     {
         _history.Add(new ChatMessage(ChatRole.User, prompt));
+        using var reply = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruption.BeginReply());
+        try
+        {
+            await SendCoreAsync(reply.Token);
+            return ReplyOutcome.Completed;
+        }
+        catch (OperationCanceledException) when (reply.IsCancellationRequested)
+        {
+            _history.RemoveAt(_history.Count - 1);
+            Console.WriteLine();
+            await Console.Error.WriteLineAsync(errors.Dim("Stopped: the reply was cancelled (Ctrl+C again exits)."));
+            return ReplyOutcome.Cancelled;
+        }
+        catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException)
+        {
+            _history.RemoveAt(_history.Count - 1);
+            await Console.Error.WriteLineAsync(errors.Error("error: " + ex.Message));
+            return ReplyOutcome.Failed;
+        }
+        finally
+        {
+            interruption.EndReply();
+        }
+    }
+
+    private async Task SendCoreAsync(CancellationToken cancellationToken)
+    {
         var chatOptions = options.Raw ? RawOptions() : null;
+        if (options.Reasoning)
+        {
+            chatOptions ??= new ChatOptions();
+            chatOptions.Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Medium, Output = ReasoningOutput.Full };
+        }
+
+        _inReasoning = false;
         var stopwatch = Stopwatch.StartNew();
         TimeSpan? firstToken = null;
         ChatResponse response;
         ChatCost? cost;
-        try
+        var waiting = options.Json ? null : WaitingIndicator.Start(errors, TimeProvider.System);
+        await using (waiting)
         {
             if (options.NoStream)
             {
                 response = await client.GetResponseAsync(_history, chatOptions, cancellationToken);
                 firstToken = stopwatch.Elapsed;
                 cost = response.GetCost();
+                if (waiting is not null)
+                {
+                    await waiting.DisposeAsync();
+                }
+
                 if (!options.Json)
                 {
-                    Console.WriteLine(response.Text);
+                    foreach (var content in response.Messages.SelectMany(m => m.Contents))
+                    {
+                        Write(content);
+                    }
+
+                    Console.WriteLine();
                 }
             }
             else
@@ -56,12 +118,20 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
                 await foreach (var update in client.GetStreamingResponseAsync(_history, chatOptions, cancellationToken))
                 {
                     updates.Add(update);
-                    if (update.Text.Length > 0)
+                    foreach (var content in update.Contents)
                     {
-                        firstToken ??= stopwatch.Elapsed;
-                        if (!options.Json)
+                        if (content is TextContent { Text.Length: > 0 } or TextReasoningContent { Text.Length: > 0 })
                         {
-                            Console.Write(update.Text);
+                            firstToken ??= stopwatch.Elapsed;
+                            if (waiting is not null)
+                            {
+                                await waiting.DisposeAsync();
+                            }
+
+                            if (!options.Json)
+                            {
+                                Write(content);
+                            }
                         }
                     }
                 }
@@ -73,11 +143,6 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
                     Console.WriteLine();
                 }
             }
-        }
-        catch
-        {
-            _history.RemoveAt(_history.Count - 1);
-            throw;
         }
 
         stopwatch.Stop();
@@ -97,11 +162,28 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
             _sessionCost += cost.Total;
         }
 
-        Console.WriteLine(Figures(response, firstToken, stopwatch.Elapsed, options.Raw ? "n/a (the raw adapter has no cost accounting)" : CostText(cost), _sessionCostKnown ? _sessionCost : null));
-        if (sharedLedger is not null && !options.Raw)
+        Console.WriteLine(output.Dim(Figures(response, firstToken, stopwatch.Elapsed, options.Raw ? "n/a (the raw adapter has no cost accounting)" : CostText(cost), _sessionCostKnown ? _sessionCost : null)));
+    }
+
+    /// <summary>Prints the text of a reply, and its reasoning (dimmed) when <c>--reasoning</c> asked for it.</summary>
+    private void Write(AIContent content)
+    {
+        switch (content)
         {
-            var shared = await sharedLedger.GetTotalAsync(cancellationToken: cancellationToken);
-            Console.WriteLine($"shared total {ChatCost.FormatUsd(shared.Total)} over {shared.Calls} calls (every process on Redis)");
+            case TextReasoningContent reasoning when options.Reasoning:
+                Console.Write(output.Reasoning(reasoning.Text));
+                _inReasoning = true;
+                break;
+            case TextContent text:
+                if (_inReasoning)
+                {
+                    // The answer starts on its own line below the reasoning.
+                    Console.WriteLine();
+                    _inReasoning = false;
+                }
+
+                Console.Write(text.Text);
+                break;
         }
     }
 
@@ -114,7 +196,11 @@ internal sealed class ChatSession(IChatClient client, CliOptions options, ChatCl
         MaxOutputTokens = settings.MaxOutputTokens,
     };
 
-    private static string CostText(ChatCost? cost) => cost is null ? "unknown (no price for this model)" : ChatCost.FormatUsd(cost.Total);
+    private static string LedgerLine(string key, CostSummary row) =>
+        $"{key}: {ChatCost.FormatUsd(row.Total)} over {Count(row.Calls)} call(s), {Count(row.InputTokens)} in / {Count(row.OutputTokens)} out tokens"
+        + (row.UnpricedCalls > 0 ? $", {Count(row.UnpricedCalls)} unpriced" : string.Empty);
+
+    private static string CostText(ChatCost? cost) => cost is null ? "unknown (no price for this model)" : cost.ToString();
 
     private static string Figures(ChatResponse response, TimeSpan? firstToken, TimeSpan total, string cost, decimal? session)
     {

@@ -56,7 +56,7 @@ internal static class ChatEndpoints
         var logger = loggers.CreateLogger(LoggerCategory);
         try
         {
-            var response = await clients.GetClient(client).GetResponseAsync(messages, options: null, context.RequestAborted);
+            var response = await clients.GetClient(client).GetResponseAsync(messages, DemoTools.Options, context.RequestAborted);
             return TypedResults.Ok(new ChatReply(
                 response.Text, response.ModelId, ChatUsageInfo.From(response.Usage), ChatCostInfo.From(response.GetCost()), response.FinishReason?.Value));
         }
@@ -119,7 +119,7 @@ internal static class ChatEndpoints
         IChatClient chat, ChatClientSettings settings, List<ChatMessage> messages, ILogger logger, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var updates = new List<ChatResponseUpdate>();
-        await using var enumerator = chat.GetStreamingResponseAsync(messages, options: null, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var enumerator = chat.GetStreamingResponseAsync(messages, DemoTools.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             bool more;
@@ -159,15 +159,40 @@ internal static class ChatEndpoints
 
             var update = enumerator.Current;
             updates.Add(update);
-            if (update.Text is { Length: > 0 } text)
+            foreach (var item in Events(update))
             {
-                yield return new SseItem<string>(JsonSerializer.Serialize(new ChatDeltaEvent(text), ChatHostJsonContext.Default.ChatDeltaEvent), "delta");
+                yield return item;
             }
         }
 
         var response = updates.ToChatResponse();
         var done = new ChatDoneEvent(response.ModelId, ChatUsageInfo.From(response.Usage), ChatCostInfo.From(updates.GetCost()), response.FinishReason?.Value);
         yield return new SseItem<string>(JsonSerializer.Serialize(done, ChatHostJsonContext.Default.ChatDoneEvent), "done");
+    }
+
+    /// <summary>
+    /// The events of one update: <c>tool</c> when the model asks for a tool and <c>tool_result</c> when it has run (as
+    /// function invocation yields them), <c>delta</c> for text.
+    /// </summary>
+    private static IEnumerable<SseItem<string>> Events(ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case FunctionCallContent call:
+                    yield return new SseItem<string>(
+                        JsonSerializer.Serialize(new ChatToolCallEvent(call.CallId, call.Name, call.Arguments is null ? null : JsonSerializer.SerializeToElement(call.Arguments, AIJsonUtilities.DefaultOptions)), ChatHostJsonContext.Default.ChatToolCallEvent), "tool");
+                    break;
+                case FunctionResultContent result:
+                    yield return new SseItem<string>(
+                        JsonSerializer.Serialize(new ChatToolResultEvent(result.CallId, result.Result?.ToString()), ChatHostJsonContext.Default.ChatToolResultEvent), "tool_result");
+                    break;
+                case TextContent { Text.Length: > 0 } text:
+                    yield return new SseItem<string>(JsonSerializer.Serialize(new ChatDeltaEvent(text.Text), ChatHostJsonContext.Default.ChatDeltaEvent), "delta");
+                    break;
+            }
+        }
     }
 
     /// <summary>Checks the client name and the body; gives the 404 or 400 problem, or the conversation to send.</summary>

@@ -33,12 +33,14 @@ public static class ChatHostApp
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(ChatHostLimits.From(builder.Configuration));
         builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(ChatHostEmulator.SectionName));
+        HealthEndpoint.AddTo(builder.Services);
 
         var app = builder.Build();
         var page = new EmbeddedFileProvider(typeof(ChatHostApp).Assembly, "LlmAdapters.Samples.ChatHost.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.MapChatEndpoints();
+        app.MapHealthEndpoint();
         return app;
     }
 }

@@ -1,61 +1,83 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Emulator;
+using LlmAdapters.Hosting;
+using LlmAdapters.OpenAI;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmAdapters.Samples.ChatHost;
 
 /// <summary>
-/// Starts the in-process provider emulator with the host, and stops it with the host, when a configured client has no
-/// provider, or has a provider the emulator speaks (<c>openai</c>, <c>anthropic</c>) but neither a key nor an endpoint.
-/// Those clients are pointed at it; the others talk to their real provider. A singleton service: tests reach the
+/// The <c>emulator</c> provider of the host: the clients whose <c>AI:Provider</c> is <c>emulator</c> (the sample's
+/// appsettings.json says so, so a fresh clone runs offline with no key) are answered by an in-process emulator, started
+/// with the host and stopped with it. Every other provider is used as configured: a real provider with no key fails the
+/// start with the "needs an API key" message, it never falls back to the emulator. A singleton service: tests reach the
 /// running emulator through <see cref="Server"/> (to inject faults and read the requests it received).
 /// </summary>
 /// <remarks>
-/// Configuration is validated when the host starts, before any hosted service runs, so the emulated clients get their
-/// provider and key at build time and an endpoint that cannot resolve (<c>http://emulator.invalid/</c>) until the
-/// emulator listens and the real address replaces it. A client is built on its first request, after the start.
+/// Configuration is validated when the host starts, before any hosted service runs, so the provider's default endpoint
+/// is a placeholder (<c>http://emulator.invalid/v1</c>) until the emulator listens. A client is built on its first
+/// request, after the start, with the real address.
 /// </remarks>
-public sealed class ChatHostEmulator : IHostedService, IAsyncDisposable
+public sealed class ChatHostEmulator : IHostedService, IAsyncDisposable, IChatProviderFactory
 {
     /// <summary>The configuration section of the clients.</summary>
     public const string SectionName = "AI";
 
-    /// <summary>The API key the emulated clients send (the emulator accepts any).</summary>
-    public const string EmulatorApiKey = "emulator";
+    /// <summary>The provider name of the built-in emulator.</summary>
+    public const string ProviderName = "emulator";
 
-    private static readonly Uri s_pendingEndpoint = new("http://emulator.invalid/");
+    /// <summary>The model the emulated clients use when <c>AI:Model</c> is not set.</summary>
+    public const string DefaultModelId = "gpt-4o-mini";
 
-    private static readonly Dictionary<string, string> s_emulatedProviders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["openai"] = "OPENAI_API_KEY",
-        ["anthropic"] = "ANTHROPIC_API_KEY",
-    };
+    private static readonly Uri s_pendingEndpoint = new("http://emulator.invalid/v1");
 
-    private readonly IReadOnlyList<EmulatedClient> _clients;
-    private readonly EmulatorConfigurationSource? _configuration;
+    private readonly IReadOnlyList<string> _clients;
     private readonly EmulatorOptions _options;
     private readonly ILogger _logger;
     private int _stopped;
 
-    private ChatHostEmulator(IReadOnlyList<EmulatedClient> clients, EmulatorConfigurationSource? configuration, EmulatorOptions options, ILogger logger)
+    private ChatHostEmulator(IReadOnlyList<string> clients, EmulatorOptions options, ILogger logger)
     {
         _clients = clients;
-        _configuration = configuration;
         _options = options;
         _logger = logger;
     }
 
-    /// <summary>Gets the running emulator, or <see langword="null"/> when every client has a real provider (or before the host starts).</summary>
+    /// <summary>Gets the running emulator, or <see langword="null"/> when no client uses it (or before the host starts).</summary>
     public EmulatorServer? Server { get; private set; }
 
     /// <summary>Gets the names of the clients the emulator answers for.</summary>
-    public IReadOnlyList<string> ClientNames => [.. _clients.Select(c => c.Name)];
+    public IReadOnlyList<string> ClientNames => _clients;
+
+    /// <inheritdoc/>
+    public string Name => ProviderName;
+
+    /// <inheritdoc/>
+    public string? ApiKeyEnvironmentVariable => null;
+
+    /// <inheritdoc/>
+    public bool RequiresApiKey => false;
+
+    /// <inheritdoc/>
+    public Uri? DefaultEndpoint => Server?.OpenAIEndpoint ?? s_pendingEndpoint;
+
+    /// <inheritdoc/>
+    public string? DefaultModel => DefaultModelId;
 
     /// <summary>Gets whether the emulator answers for a client.</summary>
     /// <param name="clientName">The client name.</param>
-    /// <returns><see langword="true"/> when the client is pointed at the emulator.</returns>
-    public bool Answers(string clientName) => _clients.Any(c => string.Equals(c.Name, clientName, StringComparison.OrdinalIgnoreCase));
+    /// <returns><see langword="true"/> when the client's provider is <c>emulator</c>.</returns>
+    public bool Answers(string clientName) => _clients.Contains(clientName, StringComparer.OrdinalIgnoreCase);
+
+    /// <inheritdoc/>
+    public IChatClient CreateClient(ChatProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var endpoint = Server?.OpenAIEndpoint ?? throw new InvalidOperationException("The emulator has not started yet: clients are built once the host runs.");
+        return new OpenAICompatibleChatProviderFactory(new OpenAICompatibleProvider(ProviderName, endpoint, null, requiresApiKey: false), DefaultModelId).CreateClient(context);
+    }
 
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -65,12 +87,8 @@ public sealed class ChatHostEmulator : IHostedService, IAsyncDisposable
             return;
         }
 
-        var server = await EmulatorServer.StartAsync(_options, cancellationToken);
-        Server = server;
-        _configuration!.SetAll(_clients.Select(c => new KeyValuePair<string, string?>(
-            c.Section + ":Endpoint",
-            (string.Equals(c.Dialect, "anthropic", StringComparison.OrdinalIgnoreCase) ? server.AnthropicEndpoint : server.OpenAIEndpoint).ToString())));
-        Log.EmulatorStarted(_logger, string.Join(" or ", _clients.Select(c => c.Missing).Distinct()), string.Join(", ", _clients.Select(c => c.Name)), server.BaseAddress);
+        Server = await EmulatorServer.StartAsync(_options, cancellationToken);
+        Log.EmulatorStarted(_logger, string.Join(", ", _clients), Server.BaseAddress);
     }
 
     /// <inheritdoc/>
@@ -86,41 +104,24 @@ public sealed class ChatHostEmulator : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Decides which clients the emulator answers for, points them at it with a configuration layer of their own, and
-    /// registers the service. Call it after every other configuration source is added.
-    /// </summary>
+    /// <summary>Registers the <c>emulator</c> provider and the service that runs the emulator for the clients that use it.</summary>
     internal static void AddTo(WebApplicationBuilder builder)
     {
-        var clients = Plan(builder.Configuration.GetSection(SectionName), Environment.GetEnvironmentVariable);
-        EmulatorConfigurationSource? source = null;
-        if (clients.Count > 0)
-        {
-            var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var client in clients)
-            {
-                values[client.Section + ":Provider"] = client.Dialect;
-                values[client.Section + ":ApiKey"] = EmulatorApiKey;
-                values[client.Section + ":Endpoint"] = s_pendingEndpoint.ToString();
-            }
-
-            source = new EmulatorConfigurationSource(values);
-            ((IConfigurationBuilder)builder.Configuration).Add(source);
-        }
-
+        var clients = Plan(builder.Configuration.GetSection(SectionName));
         var options = new EmulatorOptions
         {
             ChunkDelay = builder.Configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(30),
         };
-        builder.Services.AddSingleton(sp => new ChatHostEmulator(clients, source, options, sp.GetService<ILogger<ChatHostEmulator>>() ?? (ILogger)NullLogger.Instance));
+        builder.Services.AddSingleton(sp => new ChatHostEmulator(clients, options, sp.GetService<ILogger<ChatHostEmulator>>() ?? (ILogger)NullLogger.Instance));
+        builder.Services.AddSingleton<IChatProviderFactory>(sp => sp.GetRequiredService<ChatHostEmulator>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChatHostEmulator>());
     }
 
     /// <summary>
-    /// The clients to emulate, named as <c>AddConfiguredChatClients</c> names them: <c>default</c> (the top-level keys,
-    /// or <c>Clients:default</c>) and each <c>Clients:{name}</c>, each key its own or else the shared one.
+    /// The clients whose provider is <c>emulator</c>, named as <c>AddConfiguredChatClients</c> names them: <c>default</c>
+    /// (the top-level keys, or <c>Clients:default</c>) and each <c>Clients:{name}</c>, each key its own or else the shared one.
     /// </summary>
-    private static List<EmulatedClient> Plan(IConfigurationSection ai, Func<string, string?> environment)
+    private static List<string> Plan(IConfigurationSection ai)
     {
         var declared = ai.GetSection("Clients").GetChildren().Select(c => c.Key).ToList();
         var names = declared.Where(n => !string.Equals(n, "default", StringComparison.OrdinalIgnoreCase)).ToList();
@@ -129,28 +130,6 @@ public sealed class ChatHostEmulator : IHostedService, IAsyncDisposable
             names.Insert(0, declared.FirstOrDefault(n => string.Equals(n, "default", StringComparison.OrdinalIgnoreCase)) ?? "default");
         }
 
-        var plan = new List<EmulatedClient>();
-        foreach (var name in names)
-        {
-            string? Get(string key) => ai[$"Clients:{name}:{key}"] ?? ai[key];
-            bool HasKeys(string path) => ai.GetSection(path).GetChildren().Any(c => !string.IsNullOrEmpty(c.Value));
-
-            var provider = Get("Provider");
-            if (string.IsNullOrWhiteSpace(provider))
-            {
-                plan.Add(new EmulatedClient(name, "openai", "provider"));
-                continue;
-            }
-
-            var hasKey = !string.IsNullOrEmpty(Get("ApiKey"))
-                || HasKeys($"Clients:{name}:Pipeline:ApiKeys") || HasKeys("Pipeline:ApiKeys")
-                || (s_emulatedProviders.TryGetValue(provider.Trim(), out var variable) && !string.IsNullOrEmpty(environment(variable)));
-            if (s_emulatedProviders.ContainsKey(provider.Trim()) && !hasKey && string.IsNullOrWhiteSpace(Get("Endpoint")))
-            {
-                plan.Add(new EmulatedClient(name, provider.Trim().ToLowerInvariant(), provider.Trim() + " key"));
-            }
-        }
-
-        return plan;
+        return [.. names.Where(name => string.Equals((ai[$"Clients:{name}:Provider"] ?? ai["Provider"])?.Trim(), ProviderName, StringComparison.OrdinalIgnoreCase))];
     }
 }

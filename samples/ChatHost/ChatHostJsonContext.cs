@@ -12,6 +12,8 @@ namespace LlmAdapters.Samples.ChatHost;
 [JsonSerializable(typeof(ChatDeltaEvent))]
 [JsonSerializable(typeof(ChatDoneEvent))]
 [JsonSerializable(typeof(ChatErrorEvent))]
+[JsonSerializable(typeof(ChatToolCallEvent))]
+[JsonSerializable(typeof(ChatToolResultEvent))]
 [JsonSerializable(typeof(ClientInfo[]))]
 [JsonSerializable(typeof(LedgerInfo))]
 internal sealed partial class ChatHostJsonContext : JsonSerializerContext;

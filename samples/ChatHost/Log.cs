@@ -5,13 +5,14 @@ namespace LlmAdapters.Samples.ChatHost;
 /// <summary>The host's log messages.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "No {Missing} configured for {Clients}: using the built-in emulator at {Address} (set AI__Provider and its API key to use a real provider).", EventName = "EmulatorStarted")]
-    public static partial void EmulatorStarted(ILogger logger, string missing, string clients, Uri address);
+    [LoggerMessage(1, LogLevel.Information, "AI:Provider is 'emulator' for {Clients}: replies come from the built-in emulator at {Address}, offline (set AI__Provider and its API key to use a real provider).", EventName = "EmulatorStarted")]
+    public static partial void EmulatorStarted(ILogger logger, string clients, Uri address);
 
     [LoggerMessage(2, LogLevel.Information, "The client disconnected: the reply of '{Client}' was cancelled after {Updates} updates.", EventName = "StreamCancelled")]
     public static partial void StreamCancelled(ILogger logger, string client, int updates);
 
-    [LoggerMessage(3, LogLevel.Warning, "The reply of '{Client}' failed: {Kind}: {Message}", EventName = "ReplyFailed")]
+    // Debug: the configured pipeline has logged the failure once already, at the level its kind deserves.
+    [LoggerMessage(3, LogLevel.Debug, "The reply of '{Client}' failed: {Kind}: {Message}", EventName = "ReplyFailed")]
     public static partial void ReplyFailed(ILogger logger, string client, string kind, string message);
 
     [LoggerMessage(4, LogLevel.Error, "The reply of '{Client}' failed unexpectedly.", EventName = "ReplyFailedUnexpectedly")]

@@ -1,7 +1,5 @@
 // Licensed under the MIT License.
 
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -10,58 +8,15 @@ namespace LlmAdapters.Samples.Tests;
 /// <summary>The chat CLI, run as a process the way the README tells a user to, on the in-process emulator.</summary>
 public sealed class ChatCliTests
 {
-    private static readonly string s_cli = Path.Combine(
-        typeof(ChatCliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ChatCliDirectory").Value!,
-        "llm-chat.dll");
-
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, Dictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(s_cli);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A developer's own keys must not turn the test into a real call.
-        foreach (var name in new[] { "AI__Provider", "AI__ApiKey", "AI__Endpoint", "AI__Model", "OPENAI_API_KEY", "ANTHROPIC_API_KEY" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment ?? [])
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        await using var cli = CliProcess.Start(environment, args);
         if (input is not null)
         {
-            await process.StandardInput.WriteAsync(input);
+            await cli.WriteAsync(input);
         }
 
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await cli.FinishAsync();
     }
 
     [Fact]
@@ -70,21 +25,23 @@ public sealed class ChatCliTests
         var (exit, output, error) = await RunAsync(null, null, "Hello");
 
         Assert.Equal(0, exit);
-        Assert.Contains("No provider configured: using the built-in emulator at http://127.0.0.1:", error, StringComparison.Ordinal);
+        Assert.Contains("AI:Provider is 'emulator': replies come from the built-in emulator at http://127.0.0.1:", error, StringComparison.Ordinal);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("You said \"Hello\".", lines[0], StringComparison.Ordinal);
         Assert.Matches(@"^\[model gpt-4o-mini · 15 in / \d+ out tokens · first token \d+ ms · total \d+ ms · cost \$0\.\d+ · session \$0\.\d+\]$", lines[1].TrimEnd());
     }
 
-    [Fact]
-    public async Task Prompt_AnthropicWithoutKey_UsesTheEmulatorsAnthropicDialect()
+    [Theory]
+    [InlineData("anthropic", "ANTHROPIC_API_KEY")]
+    [InlineData("openai", "OPENAI_API_KEY")]
+    public async Task Prompt_RealProviderWithoutKey_FailsWithNeedsAnApiKey_NeverAnswersFromTheEmulator(string provider, string variable)
     {
-        var (exit, output, error) = await RunAsync(null, new() { ["AI__Provider"] = "anthropic" }, "Hello");
+        var (exit, output, error) = await RunAsync(null, new() { ["AI__Provider"] = provider }, "Hello");
 
-        Assert.Equal(0, exit);
-        Assert.Contains("No anthropic key configured: using the built-in emulator", error, StringComparison.Ordinal);
-        Assert.Contains("You said \"Hello\".", output, StringComparison.Ordinal);
-        Assert.Contains("[model claude-haiku-4-5 ·", output, StringComparison.Ordinal);
+        Assert.Equal(1, exit);
+        Assert.Contains($"AI:ApiKey is not set and the environment variable {variable} is empty: the '{provider}' provider needs an API key.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("emulator", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
     }
 
     [Theory]
@@ -180,6 +137,6 @@ public sealed class ChatCliTests
 
         Assert.Equal(2, exit);
         Assert.Contains("Unknown option '--frobnicate'.", error, StringComparison.Ordinal);
-        Assert.Contains("Usage: llm-chat", error, StringComparison.Ordinal);
+        Assert.Contains("Run 'llm-chat --help'", error, StringComparison.Ordinal);
     }
 }

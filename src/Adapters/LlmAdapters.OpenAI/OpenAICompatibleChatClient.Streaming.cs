@@ -17,6 +17,7 @@ public sealed partial class OpenAICompatibleChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        ForgetPreviousAttemptTags();
         var enumerator = _inner.GetStreamingResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (enumerator.ConfigureAwait(false))
         {

@@ -2,6 +2,7 @@
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Diagnostics;
 using LlmAdapters.OpenAI.Internal;
 using Microsoft.Extensions.AI;
 
@@ -22,6 +23,8 @@ namespace LlmAdapters.OpenAI;
 /// </remarks>
 public sealed partial class OpenAICompatibleChatClient : IChatClient
 {
+    private const string OpenAIApiTypeTag = "openai.api.type";
+
     private readonly IChatClient _inner;
     private readonly ChatClientMetadata _metadata;
     private readonly global::OpenAI.Chat.ChatClient _sdkClient;
@@ -108,6 +111,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         ChatResponse response;
         try
         {
+            ForgetPreviousAttemptTags();
             response = await _inner.GetResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -149,4 +153,10 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
 
     /// <inheritdoc/>
     public void Dispose() => _inner.Dispose();
+
+    /// <summary>
+    /// M.E.AI's OpenAI client adds <c>openai.api.type</c> to the current span on every call (<c>AddTag</c>); a retry
+    /// below the <c>chat</c> span would add it once per attempt. Removing the previous attempt's first keeps it once.
+    /// </summary>
+    private static void ForgetPreviousAttemptTags() => Activity.Current?.SetTag(OpenAIApiTypeTag, null);
 }

@@ -4,7 +4,11 @@ using System.Globalization;
 
 namespace LlmAdapters.Emulator;
 
-/// <summary>Runs the emulator standalone: <c>dotnet run --project src/Emulator/LlmAdapters.Emulator -- [--port N] [--chunk-delay-ms N]</c>.</summary>
+/// <summary>
+/// Runs the emulator standalone: <c>dotnet run --project src/Emulator/LlmAdapters.Emulator -- [--port N] [--chunk-delay-ms N]</c>.
+/// It runs on the generic host, whose console lifetime stops it on Ctrl+C and on SIGTERM (<c>docker stop</c>, systemd,
+/// CI teardown).
+/// </summary>
 internal static class EmulatorProgram
 {
     public static async Task<int> Main(string[] args)
@@ -14,11 +18,13 @@ internal static class EmulatorProgram
         {
             switch (args[i])
             {
-                case "--port" when i + 1 < args.Length:
-                    options.Port = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var port):
+                    options.Port = port;
+                    i++;
                     break;
-                case "--chunk-delay-ms" when i + 1 < args.Length:
-                    options.ChunkDelay = TimeSpan.FromMilliseconds(int.Parse(args[++i], CultureInfo.InvariantCulture));
+                case "--chunk-delay-ms" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var delay):
+                    options.ChunkDelay = TimeSpan.FromMilliseconds(delay);
+                    i++;
                     break;
                 default:
                     await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: [--port N] [--chunk-delay-ms N]").ConfigureAwait(false);
@@ -26,25 +32,12 @@ internal static class EmulatorProgram
             }
         }
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-
-        var server = await EmulatorServer.StartAsync(options, stop.Token).ConfigureAwait(false);
-        await using var serverScope = server.ConfigureAwait(false);
-        Console.WriteLine($"Emulator listening on {server.BaseAddress} (OpenAI-compatible: {server.OpenAIEndpoint}; Anthropic: {server.AnthropicEndpoint}). Dialects: {string.Join(", ", EmulatorServer.Dialects)}. Ctrl+C stops it.");
-        try
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C.
-        }
-
+        // No configuration or logging defaults: the emulator prints its one line. The host adds its console lifetime.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddHostedService(_ => new EmulatorHostedService(options, Console.Out));
+        using var host = builder.Build();
+        await host.RunAsync().ConfigureAwait(false);
         return 0;
     }
 }

@@ -75,6 +75,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         options ??= new EmulatorOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // In-process, the emulator must not take the host process's Ctrl+C or SIGTERM: its owner stops it.
+        builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
         var app = builder.Build();
         var server = new EmulatorServer(app, options);
@@ -84,6 +87,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         }
 
         server.MapControl(app);
+        ModelListEndpoints.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");

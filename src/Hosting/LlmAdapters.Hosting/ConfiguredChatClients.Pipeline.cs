@@ -16,6 +16,7 @@ public sealed partial class ConfiguredChatClients
     internal IChatClient BuildPipeline(string name, IServiceProvider services)
     {
         var outer = EnabledStages(name, services, out _);
+        LogWarnings(name, services);
         var builder = new ChatClientBuilder(new NonDisposingChatClient(GetInnerStack(name, services)));
         foreach (var (stage, context) in outer.Where(s => s.Stage.Order <= ChatPipelineOrder.Fallback))
         {

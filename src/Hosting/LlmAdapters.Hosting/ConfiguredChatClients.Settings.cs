@@ -30,8 +30,13 @@ public sealed partial class ConfiguredChatClients
         var configuration = _configuration.GetClientConfiguration(name);
         string PathOf(string key) => _configuration.KeyPath(name, key);
         var start = errors.Count;
+        var connection = ReadConnectionString(name, errors);
+        string? Value(string key, string connectionKey) =>
+            connection is not null && connection.TryGetValue(connectionKey, out var value) && !string.IsNullOrWhiteSpace(value) ? value : configuration[key];
+        string SourceOf(string key, string connectionKey) =>
+            connection?.ContainsKey(connectionKey) == true ? $"ConnectionStrings:{name} ({connectionKey})" : PathOf(key);
 
-        var provider = configuration["Provider"];
+        var provider = Value("Provider", "Provider");
         if (string.IsNullOrWhiteSpace(provider))
         {
             errors.Add($"{PathOf("Provider")} is not set. Set it to one of: {string.Join(", ", ProviderNames)}.");
@@ -46,7 +51,7 @@ public sealed partial class ConfiguredChatClients
             return null;
         }
 
-        var model = configuration["Model"];
+        var model = Value("Model", "Model");
         if (string.IsNullOrWhiteSpace(model))
         {
             model = factory.DefaultModel;
@@ -57,7 +62,7 @@ public sealed partial class ConfiguredChatClients
         }
 
         Uri? endpoint = factory.DefaultEndpoint;
-        var endpointText = configuration["Endpoint"];
+        var endpointText = Value("Endpoint", "Endpoint");
         if (!string.IsNullOrWhiteSpace(endpointText))
         {
             if (Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps))
@@ -66,7 +71,7 @@ public sealed partial class ConfiguredChatClients
             }
             else
             {
-                errors.Add($"{PathOf("Endpoint")} is '{endpointText}', which is not an absolute http or https URL.");
+                errors.Add($"{SourceOf("Endpoint", "Endpoint")} is '{endpointText}', which is not an absolute http or https URL.");
             }
         }
         else if (endpoint is null)
@@ -75,8 +80,8 @@ public sealed partial class ConfiguredChatClients
         }
 
         var apiKeys = ConfigurationReader.GetList(configuration, "Pipeline:ApiKeys");
-        var apiKey = configuration["ApiKey"];
-        var apiKeySource = PathOf("ApiKey");
+        var apiKey = Value("ApiKey", "Key");
+        var apiKeySource = SourceOf("ApiKey", "Key");
         if (string.IsNullOrWhiteSpace(apiKey))
         {
             apiKey = apiKeys.Count > 0 ? apiKeys[0] : null;

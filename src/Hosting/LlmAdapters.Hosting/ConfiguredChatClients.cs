@@ -9,7 +9,7 @@ namespace LlmAdapters.Hosting;
 
 /// <summary>
 /// The chat clients described by configuration: their names, their settings, their pipelines and their bare
-/// provider adapters. Registered by <see cref="ConfiguredChatClientsServiceCollectionExtensions.AddConfiguredChatClients"/>.
+/// provider adapters. Registered by <see cref="ConfiguredChatClientsServiceCollectionExtensions.AddConfiguredChatClients(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfigurationSection, Action{string, Microsoft.Extensions.AI.ChatClientBuilder})"/>.
 /// </summary>
 /// <remarks>
 /// Thread-safe. The configuration is read when a client is first resolved; later changes apply to clients built afterwards.

@@ -8,6 +8,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LlmAdapters;
@@ -70,8 +71,34 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
             first ??= builder;
         }
 
+        // The unkeyed IChatClient is the first client, registered through M.E.AI's own AddChatClient only when the
+        // application has not registered one: an AddChatClient before this call keeps its client, one after it wins as
+        // the last registration always does, and the configured clients stay reachable by key either way.
         var unkeyed = configuration.Names[0];
-        services.AddSingleton<IChatClient>(sp => new LlmAdapters.Hosting.NonDisposingChatClient(sp.GetRequiredKeyedService<IChatClient>(unkeyed)));
+        if (!services.Any(d => d.ServiceType == typeof(IChatClient) && !d.IsKeyedService))
+        {
+            services.AddChatClient(sp => new LlmAdapters.Hosting.NonDisposingChatClient(sp.GetRequiredKeyedService<IChatClient>(unkeyed)));
+        }
+
         return first!;
+    }
+
+    /// <summary>
+    /// Registers the chat clients of the <paramref name="sectionName"/> section of the application's configuration, as
+    /// <see cref="AddConfiguredChatClients(IServiceCollection, IConfigurationSection, Action{string, ChatClientBuilder})"/>
+    /// does. A client's <c>ConnectionStrings:{name}</c> (<c>Endpoint=…;Key=…;Model=…</c>, as Aspire writes them) takes
+    /// precedence over the section's keys it sets.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="sectionName">The configuration section of the clients.</param>
+    /// <param name="configureClient">Called with each client's name and builder, to add middleware to one client or to all.</param>
+    /// <returns>The builder of the first client.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ChatClientBuilder AddConfiguredChatClients(
+        this IHostApplicationBuilder builder, string sectionName = "AI", Action<string, ChatClientBuilder>? configureClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sectionName);
+        return builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(sectionName), configureClient);
     }
 }

@@ -146,7 +146,7 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
         Assert.Equal("Authentication", error.GetProperty("kind").GetString());
         Assert.Equal(401, error.GetProperty("status").GetInt32());
         var message = error.GetProperty("message").GetString()!;
-        Assert.StartsWith("openai request failed: Authentication (HTTP 401, invalid_api_key): Incorrect API key provided: sk-p***", message, StringComparison.Ordinal);
+        Assert.StartsWith("emulator request failed: Authentication (HTTP 401, invalid_api_key): Incorrect API key provided: sk-p***", message, StringComparison.Ordinal);
         Assert.DoesNotContain(EchoedKey, item.Data, StringComparison.Ordinal);
         Assert.DoesNotContain("Zx81Qw72", item.Data, StringComparison.Ordinal);
     }
@@ -237,12 +237,11 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var clients = Json(text).EnumerateArray().ToList();
         Assert.Equal(["default", "welcome"], clients.Select(c => c.GetProperty("name").GetString()));
-        Assert.All(clients, c => Assert.Equal("openai", c.GetProperty("provider").GetString()));
+        Assert.All(clients, c => Assert.Equal("emulator", c.GetProperty("provider").GetString()));
         Assert.All(clients, c => Assert.Equal("gpt-4o-mini", c.GetProperty("model").GetString()));
         Assert.All(clients, c => Assert.True(c.GetProperty("emulated").GetBoolean()));
         Assert.Equal([512, 120], clients.Select(c => c.GetProperty("maxOutputTokens").GetInt32()));
         Assert.DoesNotContain("key", text, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("\"" + Samples.ChatHost.ChatHostEmulator.EmulatorApiKey + "\"", text, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -261,13 +260,13 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public void Start_NoProviderConfigured_LogsOneLineAboutTheEmulator()
+    public void Start_EmulatorProvider_LogsOneLineAboutTheEmulator()
     {
         var lines = Host.Logs.GetSnapshot().Where(r => r.Id.Name == "EmulatorStarted").ToList();
 
         var line = Assert.Single(lines);
         Assert.Equal(
-            $"No provider configured for default, welcome: using the built-in emulator at {Host.Emulator!.BaseAddress} (set AI__Provider and its API key to use a real provider).",
+            $"AI:Provider is 'emulator' for default, welcome: replies come from the built-in emulator at {Host.Emulator!.BaseAddress}, offline (set AI__Provider and its API key to use a real provider).",
             line.Message);
         Assert.StartsWith("http://127.0.0.1:", Host.Emulator.BaseAddress.ToString(), StringComparison.Ordinal);
     }

@@ -48,8 +48,9 @@ internal sealed class RunningChatHost : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var values = new Dictionary<string, string?>
             {
-                // A null value hides what AI__Provider, AI__ApiKey... of the machine would set.
-                ["AI:Provider"] = null,
+                // The sample's own provider, whatever AI__Provider says on this machine; a null value hides the
+                // AI__ApiKey... the machine would set.
+                ["AI:Provider"] = "emulator",
                 ["AI:ApiKey"] = null,
                 ["AI:Endpoint"] = null,
                 ["AI:Model"] = null,

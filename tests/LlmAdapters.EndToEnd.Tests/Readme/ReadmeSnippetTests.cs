@@ -39,8 +39,9 @@ public sealed class ReadmeSnippetTests
         });
 
         // README, "Use it":
+        // The configured pipeline already logs and traces (Logging and OpenTelemetry stages): add only what it lacks.
         builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection("AI"))
-            .UseLogging();                                    // your own middleware goes around the configured pipeline
+            .ConfigureOptions(options => options.TopP ??= 0.5f);   // your own middleware goes around the configured pipeline
 
         await using var app = builder.Build();
         IChatClient chat = app.Services.GetRequiredService<IChatClient>();                       // the "default" client
@@ -50,7 +51,34 @@ public sealed class ReadmeSnippetTests
         var reply = await welcome.GetResponseAsync("Hello", cancellationToken: Ct);
         Assert.StartsWith("You said \"Hello\".", reply.Text, StringComparison.Ordinal);
         Assert.Contains("\"max_completion_tokens\":120", emulator.Requests[^1].Body, StringComparison.Ordinal);
+        Assert.Contains("\"model\":\"gpt-4o-mini\"", emulator.Requests[^1].Body, StringComparison.Ordinal);
+
+        // The returned builder is the default client's: its own middleware (TopP) applies to that client.
+        await chat.GetResponseAsync("Hello", cancellationToken: Ct);
+        Assert.Contains("\"top_p\":0.5", emulator.Requests[^1].Body, StringComparison.Ordinal);
         Assert.NotNull(chat.GetService<ChatClientMetadata>());
+    }
+
+    [Fact]
+    public async Task ReadmeJson_SwitchedToAnthropicByProviderAlone_SendsAnthropicsDefaultModel()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "Readme", "readme-appsettings.json"));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AI:Provider"] = "anthropic",
+            ["AI:Endpoint"] = emulator.AnthropicEndpoint.ToString(),
+            ["AI:ApiKey"] = "sk-ant-readme-test-000000000000000",
+        });
+        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection("AI"));
+        await using var app = builder.Build();
+
+        var reply = await app.Services.GetRequiredService<IChatClient>().GetResponseAsync("Hello", cancellationToken: Ct);
+
+        Assert.StartsWith("You said \"Hello\".", reply.Text, StringComparison.Ordinal);
+        Assert.Equal("anthropic", emulator.Requests[^1].Dialect);
+        Assert.Contains("\"model\":\"claude-", emulator.Requests[^1].Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,7 +12,6 @@ internal sealed class OpenAIDialect : IEmulatorDialect
     public void Map(IEndpointRouteBuilder routes, EmulatorServer server)
     {
         routes.MapPost("/v1/chat/completions", context => HandleAsync(context, server));
-        routes.MapGet("/v1/models", context => EmulatorWire.WriteJsonAsync(context, """{"object":"list","data":[{"id":"emulator-1","object":"model","owned_by":"emulator"}]}"""));
     }
 
     private async Task HandleAsync(HttpContext context, EmulatorServer server)

@@ -13,8 +13,6 @@ public static class ChatPipelineOrder
     /// <summary>Logging of every call as the application made it.</summary>
     public const int Logging = 100;
 
-    /// <summary>M.E.AI's OpenTelemetry <c>gen_ai</c> spans and metrics.</summary>
-    public const int OpenTelemetry = 200;
 
     /// <summary>Response caching: a hit costs nothing and spends no budget.</summary>
     public const int Cache = 300;
@@ -27,6 +25,12 @@ public static class ChatPipelineOrder
 
     /// <summary>M.E.AI's function invocation (tool loop).</summary>
     public const int FunctionInvocation = 600;
+
+    /// <summary>
+    /// M.E.AI's OpenTelemetry <c>gen_ai</c> spans and metrics, inside function invocation as M.E.AI recommends: each model
+    /// call of a tool loop gets its <c>chat</c> span with its own usage, beside the <c>execute_tool</c> spans.
+    /// </summary>
+    public const int OpenTelemetry = 650;
 
     /// <summary>Total timeout, across attempts and fallbacks.</summary>
     public const int TotalTimeout = 700;

@@ -37,6 +37,15 @@ public sealed class ChatCost
     /// <summary>Gets the prompt-size threshold of the tier that applied, or <see langword="null"/> for the base prices.</summary>
     public long? TierAboveInputTokens { get; init; }
 
+    /// <summary>Gets a value indicating whether the response came from a response cache, so the provider was not called and nothing was paid.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool IsCached { get; init; }
+
+    /// <summary>Gets the cost of a response served from a response cache: $0, marked <see cref="IsCached"/>.</summary>
+    /// <param name="modelId">The model the cached response names, if any.</param>
+    /// <returns>The cost.</returns>
+    public static ChatCost Cached(string? modelId = null) => new() { Total = 0m, ModelId = modelId, IsCached = true };
+
     /// <summary>Formats an amount of US dollars with the invariant culture: <c>$0.0075</c>, at least two and at most eight decimals.</summary>
     /// <param name="amount">The amount.</param>
     /// <returns>The text.</returns>
@@ -60,12 +69,13 @@ public sealed class ChatCost
             ModelId = string.Equals(ModelId, other.ModelId, StringComparison.OrdinalIgnoreCase) ? ModelId : null,
             PricedAs = string.Equals(PricedAs, other.PricedAs, StringComparison.OrdinalIgnoreCase) ? PricedAs : null,
             TierAboveInputTokens = TierAboveInputTokens == other.TierAboveInputTokens ? TierAboveInputTokens : null,
+            IsCached = IsCached && other.IsCached,
         };
     }
 
-    /// <summary>Returns the cost in US dollars, e.g. <c>$0.0075</c>.</summary>
+    /// <summary>Returns the cost in US dollars, e.g. <c>$0.0075</c>, or <c>$0.00 (cached)</c> for a cached response.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => FormatUsd(Total);
+    public override string ToString() => IsCached ? FormatUsd(Total) + " (cached)" : FormatUsd(Total);
 
     internal ChatCost WithModelId(string modelId, string pricedAs) => new()
     {

@@ -19,7 +19,6 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     /// <summary>The <c>AdditionalProperties</c> key and <see cref="Activity"/> tag of an answer served from the cache.</summary>
     public const string CacheHitKey = "llmadapters.cache.hit";
 
-    private static readonly ChatCost s_free = new() { Total = 0 };
     private readonly IDistributedCache _cache;
     private readonly DistributedCacheEntryOptions _entryOptions;
 
@@ -36,7 +35,7 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
         if (response is not null)
         {
             (response.AdditionalProperties ??= [])[CacheHitKey] = true;
-            response.SetCost(s_free);
+            response.SetCost(ChatCost.Cached(response.ModelId));
             Activity.Current?.SetTag(CacheHitKey, true);
         }
 
@@ -53,7 +52,7 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
                 (update.AdditionalProperties ??= [])[CacheHitKey] = true;
                 if (update.AdditionalProperties.ContainsKey(ChatCostExtensions.CostKey))
                 {
-                    update.SetCost(s_free);
+                    update.SetCost(ChatCost.Cached(update.ModelId));
                 }
             }
 

@@ -17,6 +17,14 @@ internal sealed class LoggingStage : BuilderChatPipelineStage
 
     public override IEnumerable<string> Validate(ChatPipelineContext context) => [];
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context) =>
-        builder.UseLogging(context.Services.GetService<ILoggerFactory>());
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    {
+        // M.E.AI's logging client logs invocations (Debug) and content (Trace); its failure events, always Error with the
+        // stack trace, are left to the outcome client, which logs each failure once at the level its kind deserves.
+        var loggers = context.Services.GetService<ILoggerFactory>();
+        builder.UseLogging(loggers is null ? null : new InvocationFailureFilteringLoggerFactory(loggers));
+        var logger = (ILogger?)loggers?.CreateLogger<CallOutcomeChatClient>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var timeProvider = context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
+        builder.Use(inner => new CallOutcomeChatClient(inner, context.ClientName, logger, timeProvider));
+    }
 }

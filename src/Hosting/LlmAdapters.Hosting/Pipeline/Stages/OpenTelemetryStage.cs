@@ -1,8 +1,6 @@
 // Licensed under the MIT License.
 
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Hosting;
 
@@ -29,9 +27,9 @@ internal sealed class OpenTelemetryStage : BuilderChatPipelineStage
     protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
     {
         var sensitive = ConfigurationReader.GetBoolean(context.Section, "EnableSensitiveData", [], context.SectionPath) ?? false;
-        builder.UseOpenTelemetry(
-            context.Services.GetService<ILoggerFactory>(),
-            context.Section["SourceName"],
-            client => client.EnableSensitiveData = sensitive);
+        // No logger (UseOpenTelemetry would take the services' one): a failure is recorded on the span and logged once
+        // by the Logging stage, not a second time, with its stack trace, here.
+        var sourceName = context.Section["SourceName"];
+        builder.Use(inner => new OpenTelemetryChatClient(inner, logger: null, sourceName) { EnableSensitiveData = sensitive });
     }
 }

@@ -1,0 +1,180 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Cost;
+using LlmAdapters.Emulator;
+using LlmAdapters.Hosting;
+using LlmAdapters.OpenAI;
+using LlmAdapters.Redis;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LlmAdapters.Samples.Chat;
+
+/// <summary>
+/// Runs the chat for a parsed command line: reads the configuration, starts the emulator when the chosen client has
+/// no provider (or a provider it speaks with neither key nor endpoint), builds the configured clients and chats.
+/// </summary>
+internal static class ChatProgram
+{
+    /// <summary>The provider name of the built-in emulator.</summary>
+    public const string EmulatorProviderName = "emulator";
+
+    public static async Task<int> RunAsync(CliOptions options, CancellationToken cancellationToken)
+    {
+        var output = ConsoleStyle.ForOutput(options.NoColor);
+        var errors = ConsoleStyle.ForError(options.NoColor);
+        var configuration = BuildConfiguration(options);
+
+        var services = new ServiceCollection();
+        await using var emulator = await StartEmulatorIfChosenAsync(configuration, options.Client, services, cancellationToken);
+
+        // Logs go to standard error only: standard output carries the replies (and --json), whatever the log level.
+        services.AddLogging(logging => logging
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var ledger = new InMemoryCostLedger();
+        services.AddSingleton<ICostLedger>(ledger);
+        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        services.AddHealthChecks().AddChatClientsHealthChecks();
+        await using var provider = services.BuildServiceProvider();
+        var clients = provider.GetRequiredService<ConfiguredChatClients>();
+        if (options.Check)
+        {
+            return await HealthTable.PrintAsync(provider.GetRequiredService<HealthCheckService>(), clients, output, cancellationToken);
+        }
+
+        var problems = clients.Validate(options.Client);
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(errors.Error("The configuration is not valid:") + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
+            return 1;
+        }
+
+        IChatClient? raw;
+        ChatSession session;
+        try
+        {
+            raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
+            // With AI:Redis set, the ledger every process shares is the one the CLI shows (docs/scaling.md).
+            var shownLedger = (ICostLedger?)provider.GetService<RedisChatState>()?.Ledger ?? ledger;
+            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), shownLedger, output, errors);
+        }
+        catch (ArgumentException ex) when (ex is not ArgumentNullException)
+        {
+            // A setting an adapter refuses (an API key with a line break): its message names the setting, never the key.
+            await Console.Error.WriteLineAsync(errors.Error("The configuration is not valid:") + Environment.NewLine + "  " + SecretRedactor.Redact(ex.Message));
+            return 1;
+        }
+
+        if (options.Batch is { } batchInput)
+        {
+            if (options.Out is not { Length: > 0 } batchOutput)
+            {
+                await Console.Error.WriteLineAsync(errors.Error("--batch needs --out: the JSONL file the results are appended to."));
+                return 2;
+            }
+
+            return await Batch.BatchCommand.RunAsync(
+                raw ?? clients.GetClient(options.Client),
+                new Batch.BatchCommandOptions { InputPath = batchInput, OutputPath = batchOutput, MaxConcurrency = options.Concurrency, LiveProgress = !Console.IsErrorRedirected },
+                Console.Out,
+                Console.Error,
+                cancellationToken);
+        }
+
+        using var ownedRaw = raw;
+        using var interruption = new ReplyInterruption();
+
+        try
+        {
+            if (options.Prompt is not null)
+            {
+                return await session.SendAsync(options.Prompt, interruption, cancellationToken) switch
+                {
+                    ReplyOutcome.Completed => 0,
+                    ReplyOutcome.Cancelled => 130,
+                    _ => 1,
+                };
+            }
+
+            Console.WriteLine($"Chatting with '{options.Client}' ({session.Describe()}). /cost prints the ledger, /reset clears the history, /exit (or Ctrl+D) ends; Ctrl+C stops a reply.");
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                Console.Write(output.Prompt("> "));
+                var line = Console.ReadLine();
+                switch (line?.Trim())
+                {
+                    case null or "/exit" or "/quit":
+                        return 0;
+                    case "/reset":
+                        session.Reset();
+                        break;
+                    case "/cost":
+                        session.PrintLedger();
+                        break;
+                    case "":
+                        break;
+                    default:
+                        await session.SendAsync(line, interruption, cancellationToken);
+                        break;
+                }
+            }
+
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync(errors.Error("The configuration is not valid:") + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", ex.Failures));
+            return 1;
+        }
+    }
+
+    /// <summary>appsettings.json, then environment variables, then <c>--provider</c> and <c>--model</c>.</summary>
+    private static IConfigurationRoot BuildConfiguration(CliOptions options)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (options.Provider is not null)
+        {
+            overrides[$"AI:Clients:{options.Client}:Provider"] = options.Provider;
+        }
+
+        if (options.Model is not null)
+        {
+            overrides[$"AI:Clients:{options.Client}:Model"] = options.Model;
+        }
+
+        return new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides)
+            .Build();
+    }
+
+    /// <summary>
+    /// Starts the in-process emulator when the chosen client's provider is <c>emulator</c> (the sample's appsettings.json
+    /// says so, so a fresh clone runs offline) and registers the <c>emulator</c> provider at its address. Any other
+    /// provider is used as configured: without its key, validation stops the CLI with the "needs an API key" message.
+    /// </summary>
+    private static async Task<EmulatorServer?> StartEmulatorIfChosenAsync(IConfiguration configuration, string client, IServiceCollection services, CancellationToken cancellationToken)
+    {
+        var ai = configuration.GetSection("AI");
+        var provider = ai[$"Clients:{client}:Provider"] ?? ai["Provider"];
+        if (!string.Equals(provider?.Trim(), EmulatorProviderName, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var chunkDelay = configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(10);
+        var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { ChunkDelay = chunkDelay }, cancellationToken);
+        services.AddChatProvider(new OpenAICompatibleChatProviderFactory(
+            new OpenAICompatibleProvider(EmulatorProviderName, emulator.OpenAIEndpoint, apiKeyEnvironmentVariable: null, requiresApiKey: false), "gpt-4o-mini"));
+        await Console.Error.WriteLineAsync($"AI:Provider is 'emulator': replies come from the built-in emulator at {emulator.OpenAIEndpoint}, offline (set AI__Provider and its API key to use a real provider).");
+        return emulator;
+    }
+}

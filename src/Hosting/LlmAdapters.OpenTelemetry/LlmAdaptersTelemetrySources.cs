@@ -1,0 +1,32 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Cost;
+
+namespace LlmAdapters;
+
+/// <summary>
+/// The names of every <see cref="System.Diagnostics.ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/>
+/// a configured LlmAdapters pipeline reports to: ours, one per package, and Microsoft.Extensions.AI's (the
+/// <c>gen_ai</c> spans and metrics of <c>UseOpenTelemetry()</c>, the <c>execute_tool</c> and <c>orchestrate_tools</c>
+/// spans of function invocation).
+/// </summary>
+public static class LlmAdaptersTelemetrySources
+{
+    /// <summary>The default source and meter name of Microsoft.Extensions.AI's <c>OpenTelemetryChatClient</c> and <c>FunctionInvokingChatClient</c>.</summary>
+    public const string MicrosoftExtensionsAI = "Experimental.Microsoft.Extensions.AI";
+
+    /// <summary>The source and meter of the resilience middleware (retry, timeouts, rate limits, fallback, key rotation).</summary>
+    public const string Resilience = "LlmAdapters.Resilience";
+
+    /// <summary>The source and meter of cost accounting and budgets.</summary>
+    public const string Cost = CostTelemetry.Name;
+
+    /// <summary>The meter of configured pipelines: calls by outcome and error kind, and their duration.</summary>
+    public const string Hosting = LlmAdapters.Hosting.CallOutcomeTelemetry.Name;
+
+    /// <summary>Gets the names of every activity source.</summary>
+    public static IReadOnlyList<string> ActivitySourceNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost];
+
+    /// <summary>Gets the names of every meter.</summary>
+    public static IReadOnlyList<string> MeterNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost, Hosting];
+}
