@@ -79,12 +79,27 @@ internal static class ChatProgram
                 return 2;
             }
 
-            return await Batch.BatchCommand.RunAsync(
-                raw ?? clients.GetClient(options.Client),
-                new Batch.BatchCommandOptions { InputPath = batchInput, OutputPath = batchOutput, MaxConcurrency = options.Concurrency, LiveProgress = !Console.IsErrorRedirected },
-                Console.Out,
-                Console.Error,
-                cancellationToken);
+            // Ctrl+C cancels the batch, which then writes what finished and its summary (exit 130); a rerun resumes.
+            using var batchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                batchCancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return await Batch.BatchCommand.RunAsync(
+                    raw ?? clients.GetClient(options.Client),
+                    new Batch.BatchCommandOptions { InputPath = batchInput, OutputPath = batchOutput, MaxConcurrency = options.Concurrency, LiveProgress = !Console.IsErrorRedirected },
+                    Console.Out,
+                    Console.Error,
+                    batchCancellation.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         }
 
         using var ownedRaw = raw;

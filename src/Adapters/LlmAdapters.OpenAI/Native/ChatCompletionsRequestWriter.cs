@@ -89,6 +89,19 @@ internal static class ChatCompletionsRequestWriter
             writer.WriteNumber("seed"u8, seed);
         }
 
+        // ChatOptions.Reasoning as the SDK path sends it: reasoning_effort none, low, medium, high or xhigh.
+        if (options.Reasoning?.Effort is { } effort)
+        {
+            writer.WriteString("reasoning_effort"u8, effort switch
+            {
+                ReasoningEffort.None => "none"u8,
+                ReasoningEffort.Low => "low"u8,
+                ReasoningEffort.High => "high"u8,
+                ReasoningEffort.ExtraHigh => "xhigh"u8,
+                _ => "medium"u8,
+            });
+        }
+
         if (options.StopSequences is { Count: > 0 } stops)
         {
             writer.WritePropertyName("stop"u8);

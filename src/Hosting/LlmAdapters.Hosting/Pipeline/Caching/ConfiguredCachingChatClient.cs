@@ -32,11 +32,11 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     protected override async Task<ChatResponse?> ReadCacheAsync(string key, CancellationToken cancellationToken)
     {
         var response = await base.ReadCacheAsync(key, cancellationToken).ConfigureAwait(false);
+        Activity.Current?.SetTag(CacheHitKey, response is not null);
         if (response is not null)
         {
             (response.AdditionalProperties ??= [])[CacheHitKey] = true;
             response.SetCost(ChatCost.Cached(response.ModelId));
-            Activity.Current?.SetTag(CacheHitKey, true);
         }
 
         return response;
@@ -45,6 +45,7 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     protected override async Task<IReadOnlyList<ChatResponseUpdate>?> ReadCacheStreamingAsync(string key, CancellationToken cancellationToken)
     {
         var updates = await base.ReadCacheStreamingAsync(key, cancellationToken).ConfigureAwait(false);
+        Activity.Current?.SetTag(CacheHitKey, updates is not null);
         if (updates is not null)
         {
             foreach (var update in updates)
@@ -55,8 +56,6 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
                     update.SetCost(ChatCost.Cached(update.ModelId));
                 }
             }
-
-            Activity.Current?.SetTag(CacheHitKey, true);
         }
 
         return updates;
