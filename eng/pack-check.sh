@@ -41,13 +41,16 @@ for name in "${packed[@]}"; do
   grep -q '<description>.\{20,\}</description>' <<<"$nuspec" || fail "$name: no description"
   grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$name: no MIT license expression"
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$name: no package README"
-  unzip -l "$nupkg" | grep -q ' README.md$' || fail "$name: README.md not in the package"
+  # Listings are captured before grep: 'grep -q' exits early, and under pipefail the writer's SIGPIPE would fail the check.
+  listing=$(unzip -l "$nupkg")
+  grep -q ' README.md$' <<<"$listing" || fail "$name: README.md not in the package"
   grep -q '<repository type="git"[^>]* commit="[0-9a-f]\{40\}"' <<<"$nuspec" || fail "$name: no repository commit"
   if $has_origin; then
     grep -q '<repository type="git" url="[^"]\+"' <<<"$nuspec" || fail "$name: no repository URL"
-    unzip -p "$out/$name.$version.snupkg" "lib/net10.0/$name.pdb" | grep -a -q '{"documents":' \
-      || fail "$name: no SourceLink in the symbols"
+    unzip -p "$out/$name.$version.snupkg" "lib/net10.0/$name.pdb" >"$out/$name.pdb.tmp"
+    grep -a -q '{"documents":' "$out/$name.pdb.tmp" || fail "$name: no SourceLink in the symbols"
   fi
+  rm -f "$out/$name.pdb.tmp"
 done
 $has_origin || echo "note: no 'origin' remote in this clone, so the repository URL and SourceLink (both taken from it) were not checked" >>"$log"
 
