@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Pack check: packs every packable src project to artifacts/packages, checks each package's metadata (id, description,
+# README, license expression, repository commit, symbol package; repository URL and SourceLink when the clone has an
+# 'origin' remote), then restores and runs eng/PackCheck, a consumer outside Adapters.sln that installs
+# LlmAdapters.Hosting from that folder and makes one chat call on an in-process fake OpenAI endpoint.
+# Ends with one line: "pack check passed" or "pack check FAILED: <why>", and exits non-zero on failure.
+# PACK_CONFIGURATION (default Debug) picks the build configuration: Debug reuses what the test run just built.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+configuration="${PACK_CONFIGURATION:-Debug}"
+out="$PWD/artifacts/packages"
+log="$PWD/artifacts/pack-check.log"
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n 1)
+rm -rf "$out" artifacts/pack-check
+mkdir -p "$out"
+: >"$log"
+
+fail() { echo "pack check FAILED: $1 (details in artifacts/pack-check.log)"; exit 1; }
+
+packed=()
+for project in $(find src -name '*.csproj' | sort); do
+  name=$(basename "$project" .csproj)
+  packable=$(dotnet msbuild "$project" -getProperty:IsPackable 2>>"$log")
+  [ "$packable" = "true" ] || { echo "not packable, skipped: $name" >>"$log"; continue; }
+  dotnet pack "$project" -c "$configuration" -o "$out" -nologo -v q >>"$log" 2>&1 || fail "dotnet pack $name"
+  packed+=("$name")
+done
+[ "${#packed[@]}" -gt 0 ] || fail "no packable project under src"
+
+has_origin=false
+git remote get-url origin >/dev/null 2>&1 && has_origin=true
+
+for name in "${packed[@]}"; do
+  nupkg="$out/$name.$version.nupkg"
+  [ -f "$nupkg" ] || fail "$name: $nupkg missing"
+  [ -f "$out/$name.$version.snupkg" ] || fail "$name: no symbol package (.snupkg)"
+  nuspec=$(unzip -p "$nupkg" "$name.nuspec")
+  grep -q "<id>$name</id>" <<<"$nuspec" || fail "$name: package id is not $name"
+  grep -q '<description>.\{20,\}</description>' <<<"$nuspec" || fail "$name: no description"
+  grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$name: no MIT license expression"
+  grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$name: no package README"
+  # Listings are captured before grep: 'grep -q' exits early, and under pipefail the writer's SIGPIPE would fail the check.
+  listing=$(unzip -l "$nupkg")
+  grep -q ' README.md$' <<<"$listing" || fail "$name: README.md not in the package"
+  grep -q '<repository type="git"[^>]* commit="[0-9a-f]\{40\}"' <<<"$nuspec" || fail "$name: no repository commit"
+  if $has_origin; then
+    grep -q '<repository type="git" url="[^"]\+"' <<<"$nuspec" || fail "$name: no repository URL"
+    unzip -p "$out/$name.$version.snupkg" "lib/net10.0/$name.pdb" >"$out/$name.pdb.tmp"
+    grep -a -q '{"documents":' "$out/$name.pdb.tmp" || fail "$name: no SourceLink in the symbols"
+  fi
+  rm -f "$out/$name.pdb.tmp"
+done
+$has_origin || echo "note: no 'origin' remote in this clone, so the repository URL and SourceLink (both taken from it) were not checked" >>"$log"
+
+dotnet run --project eng/PackCheck/PackCheck.csproj -p:LlmAdaptersVersion="$version" >>"$log" 2>&1 \
+  || fail "the consumer eng/PackCheck did not restore, build or get the expected reply"
+grep '^pack check reply:' "$log" | tail -n 1
+$has_origin || echo "note: no 'origin' remote, repository URL and SourceLink not checked"
+echo "pack check passed: ${#packed[@]} packages in artifacts/packages, consumer ran"
