@@ -128,7 +128,7 @@ public sealed partial class ConfiguredChatClients
             return null;
         }
 
-        return new ChatClientSettings
+        var read = new ChatClientSettings
         {
             Name = name,
             Provider = factory.Name,
@@ -141,5 +141,61 @@ public sealed partial class ConfiguredChatClients
             MaxOutputTokens = maxOutputTokens,
             NetworkTimeout = networkTimeout ?? TimeSpan.FromMinutes(10),
         };
+        var settings = _options.ApplySettingsConfigurations(read, out var applied);
+        return applied == 0 || CheckConfiguredSettings(read, settings, factory, errors) ? settings : null;
+    }
+
+    /// <summary>
+    /// What code changed in a client's settings (<see cref="ConfiguredChatClientsOptions.ConfigureSettings"/>) is checked
+    /// as configuration is: each message names the client and the setting, and never prints a key.
+    /// </summary>
+    private static bool CheckConfiguredSettings(ChatClientSettings read, ChatClientSettings settings, IChatProviderFactory factory, List<string> errors)
+    {
+        var start = errors.Count;
+        var source = $"the ConfigureSettings delegate of the client '{read.Name}'";
+        if (!string.Equals(settings.Name, read.Name, StringComparison.Ordinal) || !string.Equals(settings.Provider, read.Provider, StringComparison.Ordinal))
+        {
+            errors.Add($"{source} changed its Name or Provider ('{read.Name}', '{read.Provider}'): those come from configuration; change the configuration instead.");
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Model))
+        {
+            errors.Add($"{source} left the client with no Model.");
+        }
+
+        if (settings.Endpoint is not { IsAbsoluteUri: true } endpoint || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"{source} set an Endpoint that is not an absolute http or https URL.");
+        }
+
+        foreach (var key in settings.ApiKeys.Prepend(settings.ApiKey))
+        {
+            if (ApiKeyRules.GetProblem(key) is { } keyProblem)
+            {
+                errors.Add($"The API key set by {source} {keyProblem}. The key is not shown.");
+            }
+        }
+
+        if (factory.RequiresApiKey && string.IsNullOrWhiteSpace(settings.ApiKey))
+        {
+            errors.Add($"{source} left the client with no ApiKey: the '{factory.Name}' provider needs an API key.");
+        }
+
+        if (settings.Temperature is < 0 or > 2)
+        {
+            errors.Add($"{source} set Temperature to {settings.Temperature}: it must be from 0 to 2.");
+        }
+
+        if (settings.MaxOutputTokens is < 1)
+        {
+            errors.Add($"{source} set MaxOutputTokens to {settings.MaxOutputTokens}: it must be at least 1.");
+        }
+
+        if (settings.NetworkTimeout <= TimeSpan.Zero && settings.NetworkTimeout != Timeout.InfiniteTimeSpan)
+        {
+            errors.Add($"{source} set NetworkTimeout to {settings.NetworkTimeout}: it must be positive.");
+        }
+
+        return errors.Count == start;
     }
 }

@@ -84,6 +84,51 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Registers the chat clients a configuration section describes, as
+    /// <see cref="AddConfiguredChatClients(IServiceCollection, IConfigurationSection, Action{string, ChatClientBuilder})"/> does,
+    /// and lets code change each client's settings once they are read from configuration: the options pattern's
+    /// <c>configure</c> delegate, over the bound <see cref="ChatClientSettings"/> record.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="section">The configuration section, e.g. <c>configuration.GetSection("AI")</c>.</param>
+    /// <param name="configureSettings">
+    /// Called once per client with the settings read for it (its <see cref="ChatClientSettings.Name"/> says which), returns
+    /// the settings to use: <c>s =&gt; s.Name == "default" ? s with { ApiKey = vault.Get("openai") } : s</c>. What it returns is
+    /// checked as configuration is, when the host starts.
+    /// </param>
+    /// <param name="configureClient">Adds middleware of your own around a client's configured pipeline, by client name.</param>
+    /// <returns>The builder of the <c>default</c> client (or of the first configured one).</returns>
+    public static ChatClientBuilder AddConfiguredChatClients(
+        this IServiceCollection services,
+        IConfigurationSection section,
+        Func<ChatClientSettings, ChatClientSettings> configureSettings,
+        Action<string, ChatClientBuilder>? configureClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(configureSettings);
+        var builder = services.AddConfiguredChatClients(section, configureClient);
+        services.ConfigureChatClientSettings(clientName: null, configureSettings);
+        return builder;
+    }
+
+    /// <summary>
+    /// Changes the settings of one configured client (or of every one) after they are read from configuration and before
+    /// they are checked and used; changes apply in the order they are added. Call it before or after
+    /// <c>AddConfiguredChatClients</c>: it is a <see cref="ConfiguredChatClientsOptions"/> configuration.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="clientName">The client (case-insensitive), or <see langword="null"/> for every client.</param>
+    /// <param name="configure">Returns the settings to use, e.g. <c>s =&gt; s with { Model = "gpt-4.1" }</c>.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection ConfigureChatClientSettings(
+        this IServiceCollection services, string? clientName, Func<ChatClientSettings, ChatClientSettings> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure<ConfiguredChatClientsOptions>(options => options.ConfigureSettings(clientName, configure));
+        return services;
+    }
+
+    /// <summary>
     /// Registers the chat clients of the <paramref name="sectionName"/> section of the application's configuration, as
     /// <see cref="AddConfiguredChatClients(IServiceCollection, IConfigurationSection, Action{string, ChatClientBuilder})"/>
     /// does. A client's <c>ConnectionStrings:{name}</c> (<c>Endpoint=…;Key=…;Model=…</c>, as Aspire writes them) takes
