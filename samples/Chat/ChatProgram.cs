@@ -61,8 +61,9 @@ internal static class ChatProgram
         {
             raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
             // With AI:Redis set, the ledger every process shares is the one the CLI shows (docs/scaling.md).
-            var shownLedger = (ICostLedger?)provider.GetService<RedisChatState>()?.Ledger ?? ledger;
-            session = new ChatSession(raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), shownLedger, output, errors);
+            var sharedLedger = provider.GetService<RedisChatState>()?.Ledger;
+            session = new ChatSession(
+                raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), (ICostLedger?)sharedLedger ?? ledger, sharedLedger is not null, output, errors);
         }
         catch (ArgumentException ex) when (ex is not ArgumentNullException)
         {

@@ -10,8 +10,12 @@ using Microsoft.Extensions.AI;
 namespace LlmAdapters.Samples.Chat;
 
 /// <summary>One conversation: keeps the history, sends a prompt, prints the reply and its figures.</summary>
+/// <remarks>
+/// With <paramref name="sharedLedger"/> the ledger is the one every process shares on Redis (docs/scaling.md): the
+/// figures after each reply add its total, and <c>/cost</c> says whose calls it counts.
+/// </remarks>
 internal sealed class ChatSession(
-    IChatClient client, CliOptions options, ChatClientSettings settings, ICostLedger ledger, ConsoleStyle output, ConsoleStyle errors)
+    IChatClient client, CliOptions options, ChatClientSettings settings, ICostLedger ledger, bool sharedLedger, ConsoleStyle output, ConsoleStyle errors)
 {
     private static readonly JsonSerializerOptions s_json = new(AIJsonUtilities.DefaultOptions) { WriteIndented = true };
 
@@ -32,6 +36,11 @@ internal sealed class ChatSession(
     public void PrintLedger()
     {
         var total = ledger.GetTotal();
+        if (sharedLedger)
+        {
+            Console.WriteLine(output.Dim("Shared ledger (Redis): the calls of every process that uses it."));
+        }
+
         if (total.Calls == 0)
         {
             Console.WriteLine(output.Dim("No calls yet."));
@@ -162,7 +171,7 @@ internal sealed class ChatSession(
             _sessionCost += cost.Total;
         }
 
-        Console.WriteLine(output.Dim(Figures(response, firstToken, stopwatch.Elapsed, options.Raw ? "n/a (the raw adapter has no cost accounting)" : CostText(cost), _sessionCostKnown ? _sessionCost : null)));
+        Console.WriteLine(output.Dim(Figures(response, firstToken, stopwatch.Elapsed, options.Raw ? "n/a (the raw adapter has no cost accounting)" : CostText(cost), _sessionCostKnown ? _sessionCost : null, sharedLedger ? ledger.GetTotal() : null)));
     }
 
     /// <summary>Prints the text of a reply, and its reasoning (dimmed) when <c>--reasoning</c> asked for it.</summary>
@@ -202,7 +211,7 @@ internal sealed class ChatSession(
 
     private static string CostText(ChatCost? cost) => cost is null ? "unknown (no price for this model)" : cost.ToString();
 
-    private static string Figures(ChatResponse response, TimeSpan? firstToken, TimeSpan total, string cost, decimal? session)
+    private static string Figures(ChatResponse response, TimeSpan? firstToken, TimeSpan total, string cost, decimal? session, CostSummary? shared)
     {
         var usage = response.Usage;
         var parts = new List<string>
@@ -214,6 +223,11 @@ internal sealed class ChatSession(
             $"cost {cost}",
             $"session {(session is { } s ? ChatCost.FormatUsd(s) : "unknown")}",
         };
+        if (shared is not null)
+        {
+            parts.Add($"all processes {ChatCost.FormatUsd(shared.Total)} over {Count(shared.Calls)} call(s)");
+        }
+
         return "[" + string.Join(" · ", parts) + "]";
     }
 

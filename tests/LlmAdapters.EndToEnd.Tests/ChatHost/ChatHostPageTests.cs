@@ -1,7 +1,10 @@
 // Licensed under the MIT License.
 
 using System.Text.RegularExpressions;
+using LlmAdapters.Cost;
 using LlmAdapters.Emulator;
+using LlmAdapters.Redis;
+using LlmAdapters.TestUtilities.Redis;
 using Microsoft.Playwright;
 
 namespace LlmAdapters.EndToEnd.Tests.ChatHost;
@@ -78,6 +81,7 @@ public sealed class ChatHostPageTests
             // The figures: latency and cost per reply, and the session total.
             Assert.Matches(new Regex(@"model gpt-4o-mini · \d+ in / \d+ out tokens · first token \d+ ms · total \d+ ms · cost \$0\.\d+ · finish stop"), await page.TextContentAsync(".assistant .figures"));
             Assert.Matches(new Regex(@"Session: 1 reply · \d+ in / \d+ out tokens · total cost \$0\.\d+"), await page.TextContentAsync("#session"));
+            Assert.False(await page.IsVisibleAsync("#ledger"), "without AI:Redis there is no shared ledger to show");
 
             // A tool call, shown as it happens, then its result, then the answer that quotes it.
             await page.FillAsync("#prompt", "call get_weather city=Paris");
@@ -110,6 +114,62 @@ public sealed class ChatHostPageTests
             await page.SelectOptionAsync("#client", "welcome");
             Assert.Equal(2, dialogs.Count);
             Assert.Equal(0, await page.Locator("#log .turn").CountAsync());
+        }
+        finally
+        {
+            userData.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Issue #12: with <c>AI:Redis</c> set, the page shows the ledger every replica shares, beside its own session: a call
+    /// another replica recorded is counted before this page sends anything, and this page's reply adds to it.
+    /// </summary>
+    [Fact]
+    public async Task Page_WithRedis_ShowsTheTotalOfEveryReplica()
+    {
+        Assert.True(File.Exists(s_chromium), $"Chromium is not at {s_chromium}: run 'bash eng/install-test-deps.sh' (the README's test command does).");
+        await using var redis = await RedisServer.StartAsync();
+        var prefix = $"page-{Guid.NewGuid():N}:";
+
+        // Another replica's call, recorded in the shared ledger before this host starts.
+        var otherReplica = new RedisCostLedger(redis.Connection, new RedisStateOptions { Configuration = redis.Configuration, KeyPrefix = prefix });
+        otherReplica.Record(new CostEntry
+        {
+            Timestamp = TimeProvider.System.GetUtcNow(),
+            ClientName = "default",
+            Provider = "openai",
+            ModelId = "gpt-4o-mini",
+            Cost = new ChatCost { Total = 0.25m },
+            InputTokens = 10,
+            OutputTokens = 20,
+        });
+        Assert.Equal(1, (await otherReplica.GetTotalAsync(cancellationToken: Ct)).Calls);   // written (Record does not wait)
+
+        await using var host = await RunningChatHost.StartAsync(
+            new Dictionary<string, string?> { ["AI:Redis:Configuration"] = redis.Configuration, ["AI:Redis:KeyPrefix"] = prefix }, Ct);
+        var userData = Directory.CreateTempSubdirectory("llmadapters-chromium-");
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(userData.FullName, new()
+            {
+                ExecutablePath = s_chromium,
+                Headless = true,
+                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                ViewportSize = new() { Width = 390, Height = 844 },
+            });
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+
+            await page.GotoAsync(host.BaseAddress.ToString());
+            await page.WaitForSelectorAsync("#ledger", new() { State = WaitForSelectorState.Visible });
+            Assert.Equal("All replicas (shared ledger on Redis): 1 call · total cost $0.25", await page.TextContentAsync("#ledger"));
+
+            await page.FillAsync("#prompt", "Hello from this replica");
+            await page.PressAsync("#prompt", "Enter");
+            await page.WaitForFunctionAsync("() => document.querySelector('#ledger').textContent.includes('2 calls')");
+            Assert.Matches(new Regex(@"^All replicas \(shared ledger on Redis\): 2 calls · total cost \$0\.25\d+$"), await page.TextContentAsync("#ledger"));
+            Assert.Matches(new Regex(@"Session: 1 reply · .* total cost \$0\.0\d+"), await page.TextContentAsync("#session"));
         }
         finally
         {

@@ -42,7 +42,9 @@ internal sealed class RunningChatHost : IAsyncDisposable
     public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
 
     /// <summary>Builds the host as the tests run it: loopback port 0, environment keys masked, logs collected.</summary>
-    public static WebApplication Build(IReadOnlyDictionary<string, string?>? settings = null) =>
+    /// <param name="settings">Configuration values over the sample's appsettings.json.</param>
+    /// <param name="configure">What a test adds to the host's services (a provider of its own, for example).</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
         ChatHostApp.Build([], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -63,11 +65,16 @@ internal sealed class RunningChatHost : IAsyncDisposable
 
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders().AddFakeLogging();
+            configure?.Invoke(builder);
         });
 
-    public static async Task<RunningChatHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    public static Task<RunningChatHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default) =>
+        StartAsync(settings, configure: null, cancellationToken);
+
+    public static async Task<RunningChatHost> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings, Action<WebApplicationBuilder>? configure, CancellationToken cancellationToken = default)
     {
-        var app = Build(settings);
+        var app = Build(settings, configure);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -4,10 +4,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
+using Xunit;
 
-[assembly: AssemblyFixture(typeof(LlmAdapters.Redis.Tests.RedisServer))]
-
-namespace LlmAdapters.Redis.Tests;
+namespace LlmAdapters.TestUtilities.Redis;
 
 /// <summary>
 /// A real redis-server on 127.0.0.1 on a free port, with no persistence and its own temporary directory; stopped (and
