@@ -2,7 +2,7 @@
 # Pack check: packs every packable src project to artifacts/packages, checks each package's metadata (id, description,
 # README, license expression, repository commit, symbol package; repository URL and SourceLink when the clone has an
 # 'origin' remote), then restores and runs eng/PackCheck, a consumer outside Adapters.sln that installs
-# LlmAdapters.Hosting from that folder and makes one chat call on an in-process fake OpenAI endpoint.
+# LlmAdapters.Hosting from that folder and makes one chat call on the packed emulator.
 # Ends with one line: "pack check passed" or "pack check FAILED: <why>", and exits non-zero on failure.
 # PACK_CONFIGURATION (default Debug) picks the build configuration: Debug reuses what the test run just built.
 set -uo pipefail
@@ -29,8 +29,11 @@ for project in $(find src -name '*.csproj' | sort); do
 done
 [ "${#packed[@]}" -gt 0 ] || fail "no packable project under src"
 
+# SourceLink maps a hosted remote (https, ssh) to a URL; a clone of a local folder (as .ci/run makes) has none to map.
 has_origin=false
-git remote get-url origin >/dev/null 2>&1 && has_origin=true
+case "$(git remote get-url origin 2>/dev/null)" in
+  https://*|http://*|ssh://*|git@*) has_origin=true ;;
+esac
 
 for name in "${packed[@]}"; do
   nupkg="$out/$name.$version.nupkg"
@@ -52,10 +55,10 @@ for name in "${packed[@]}"; do
   fi
   rm -f "$out/$name.pdb.tmp"
 done
-$has_origin || echo "note: no 'origin' remote in this clone, so the repository URL and SourceLink (both taken from it) were not checked" >>"$log"
+$has_origin || echo "note: no hosted 'origin' remote in this clone, so the repository URL and SourceLink (both taken from it) were not checked" >>"$log"
 
 dotnet run --project eng/PackCheck/PackCheck.csproj -p:LlmAdaptersVersion="$version" >>"$log" 2>&1 \
   || fail "the consumer eng/PackCheck did not restore, build or get the expected reply"
 grep '^pack check reply:' "$log" | tail -n 1
-$has_origin || echo "note: no 'origin' remote, repository URL and SourceLink not checked"
+$has_origin || echo "note: no hosted 'origin' remote, repository URL and SourceLink not checked"
 echo "pack check passed: ${#packed[@]} packages in artifacts/packages, consumer ran"
