@@ -261,7 +261,15 @@ internal static class ChatEndpoints
     /// <summary>The error of a failure that is not a provider's: logged once with its details, answered without its text.</summary>
     private static ChatErrorEvent Unexpected(Exception exception, ChatClientSettings settings, ILogger logger)
     {
-        Log.ReplyFailedUnexpectedly(logger, settings.Name, exception);
+        if (ChatFailureLogging.WasLogged(exception))
+        {
+            Log.ReplyFailedUnexpectedlyLogged(logger, settings.Name);
+        }
+        else
+        {
+            Log.ReplyFailedUnexpectedly(logger, settings.Name, ChatFailureLogging.Redacted(exception, settings.ApiKeys.Append(settings.ApiKey)));
+        }
+
         return new ChatErrorEvent(UnexpectedKind, "The reply failed: the server log has the details.", null, null);
     }
 

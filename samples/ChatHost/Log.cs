@@ -15,6 +15,11 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Debug, "The reply of '{Client}' failed: {Kind}: {Message}", EventName = "ReplyFailed")]
     public static partial void ReplyFailed(ILogger logger, string client, string kind, string message);
 
+    // The exception is logged redacted (ChatFailureLogging.Redacted): its message may echo a key.
     [LoggerMessage(4, LogLevel.Error, "The reply of '{Client}' failed unexpectedly.", EventName = "ReplyFailedUnexpectedly")]
     public static partial void ReplyFailedUnexpectedly(ILogger logger, string client, Exception exception);
+
+    // Debug: the configured pipeline has logged this unexpected failure with its details already.
+    [LoggerMessage(5, LogLevel.Debug, "The reply of '{Client}' failed unexpectedly; the chat call's log line has the details.", EventName = "ReplyFailedUnexpectedlyLogged")]
+    public static partial void ReplyFailedUnexpectedlyLogged(ILogger logger, string client);
 }

@@ -14,7 +14,12 @@ namespace LlmAdapters.Hosting;
 /// stack trace when it is a known kind (<see cref="ChatProviderException"/>: its message has kind, status and request id);
 /// the caller's own cancellation is Debug; a budget refusal is Debug here because the budget middleware logs it.
 /// </summary>
-internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, string clientName, ILogger logger, TimeProvider timeProvider)
+/// <remarks>
+/// A failure it logged is marked (<see cref="ChatFailureLogging.WasLogged"/>) so that the application does not log it again.
+/// An unexpected exception's log line carries it redacted (<see cref="RedactedException"/>): the configured
+/// <paramref name="apiKeys"/> and every key-shaped string are masked in its message, its inner exceptions' and its text.
+/// </remarks>
+internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, string clientName, ILogger logger, TimeProvider timeProvider, IReadOnlyList<string?> apiKeys)
     : DelegatingChatClient(innerClient)
 {
     private readonly ChatClientMetadata? _metadata = innerClient.GetService<ChatClientMetadata>();
@@ -104,8 +109,15 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
         }
         else
         {
-            var message = SecretRedactor.Redact(failure.Message) ?? string.Empty;
-            Log.CallFailed(logger, level, clientName, kind!, message, withException ? failure : null);
+            var message = failure.Message;
+            foreach (var key in apiKeys)
+            {
+                message = SecretRedactor.Redact(message, key) ?? string.Empty;
+            }
+
+            message = SecretRedactor.Redact(message) ?? string.Empty;
+            Log.CallFailed(logger, level, clientName, kind!, message, withException ? RedactedException.From(failure, apiKeys) : null);
+            ChatFailureLogging.MarkLogged(failure);
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed class LoggingStage : BuilderChatPipelineStage
         builder.UseLogging(loggers is null ? null : new InvocationFailureFilteringLoggerFactory(loggers));
         var logger = (ILogger?)loggers?.CreateLogger<CallOutcomeChatClient>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var timeProvider = context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
-        builder.Use(inner => new CallOutcomeChatClient(inner, context.ClientName, logger, timeProvider));
+        IReadOnlyList<string?> keys = [context.Settings.ApiKey, .. context.Settings.ApiKeys];
+        builder.Use(inner => new CallOutcomeChatClient(inner, context.ClientName, logger, timeProvider, keys));
     }
 }
