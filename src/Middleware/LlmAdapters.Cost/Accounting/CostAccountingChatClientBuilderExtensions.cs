@@ -32,4 +32,16 @@ public static class CostAccountingChatClientBuilderExtensions
             return new CostAccountingChatClient(inner, options);
         });
     }
+
+    /// <summary>Adds cost accounting with the given options, used as they are (nothing is taken from the services).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is null.</exception>
+    public static ChatClientBuilder UseCostAccounting(this ChatClientBuilder builder, CostAccountingChatClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        return builder.Use(inner => new CostAccountingChatClient(inner, options));
+    }
 }

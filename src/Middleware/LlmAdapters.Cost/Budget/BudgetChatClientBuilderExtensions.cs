@@ -33,4 +33,16 @@ public static class BudgetChatClientBuilderExtensions
             return options.Limits.Count == 0 ? inner : new BudgetChatClient(inner, options);
         });
     }
+
+    /// <summary>Adds budgets with the given options, used as they are (nothing is taken from the services).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">The options; with no limits the builder is returned unchanged in effect.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is null.</exception>
+    public static ChatClientBuilder UseBudget(this ChatClientBuilder builder, BudgetChatClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        return builder.Use(inner => options.Limits.Count == 0 ? inner : new BudgetChatClient(inner, options));
+    }
 }

@@ -147,6 +147,10 @@ public sealed class PriceCatalog
         return errors;
     }
 
+    /// <summary>Reads a section shaped like <c>AI:Pricing</c> over this catalog, adding each problem to <paramref name="errors"/> with its key path.</summary>
+    /// <returns>The extended catalog; this one when the section is empty.</returns>
+    internal PriceCatalog Read(IConfiguration section, List<string> errors) => ApplyConfiguration(section, errors);
+
     private PriceCatalog ApplyConfiguration(IConfiguration section, List<string> errors)
     {
         var added = new List<ModelPrice>();
