@@ -116,7 +116,7 @@ public sealed class CostAccountingChatClientTests
                 Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 10 },
             }),
         };
-        using var sut = new CostAccountingChatClient(inner, new() { Ledger = ledger, LoggerFactory = factory });
+        using var sut = new CostAccountingChatClient(inner, new() { Ledger = ledger }, factory.CreateLogger<CostAccountingChatClient>());
 
         var first = await sut.GetResponseAsync("a", new ChatOptions { ModelId = "llama3.1:8b" }, TestContext.Current.CancellationToken);
         var second = await sut.GetResponseAsync("b", new ChatOptions { ModelId = "llama3.1:8b" }, TestContext.Current.CancellationToken);

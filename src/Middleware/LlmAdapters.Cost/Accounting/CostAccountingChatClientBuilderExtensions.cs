@@ -25,15 +25,14 @@ public static class CostAccountingChatClientBuilderExtensions
             {
                 Catalog = services.GetService<PriceCatalog>() ?? PriceCatalog.Default,
                 Ledger = services.GetService<ICostLedger>(),
-                LoggerFactory = services.GetService<ILoggerFactory>(),
                 TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
             };
             configure?.Invoke(options);
-            return new CostAccountingChatClient(inner, options);
+            return Create(inner, services, options);
         });
     }
 
-    /// <summary>Adds cost accounting with the given options, used as they are (nothing is taken from the services).</summary>
+    /// <summary>Adds cost accounting with the given options, used as they are (only the <see cref="ILoggerFactory"/> is taken from the services).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="options">The options.</param>
     /// <returns>The builder.</returns>
@@ -42,6 +41,9 @@ public static class CostAccountingChatClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        return builder.Use(inner => new CostAccountingChatClient(inner, options));
+        return builder.Use((inner, services) => Create(inner, services, options));
     }
+
+    private static CostAccountingChatClient Create(IChatClient inner, IServiceProvider services, CostAccountingChatClientOptions options) =>
+        new(inner, options, services.GetService<ILoggerFactory>()?.CreateLogger<CostAccountingChatClient>());
 }

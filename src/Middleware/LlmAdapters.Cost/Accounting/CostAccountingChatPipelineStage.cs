@@ -3,7 +3,6 @@
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Cost;
 
@@ -35,7 +34,6 @@ public sealed class CostAccountingChatPipelineStage : ChatPipelineStage<CostAcco
             Catalog = ReadCatalog(context, errors),
             Ledger = context.Services.GetService<ICostLedger>() ?? _fallbackLedger.Value,
             ClientName = context.ClientName,
-            LoggerFactory = context.Services.GetService<ILoggerFactory>(),
             TimeProvider = context.Services.GetService<TimeProvider>() ?? TimeProvider.System,
         };
     }

@@ -27,14 +27,13 @@ public static class BudgetChatClientBuilderExtensions
                 Store = services.GetService<IBudgetStore>(),
                 Catalog = services.GetService<PriceCatalog>() ?? PriceCatalog.Default,
                 TokenEstimator = services.GetService<LlmAdapters.ITokenEstimator>() ?? TiktokenTokenEstimator.Default,
-                LoggerFactory = services.GetService<ILoggerFactory>(),
             };
             configure(options);
-            return options.Limits.Count == 0 ? inner : new BudgetChatClient(inner, options);
+            return options.Limits.Count == 0 ? inner : Create(inner, services, options);
         });
     }
 
-    /// <summary>Adds budgets with the given options, used as they are (nothing is taken from the services).</summary>
+    /// <summary>Adds budgets with the given options, used as they are (only the <see cref="ILoggerFactory"/> is taken from the services).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="options">The options; with no limits the builder is returned unchanged in effect.</param>
     /// <returns>The builder.</returns>
@@ -43,6 +42,9 @@ public static class BudgetChatClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        return builder.Use(inner => options.Limits.Count == 0 ? inner : new BudgetChatClient(inner, options));
+        return builder.Use((inner, services) => options.Limits.Count == 0 ? inner : Create(inner, services, options));
     }
+
+    private static BudgetChatClient Create(IChatClient inner, IServiceProvider services, BudgetChatClientOptions options) =>
+        new(inner, options, services.GetService<ILoggerFactory>()?.CreateLogger<BudgetChatClient>());
 }

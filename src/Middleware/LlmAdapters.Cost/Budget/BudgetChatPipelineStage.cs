@@ -4,7 +4,6 @@ using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Cost;
 
@@ -65,7 +64,6 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
             TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
             RejectUnpricedModels = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false,
             DefaultMaxOutputTokens = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096,
-            LoggerFactory = context.Services.GetService<ILoggerFactory>(),
         };
         foreach (var limit in limits)
         {
