@@ -84,11 +84,18 @@ public sealed partial class ConfiguredChatClients
         ValidateStageNames(settings.Name, configuration, errors);
 
         var usages = new Dictionary<string, ConfigurationKeyUsage>(StringComparer.OrdinalIgnoreCase);
+        var clientSections = new Dictionary<string, ConfigurationKeyUsage>(StringComparer.OrdinalIgnoreCase);
+        IConfigurationSection GetClientSection(string key)
+        {
+            var usage = clientSections.TryGetValue(key, out var shared) ? shared : clientSections[key] = new ConfigurationKeyUsage();
+            return new PathedConfigurationSection(configuration.GetSection(key), _configuration.SectionPath(settings.Name, key), usage);
+        }
+
         var enabled = new List<ChatPipelineStagePlan>();
         foreach (var stage in Stages.OrderBy(s => s.Order))
         {
             var usage = usages.TryGetValue(stage.Name, out var shared) ? shared : usages[stage.Name] = new ConfigurationKeyUsage();
-            var context = CreatePipelineContext(settings, configuration, stage, factory, usage);
+            var context = CreatePipelineContext(settings, configuration, stage, factory, usage, GetClientSection);
 
             // A switched-off stage still reads its section, so that the keys it knows are not taken for typos; its
             // problems are not reported.
@@ -106,6 +113,12 @@ public sealed partial class ConfiguredChatClients
         {
             var section = configuration.GetSection("Pipeline").GetSection(stageName);
             usage.ReportUnknown(section, _configuration.SectionPath(settings.Name, "Pipeline:" + section.Key), errors);
+        }
+
+        // A section beside Pipeline that stages read (Pricing), checked the same way.
+        foreach (var (key, usage) in clientSections)
+        {
+            usage.ReportUnknown(configuration.GetSection(key), _configuration.SectionPath(settings.Name, key), errors);
         }
 
         return enabled;
@@ -171,12 +184,13 @@ public sealed partial class ConfiguredChatClients
         ConfigurationReader.GetBoolean(context.Section, "Enabled", errors, context.SectionPath) ?? stage.IsEnabled(context);
 
     private ChatPipelineContext CreatePipelineContext(
-        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, ConfigurationKeyUsage usage)
+        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, ConfigurationKeyUsage usage,
+        Func<string, IConfigurationSection> getClientSection)
     {
         var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
         var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
         return new ChatPipelineContext(
-            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, _services));
+            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, _services), getClientSection);
     }
 
     private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)

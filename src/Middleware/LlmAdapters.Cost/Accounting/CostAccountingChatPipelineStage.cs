@@ -47,5 +47,5 @@ public sealed class CostAccountingChatPipelineStage : ChatPipelineStage<CostAcco
     /// each problem of the section is added to <paramref name="errors"/> with its key path.
     /// </summary>
     internal static PriceCatalog ReadCatalog(ChatPipelineContext context, List<string> errors) =>
-        (context.Services.GetService<PriceCatalog>() ?? PriceCatalog.Default).Read(context.Configuration.GetSection("Pricing"), errors);
+        (context.Services.GetService<PriceCatalog>() ?? PriceCatalog.Default).Read(context.GetClientSection("Pricing"), errors);
 }
