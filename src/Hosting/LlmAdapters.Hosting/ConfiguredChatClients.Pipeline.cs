@@ -193,8 +193,14 @@ public sealed partial class ConfiguredChatClients
             settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, _services), getClientSection);
     }
 
-    private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)
+    /// <summary>
+    /// Creates a client's adapter. Its settings are resolved again here, not taken from the plan: they are the provider's
+    /// (endpoint, key, model), not a stage's section, and a provider may learn its default endpoint only once the host
+    /// runs (the ChatHost sample's emulator), after the plan was read for validation at start.
+    /// </summary>
+    private IChatClient CreateAdapter(ChatClientSettings planned, IChatProviderFactory factory, string? apiKey)
     {
+        var settings = ResolveSettings(planned.Name, [], out _) ?? planned;
         var effective = apiKey is null ? settings : settings with { ApiKey = apiKey };
         var httpClient = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(settings.Name));
         httpClient.Timeout = Timeout.InfiniteTimeSpan; // The adapter applies NetworkTimeout; the timeout middleware the shorter limits.

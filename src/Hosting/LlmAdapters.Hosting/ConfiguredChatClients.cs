@@ -13,7 +13,8 @@ namespace LlmAdapters.Hosting;
 /// </summary>
 /// <remarks>
 /// Thread-safe. A client's configuration is read once, when it is first validated or resolved, into its plan (its
-/// settings and each stage's options), which is kept per name: later changes to the configuration do not apply to it.
+/// settings and each stage's options), which is kept per name: later changes to the stages' sections do not apply to it.
+/// The provider settings are resolved again when the adapter is created.
 /// Each client's inner stack (the stages after <see cref="ChatPipelineOrder.Fallback"/> and the adapter) is built once and
 /// shared by its own pipeline and by the clients that fall back to it; disposing of this object disposes of them.
 /// </remarks>
