@@ -109,7 +109,7 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
         Assert.Equal(2, Long(chats[0].GetTagItem("llmadapters.retry.attempts")));
         Assert.Equal(1, Long(chats[1].GetTagItem("llmadapters.retry.attempts")));
         var request = Assert.Single(_spans, s => s.Source.Name == CallerSource);
-        Assert.Equal((double)response.GetCost()!.Total, (double)request.GetTagItem(CostTelemetry.CostTag)!, 12);
+        Assert.Equal((double)response.GetCost()!.Total, (double)request.GetTagItem(CostTelemetryNames.CostTag)!, 12);
 
         // No attribute is set twice on any span.
         Assert.All(_spans, span => Assert.Empty(span.TagObjects.GroupBy(t => t.Key).Where(g => g.Count() > 1).Select(g => g.Key)));
@@ -210,7 +210,7 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
         Assert.Contains(("success", null, 1L), points);
         Assert.Contains(_metrics, m => m.Name == CallOutcomeTelemetry.DurationInstrument);
         Assert.Contains(_metrics, m => m.Name == "gen_ai.client.token.usage");
-        Assert.Contains(_metrics, m => m.Name == CostTelemetry.CostInstrument);
+        Assert.Contains(_metrics, m => m.Name == CostTelemetryNames.CostInstrument);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class InstrumentationRegistrationTests
         Assert.All(chats, chat =>
         {
             Assert.Equal(100L, Convert.ToInt64(chat.GetTagItem("gen_ai.usage.input_tokens"), System.Globalization.CultureInfo.InvariantCulture));
-            Assert.NotNull(chat.GetTagItem(CostTelemetry.CostTag));
+            Assert.NotNull(chat.GetTagItem(CostTelemetryNames.CostTag));
         });
 
         // The first model call needed a retry: that chat span says so; the second took one attempt.
@@ -105,15 +105,15 @@ public sealed class InstrumentationRegistrationTests
         var names = metrics.Select(m => m.Name).ToHashSet();
         Assert.Contains("gen_ai.client.operation.duration", names);
         Assert.Contains("gen_ai.client.token.usage", names);
-        Assert.Contains(CostTelemetry.CostInstrument, names);
+        Assert.Contains(CostTelemetryNames.CostInstrument, names);
         Assert.Contains("llmadapters.retry.attempts", names);
     }
 
     [Fact]
     public void Names_AreTheOnesThePackagesUse()
     {
-        Assert.Equal(["Experimental.Microsoft.Extensions.AI", "LlmAdapters.Resilience", "LlmAdapters.Cost"], LlmAdaptersTelemetrySources.ActivitySourceNames);
-        Assert.Equal(["Experimental.Microsoft.Extensions.AI", "LlmAdapters.Resilience", "LlmAdapters.Cost", "LlmAdapters.Hosting"], LlmAdaptersTelemetrySources.MeterNames);
+        Assert.Equal(["Experimental.Microsoft.Extensions.AI"], LlmAdaptersTelemetrySources.ActivitySourceNames);
+        Assert.Equal(["Experimental.Microsoft.Extensions.AI", "LlmAdapters.Resilience", "LlmAdapters.Cost", "LlmAdapters.Hosting", "LlmAdapters.Redis"], LlmAdaptersTelemetrySources.MeterNames);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ using var meters = new MeterListener
 {
     InstrumentPublished = (instrument, listener) =>
     {
-        if (instrument.Name == RedisTelemetry.FallbackInstrument)
+        if (instrument.Name == RedisTelemetryNames.FallbackInstrument)
         {
             listener.EnableMeasurementEvents(instrument);
         }

@@ -98,7 +98,7 @@ public sealed class RedisBudgetStoreTests(RedisServer redis)
     {
         using var dead = DeadRedis.Connect();
         var logger = new FakeLogger<RedisBudgetStore>();
-        using var fallbacks = new MetricCollector<long>(null, RedisTelemetry.Name, RedisTelemetry.FallbackInstrument);
+        using var fallbacks = new MetricCollector<long>(null, RedisTelemetryNames.MeterName, RedisTelemetryNames.FallbackInstrument);
         var store = new RedisBudgetStore(dead, new RedisStateOptions(), logger);
 
         for (var i = 0; i < 3; i++)
@@ -113,7 +113,7 @@ public sealed class RedisBudgetStoreTests(RedisServer redis)
         Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "RedisFallback");
         var measurements = fallbacks.GetMeasurementSnapshot();
         Assert.Equal(3, measurements.Count);
-        Assert.All(measurements, m => Assert.Equal("budget", m.Tags[RedisTelemetry.ConcernTag]));
+        Assert.All(measurements, m => Assert.Equal("budget", m.Tags[RedisTelemetryNames.ConcernTag]));
     }
 
     [Fact]

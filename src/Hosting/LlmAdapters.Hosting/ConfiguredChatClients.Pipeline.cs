@@ -11,19 +11,40 @@ public sealed partial class ConfiguredChatClients
 {
     /// <summary>
     /// Builds a client's pipeline: the outer stages (up to and including <see cref="ChatPipelineOrder.Fallback"/>) over
-    /// its inner stack. Every stage is validated first, so that a bad key anywhere fails the whole client.
+    /// its inner stack, from the client's plan. A bad key anywhere fails the whole client.
     /// </summary>
     internal IChatClient BuildPipeline(string name, IServiceProvider services)
     {
-        var outer = EnabledStages(name, services, out _);
+        var plan = GetPlan(name).ThrowIfInvalid();
         LogWarnings(name, services);
         var builder = new ChatClientBuilder(new NonDisposingChatClient(GetInnerStack(name, services)));
-        foreach (var (stage, context) in outer.Where(s => s.Stage.Order <= ChatPipelineOrder.Fallback))
+        foreach (var stage in plan.Stages.Where(s => s.Stage.Order <= ChatPipelineOrder.Fallback))
         {
-            builder.Use(inner => stage.Apply(inner, context));
+            builder.Use(inner => stage.Stage.Apply(inner, stage.Context, stage.Options));
         }
 
         return builder.Build(services);
+    }
+
+    /// <summary>
+    /// The plan of a client, read once and cached per name: its settings, then each stage's options read from its section
+    /// (with every problem found), which validation and both halves of the pipeline share.
+    /// </summary>
+    private ChatClientPlan GetPlan(string name) =>
+        _plans.GetOrAdd(Canonical(name), n => new Lazy<ChatClientPlan>(() => ReadPlan(n))).Value;
+
+    private ChatClientPlan ReadPlan(string name)
+    {
+        var errors = new List<string>();
+        var settings = ResolveSettings(name, errors, out var factory);
+        if (settings is null)
+        {
+            return new ChatClientPlan(null, null, [], errors);
+        }
+
+        ValidateFallbackTargets(name, errors);
+        var stages = ReadStages(settings, factory!, errors);
+        return new ChatClientPlan(settings, factory, stages, [.. errors.Distinct(StringComparer.Ordinal)]);
     }
 
     /// <summary>The inner stack of a client, built once: the stages after <see cref="ChatPipelineOrder.Fallback"/> over the adapter.</summary>
@@ -32,11 +53,11 @@ public sealed partial class ConfiguredChatClients
 
     private IChatClient BuildInnerStack(string name, IServiceProvider services)
     {
-        var stages = EnabledStages(name, services, out var adapter);
-        var builder = new ChatClientBuilder(adapter());
-        foreach (var (stage, context) in stages.Where(s => s.Stage.Order > ChatPipelineOrder.Fallback))
+        var plan = GetPlan(name).ThrowIfInvalid();
+        var builder = new ChatClientBuilder(CreateAdapter(plan.Settings!, plan.Factory!, null));
+        foreach (var stage in plan.Stages.Where(s => s.Stage.Order > ChatPipelineOrder.Fallback))
         {
-            builder.Use(inner => stage.Apply(inner, context));
+            builder.Use(inner => stage.Stage.Apply(inner, stage.Context, stage.Options));
         }
 
         return builder.Build(services);
@@ -46,54 +67,45 @@ public sealed partial class ConfiguredChatClients
     private IChatClient GetFallbackClient(string name, IServiceProvider services)
     {
         EnsureKnown(name);
-        var errors = new List<string>();
-        var settings = ResolveSettings(Canonical(name), errors, out _);
-        ThrowIfAny(errors);
+        var settings = GetPlan(name).ThrowIfInvalid().Settings!;
         var inner = new NonDisposingChatClient(GetInnerStack(name, services));
-        return settings!.Model is { } model ? new ConfigureOptionsChatClient(inner, options => options.ModelId = model) : inner;
-    }
-
-    /// <summary>Resolves, validates and lists a client's enabled stages in order; throws with every problem found.</summary>
-    private List<(IChatPipelineStage Stage, ChatPipelineContext Context)> EnabledStages(string name, IServiceProvider services, out Func<IChatClient> createAdapter)
-    {
-        var errors = new List<string>();
-        var settings = ResolveSettings(name, errors, out var factory);
-        ValidateFallbackTargets(name, errors);
-        ThrowIfAny(errors);
-
-        var stages = ReadStages(settings!, factory!, services, errors);
-        ThrowIfAny(errors);
-        createAdapter = () => CreateAdapter(settings!, factory!, null);
-        return stages;
+        return settings.Model is { } model ? new ConfigureOptionsChatClient(inner, options => options.ModelId = model) : inner;
     }
 
     /// <summary>
     /// Reads a client's configuration once, through each stage's own reader: the client's keys, the stage names under
-    /// <c>Pipeline</c>, each stage's section (a key no stage read is unknown, with the nearest known one suggested).
+    /// <c>Pipeline</c>, each stage's section into its options (a key no stage read is unknown, with the nearest known one suggested).
     /// </summary>
-    /// <returns>The enabled stages, outermost first, each with the context it validated.</returns>
-    private List<(IChatPipelineStage Stage, ChatPipelineContext Context)> ReadStages(
-        ChatClientSettings settings, IChatProviderFactory factory, IServiceProvider services, List<string> errors)
+    /// <returns>The enabled stages, outermost first, each with its context and the options it read.</returns>
+    private List<ChatPipelineStagePlan> ReadStages(ChatClientSettings settings, IChatProviderFactory factory, List<string> errors)
     {
         var configuration = _configuration.GetClientConfiguration(settings.Name);
         ValidateClientKeys(settings.Name, configuration, factory, errors);
         ValidateStageNames(settings.Name, configuration, errors);
 
         var usages = new Dictionary<string, ConfigurationKeyUsage>(StringComparer.OrdinalIgnoreCase);
-        var enabled = new List<(IChatPipelineStage, ChatPipelineContext)>();
+        var clientSections = new Dictionary<string, ConfigurationKeyUsage>(StringComparer.OrdinalIgnoreCase);
+        IConfigurationSection GetClientSection(string key)
+        {
+            var usage = clientSections.TryGetValue(key, out var shared) ? shared : clientSections[key] = new ConfigurationKeyUsage();
+            return new PathedConfigurationSection(configuration.GetSection(key), _configuration.SectionPath(settings.Name, key), usage);
+        }
+
+        var enabled = new List<ChatPipelineStagePlan>();
         foreach (var stage in Stages.OrderBy(s => s.Order))
         {
             var usage = usages.TryGetValue(stage.Name, out var shared) ? shared : usages[stage.Name] = new ConfigurationKeyUsage();
-            var context = CreatePipelineContext(settings, configuration, stage, factory, services, usage);
-            if (IsEnabled(stage, context, errors))
+            var context = CreatePipelineContext(settings, configuration, stage, factory, usage, GetClientSection);
+
+            // A switched-off stage still reads its section, so that the keys it knows are not taken for typos; its
+            // problems are not reported.
+            var stageErrors = new List<string>();
+            var isEnabled = IsEnabled(stage, context, errors);
+            var options = stage.Read(context, stageErrors);
+            if (isEnabled)
             {
-                errors.AddRange(stage.Validate(context));
-                enabled.Add((stage, context));
-            }
-            else
-            {
-                // A switched-off stage still names the keys it knows, so that they are not taken for typos.
-                _ = stage.Validate(context).ToList();
+                errors.AddRange(stageErrors);
+                enabled.Add(new ChatPipelineStagePlan(stage, context, options));
             }
         }
 
@@ -101,6 +113,12 @@ public sealed partial class ConfiguredChatClients
         {
             var section = configuration.GetSection("Pipeline").GetSection(stageName);
             usage.ReportUnknown(section, _configuration.SectionPath(settings.Name, "Pipeline:" + section.Key), errors);
+        }
+
+        // A section beside Pipeline that stages read (Pricing), checked the same way.
+        foreach (var (key, usage) in clientSections)
+        {
+            usage.ReportUnknown(configuration.GetSection(key), _configuration.SectionPath(settings.Name, key), errors);
         }
 
         return enabled;
@@ -166,16 +184,23 @@ public sealed partial class ConfiguredChatClients
         ConfigurationReader.GetBoolean(context.Section, "Enabled", errors, context.SectionPath) ?? stage.IsEnabled(context);
 
     private ChatPipelineContext CreatePipelineContext(
-        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, IServiceProvider services, ConfigurationKeyUsage usage)
+        ChatClientSettings settings, IConfiguration configuration, IChatPipelineStage stage, IChatProviderFactory factory, ConfigurationKeyUsage usage,
+        Func<string, IConfigurationSection> getClientSection)
     {
         var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
         var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
         return new ChatPipelineContext(
-            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, services));
+            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, _services), getClientSection);
     }
 
-    private IChatClient CreateAdapter(ChatClientSettings settings, IChatProviderFactory factory, string? apiKey)
+    /// <summary>
+    /// Creates a client's adapter. Its settings are resolved again here, not taken from the plan: they are the provider's
+    /// (endpoint, key, model), not a stage's section, and a provider may learn its default endpoint only once the host
+    /// runs (the ChatHost sample's emulator), after the plan was read for validation at start.
+    /// </summary>
+    private IChatClient CreateAdapter(ChatClientSettings planned, IChatProviderFactory factory, string? apiKey)
     {
+        var settings = ResolveSettings(planned.Name, [], out _) ?? planned;
         var effective = apiKey is null ? settings : settings with { ApiKey = apiKey };
         var httpClient = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(settings.Name));
         httpClient.Timeout = Timeout.InfiniteTimeSpan; // The adapter applies NetworkTimeout; the timeout middleware the shorter limits.

@@ -12,13 +12,16 @@ namespace LlmAdapters.Hosting;
 /// provider adapters. Registered by <see cref="ConfiguredChatClientsServiceCollectionExtensions.AddConfiguredChatClients(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfigurationSection, Action{string, Microsoft.Extensions.AI.ChatClientBuilder})"/>.
 /// </summary>
 /// <remarks>
-/// Thread-safe. The configuration is read when a client is first resolved; later changes apply to clients built afterwards.
+/// Thread-safe. A client's configuration is read once, when it is first validated or resolved, into its plan (its
+/// settings and each stage's options), which is kept per name: later changes to the stages' sections do not apply to it.
+/// The provider settings are resolved again when the adapter is created.
 /// Each client's inner stack (the stages after <see cref="ChatPipelineOrder.Fallback"/> and the adapter) is built once and
 /// shared by its own pipeline and by the clients that fall back to it; disposing of this object disposes of them.
 /// </remarks>
 public sealed partial class ConfiguredChatClients : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _innerStacks = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<ChatClientPlan>> _plans = new(StringComparer.OrdinalIgnoreCase);
     private readonly ChatClientsConfiguration _configuration;
     private readonly IServiceProvider _services;
     private readonly ConfiguredChatClientsOptions _options;
@@ -96,12 +99,7 @@ public sealed partial class ConfiguredChatClients : IDisposable
 
         foreach (var client in name is null ? Names : [Canonical(name)])
         {
-            var settings = ResolveSettings(client, errors, out var factory);
-            if (settings is not null)
-            {
-                ValidateFallbackTargets(client, errors);
-                _ = ReadStages(settings, factory!, _services, errors);
-            }
+            errors.AddRange(GetPlan(client).Errors);
         }
 
         // Clients that inherit one bad shared key report the same message: say it once.
@@ -122,7 +120,7 @@ public sealed partial class ConfiguredChatClients : IDisposable
     internal string UnknownClientMessage(string name) =>
         $"No chat client named '{name}' is configured. Configured clients: {string.Join(", ", Names)} (under {_configuration.RootPath}:Clients, and 'default' for the top-level keys of {_configuration.RootPath}).";
 
-    private static void ThrowIfAny(List<string> errors)
+    internal static void ThrowIfAny(IReadOnlyList<string> errors)
     {
         if (errors.Count > 0)
         {

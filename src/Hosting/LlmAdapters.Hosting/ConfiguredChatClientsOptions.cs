@@ -9,6 +9,9 @@ namespace LlmAdapters.Hosting;
 /// </remarks>
 public sealed class ConfiguredChatClientsOptions
 {
+    /// <summary>The name of the client of the top-level <c>AI</c> keys, and of the unkeyed <c>IChatClient</c>: <c>default</c>.</summary>
+    public const string DefaultClientName = "default";
+
     private readonly List<(string? Client, Func<ChatClientSettings, ChatClientSettings> Configure)> _settingsConfigurations = [];
 
     /// <summary>Gets or sets how an environment variable is read (for the API key fallback such as <c>OPENAI_API_KEY</c>).</summary>

@@ -1,6 +1,9 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Cost;
+using LlmAdapters.Hosting;
+using LlmAdapters.Redis;
+using LlmAdapters.Resilience;
 
 namespace LlmAdapters;
 
@@ -15,18 +18,24 @@ public static class LlmAdaptersTelemetrySources
     /// <summary>The default source and meter name of Microsoft.Extensions.AI's <c>OpenTelemetryChatClient</c> and <c>FunctionInvokingChatClient</c>.</summary>
     public const string MicrosoftExtensionsAI = "Experimental.Microsoft.Extensions.AI";
 
-    /// <summary>The source and meter of the resilience middleware (retry, timeouts, rate limits, fallback, key rotation).</summary>
-    public const string Resilience = "LlmAdapters.Resilience";
+    /// <summary>The meter of the resilience middleware (retry, timeouts, rate limits, fallback, key rotation).</summary>
+    public const string Resilience = ResilienceTelemetryNames.MeterName;
 
-    /// <summary>The source and meter of cost accounting and budgets.</summary>
-    public const string Cost = CostTelemetry.Name;
+    /// <summary>The meter of cost accounting and budgets.</summary>
+    public const string Cost = CostTelemetryNames.MeterName;
 
     /// <summary>The meter of configured pipelines: calls by outcome and error kind, and their duration.</summary>
-    public const string Hosting = LlmAdapters.Hosting.CallOutcomeTelemetry.Name;
+    public const string Hosting = HostingTelemetryNames.MeterName;
 
-    /// <summary>Gets the names of every activity source.</summary>
-    public static IReadOnlyList<string> ActivitySourceNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost];
+    /// <summary>The meter of the Redis stores: operations Redis could not serve.</summary>
+    public const string Redis = RedisTelemetryNames.MeterName;
+
+    /// <summary>
+    /// Gets the names of every activity source: Microsoft.Extensions.AI's only. Our middleware starts no span of its own; it
+    /// sets its tags (retry attempts, fallback client, cost…) on the current <c>gen_ai</c> span.
+    /// </summary>
+    public static IReadOnlyList<string> ActivitySourceNames { get; } = [MicrosoftExtensionsAI];
 
     /// <summary>Gets the names of every meter.</summary>
-    public static IReadOnlyList<string> MeterNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost, Hosting];
+    public static IReadOnlyList<string> MeterNames { get; } = [MicrosoftExtensionsAI, Resilience, Cost, Hosting, Redis];
 }

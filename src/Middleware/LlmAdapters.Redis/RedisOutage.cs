@@ -7,7 +7,7 @@ namespace LlmAdapters.Redis;
 
 /// <summary>
 /// Tracks whether Redis works for one concern: the first failure of an outage is logged (once), every failure is counted
-/// on <see cref="RedisTelemetry.FallbackInstrument"/>, and the first success after it logs the recovery.
+/// on <see cref="RedisTelemetryNames.FallbackInstrument"/>, and the first success after it logs the recovery.
 /// </summary>
 internal sealed partial class RedisOutage(string concern, RedisFailurePolicy policy, ILogger logger)
 {
@@ -25,8 +25,8 @@ internal sealed partial class RedisOutage(string concern, RedisFailurePolicy pol
     {
         RedisTelemetry.Fallbacks.Add(
             1,
-            new KeyValuePair<string, object?>(RedisTelemetry.ConcernTag, concern),
-            new KeyValuePair<string, object?>(RedisTelemetry.PolicyTag, policy.ToString()));
+            new KeyValuePair<string, object?>(RedisTelemetryNames.ConcernTag, concern),
+            new KeyValuePair<string, object?>(RedisTelemetryNames.PolicyTag, policy.ToString()));
         if (Interlocked.Exchange(ref _down, 1) == 0)
         {
             Log.Down(logger, concern, policy.ToString(), exception.GetType().Name, LlmAdapters.SecretRedactor.Redact(exception.Message) ?? "");

@@ -4,22 +4,10 @@ using System.Diagnostics.Metrics;
 
 namespace LlmAdapters.Redis;
 
-/// <summary>The names of the package's <see cref="Meter"/>, instruments and tags (docs/scaling.md).</summary>
-public static class RedisTelemetry
+/// <summary>The package's one <see cref="Meter"/> and its instrument, named by <see cref="RedisTelemetryNames"/>.</summary>
+internal static class RedisTelemetry
 {
-    /// <summary>The name of the package's meter.</summary>
-    public const string Name = "LlmAdapters.Redis";
+    private static readonly Meter s_meter = new(new MeterOptions(RedisTelemetryNames.MeterName) { Version = typeof(RedisTelemetry).Assembly.GetName().Version?.ToString() });
 
-    /// <summary>The counter of operations that Redis could not serve, each handled by its concern's failure policy (unit <c>{operation}</c>).</summary>
-    public const string FallbackInstrument = "llmadapters.redis.fallbacks";
-
-    /// <summary>The tag with the concern: <c>cache</c>, <c>ratelimit</c>, <c>budget</c>, <c>ledger</c> or <c>apikeys</c>.</summary>
-    public const string ConcernTag = "llmadapters.redis.concern";
-
-    /// <summary>The tag with the policy applied (<see cref="RedisFailurePolicy"/>).</summary>
-    public const string PolicyTag = "llmadapters.redis.policy";
-
-    private static readonly Meter s_meter = new(new MeterOptions(Name) { Version = typeof(RedisTelemetry).Assembly.GetName().Version?.ToString() });
-
-    internal static Counter<long> Fallbacks { get; } = s_meter.CreateCounter<long>(FallbackInstrument, "{operation}", "Operations that Redis could not serve, handled by the concern's failure policy.");
+    internal static Counter<long> Fallbacks { get; } = s_meter.CreateCounter<long>(RedisTelemetryNames.FallbackInstrument, "{operation}", "Operations that Redis could not serve, handled by the concern's failure policy.");
 }

@@ -25,7 +25,7 @@ public sealed class CostAccountingChatClientTests
                 Usage = new UsageDetails { InputTokenCount = 1000, OutputTokenCount = 500, TotalTokenCount = 1500 },
             }),
         };
-        using var collector = new MetricCollector<double>(null, CostTelemetry.Name, CostTelemetry.CostInstrument);
+        using var collector = new MetricCollector<double>(null, CostTelemetryNames.MeterName, CostTelemetryNames.CostInstrument);
         using var sut = new ChatClientBuilder(inner).UseCostAccounting(o => { o.Ledger = ledger; o.ClientName = client; }).Build();
         using var activity = new Activity("test").Start();
 
@@ -35,7 +35,7 @@ public sealed class CostAccountingChatClientTests
         Assert.NotNull(cost);
         Assert.Equal(0.0075m, cost.Total);
         Assert.Equal("$0.0075", cost.ToString());
-        Assert.Equal(0.0075, (double)activity.GetTagItem(CostTelemetry.CostTag)!);
+        Assert.Equal(0.0075, (double)activity.GetTagItem(CostTelemetryNames.CostTag)!);
         Assert.Equal(0.0075m, ledger.GetTotal().Total);
         Assert.Equal(0.0075m, ledger.GetTotal(clientName: client).Total);
         Assert.Equal(0.0075m, ledger.GetTotal(tenant: "acme").Total);
@@ -45,10 +45,10 @@ public sealed class CostAccountingChatClientTests
         Assert.Equal(1, byModel.Calls);
         Assert.Equal(1000, byModel.InputTokens);
 
-        var measurement = Assert.Single(collector.GetMeasurementSnapshot(), m => Equals(m.Tags[CostTelemetry.ClientTag], client));
+        var measurement = Assert.Single(collector.GetMeasurementSnapshot(), m => Equals(m.Tags[CostTelemetryNames.ClientTag], client));
         Assert.Equal(0.0075, measurement.Value, 10);
-        Assert.Equal("openai", measurement.Tags[CostTelemetry.ProviderTag]);
-        Assert.Equal("gpt-4o-2024-08-06", measurement.Tags[CostTelemetry.ModelTag]);
+        Assert.Equal("openai", measurement.Tags[CostTelemetryNames.ProviderTag]);
+        Assert.Equal("gpt-4o-2024-08-06", measurement.Tags[CostTelemetryNames.ModelTag]);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class CostAccountingChatClientTests
                 Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 10 },
             }),
         };
-        using var sut = new CostAccountingChatClient(inner, new() { Ledger = ledger, LoggerFactory = factory });
+        using var sut = new CostAccountingChatClient(inner, new() { Ledger = ledger }, factory.CreateLogger<CostAccountingChatClient>());
 
         var first = await sut.GetResponseAsync("a", new ChatOptions { ModelId = "llama3.1:8b" }, TestContext.Current.CancellationToken);
         var second = await sut.GetResponseAsync("b", new ChatOptions { ModelId = "llama3.1:8b" }, TestContext.Current.CancellationToken);

@@ -9,12 +9,11 @@ namespace LlmAdapters.Resilience.Tests.Telemetry;
 public sealed class ResilienceTelemetryTests
 {
     [Fact]
-    public void MeterAndActivitySource_NamedAfterPackageWithVersion()
+    public void Meter_NamedAfterPackageWithVersion()
     {
         Assert.Equal("LlmAdapters.Resilience", ResilienceTelemetry.Meter.Name);
-        Assert.Equal("LlmAdapters.Resilience", ResilienceTelemetry.ActivitySource.Name);
+        Assert.Equal(ResilienceTelemetryNames.MeterName, ResilienceTelemetry.Meter.Name);
         Assert.False(string.IsNullOrEmpty(ResilienceTelemetry.Meter.Version));
-        Assert.Equal(ResilienceTelemetry.Meter.Version, ResilienceTelemetry.ActivitySource.Version);
     }
 
     [Fact]

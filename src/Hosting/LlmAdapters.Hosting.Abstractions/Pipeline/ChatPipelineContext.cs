@@ -10,6 +10,7 @@ public sealed class ChatPipelineContext
 {
     private readonly Func<string?, IChatClient> _createProviderClient;
     private readonly Func<string, IChatClient>? _getFallbackClient;
+    private readonly Func<string, IConfigurationSection>? _getClientSection;
 
     /// <summary>Initializes a new instance of the <see cref="ChatPipelineContext"/> class.</summary>
     /// <param name="settings">The client's resolved settings.</param>
@@ -18,15 +19,21 @@ public sealed class ChatPipelineContext
     /// <param name="services">The application's services.</param>
     /// <param name="createProviderClient">Creates another adapter of the same client, with the given API key or the configured one.</param>
     /// <param name="getFallbackClient">Gets the inner stack of another configured client by name, or <see langword="null"/> when there is none.</param>
+    /// <param name="getClientSection">
+    /// Gets a section of the client's configuration outside the stage's own, with its key paths as the user wrote them and
+    /// its unread keys reported, or <see langword="null"/> to take it from <paramref name="configuration"/> as it is.
+    /// </param>
     public ChatPipelineContext(
         ChatClientSettings settings,
         IConfiguration configuration,
         IConfigurationSection stageSection,
         IServiceProvider services,
         Func<string?, IChatClient> createProviderClient,
-        Func<string, IChatClient>? getFallbackClient = null)
+        Func<string, IChatClient>? getFallbackClient = null,
+        Func<string, IConfigurationSection>? getClientSection = null)
     {
         _getFallbackClient = getFallbackClient;
+        _getClientSection = getClientSection;
         Settings = settings ?? throw new ArgumentNullException(nameof(settings));
         Configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
         Section = stageSection ?? throw new ArgumentNullException(nameof(stageSection));
@@ -51,6 +58,19 @@ public sealed class ChatPipelineContext
 
     /// <summary>Gets the application's services.</summary>
     public IServiceProvider Services { get; }
+
+    /// <summary>
+    /// Gets a section of the client's configuration beside <c>Pipeline</c> that a stage reads, e.g. <c>Pricing</c>: read it
+    /// through this, not through <see cref="Configuration"/>, so that its messages name the path the user wrote
+    /// (<c>AI:Pricing:…</c>) and a key no stage read is reported as unknown, as in the stage's own section.
+    /// </summary>
+    /// <param name="key">The section's key, e.g. <c>Pricing</c>.</param>
+    /// <returns>The section.</returns>
+    public IConfigurationSection GetClientSection(string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        return _getClientSection is { } get ? get(key) : Configuration.GetSection(key);
+    }
 
     /// <summary>Creates another adapter of the same provider and settings, with no middleware.</summary>
     /// <param name="apiKey">The API key to use, or <see langword="null"/> for the configured one.</param>

@@ -8,7 +8,13 @@ namespace LlmAdapters.Hosting;
 /// One middleware of a configured pipeline, configured by the section <c>AI:Pipeline:{Name}</c> (or
 /// <c>AI:Clients:{client}:Pipeline:{Name}</c>). Register one with
 /// <see cref="ChatProviderServiceCollectionExtensions.AddChatPipelineStage(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatPipelineStage)"/>.
+/// Derive from <see cref="ChatPipelineStage{TOptions}"/> rather than implementing this interface directly.
 /// </summary>
+/// <remarks>
+/// The host calls <see cref="Read"/> once per client, keeps what it returns with the client's resolved plan, and builds
+/// the client's pipeline from it with <see cref="Apply"/>: a stage's section is read once, not once to validate and
+/// again to build.
+/// </remarks>
 public interface IChatPipelineStage
 {
     /// <summary>Gets the name of the stage's configuration section under <c>Pipeline</c>, e.g. <c>Retry</c>.</summary>
@@ -22,17 +28,23 @@ public interface IChatPipelineStage
     /// <returns><see langword="true"/> when the stage applies.</returns>
     bool IsEnabled(ChatPipelineContext context);
 
-    /// <summary>Checks the stage's configuration; each message names the configuration key at fault.</summary>
+    /// <summary>
+    /// Reads the stage's section (<see cref="ChatPipelineContext.Section"/>) into its options, once per client. Every
+    /// problem is added to <paramref name="errors"/> as a message naming the configuration key at fault; nothing is thrown
+    /// for a bad value. The host calls it for a switched-off stage too, so that the keys it reads are known keys.
+    /// </summary>
     /// <param name="context">The client's pipeline context.</param>
-    /// <returns>The problems found; empty when the configuration is valid.</returns>
-    IEnumerable<string> Validate(ChatPipelineContext context);
+    /// <param name="errors">Collects the problems found.</param>
+    /// <returns>The stage's options, given back to <see cref="Apply"/>.</returns>
+    object? Read(ChatPipelineContext context, List<string> errors);
 
     /// <summary>
-    /// Wraps the rest of the pipeline in the stage's middleware, from the options the stage read from its section
+    /// Wraps the rest of the pipeline in the stage's middleware, built from the options <see cref="Read"/> returned
     /// (the shape of <c>ChatClientBuilder.Use</c>, so that this contract needs no more than M.E.AI's abstractions).
     /// </summary>
     /// <param name="innerClient">The rest of the pipeline, towards the provider.</param>
     /// <param name="context">The client's pipeline context.</param>
+    /// <param name="options">What <see cref="Read"/> returned for this client, read without errors.</param>
     /// <returns>The middleware over <paramref name="innerClient"/>, or <paramref name="innerClient"/> itself when the stage has nothing to do.</returns>
-    IChatClient Apply(IChatClient innerClient, ChatPipelineContext context);
+    IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, object? options);
 }

@@ -12,7 +12,7 @@ namespace LlmAdapters.Hosting;
 internal sealed class ChatClientsConfiguration
 {
     /// <summary>The name of the client described by the top-level keys.</summary>
-    public const string DefaultClientName = "default";
+    public const string DefaultClientName = ConfiguredChatClientsOptions.DefaultClientName;
 
     private readonly IConfigurationSection _root;
 

@@ -33,13 +33,14 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
     /// <summary>Initializes a new instance of the <see cref="CostAccountingChatClient"/> class.</summary>
     /// <param name="innerClient">The client to account for.</param>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
-    public CostAccountingChatClient(IChatClient innerClient, CostAccountingChatClientOptions? options = null)
+    /// <param name="logger">The logger (one warning per unpriced model), or <see langword="null"/> for none.</param>
+    public CostAccountingChatClient(IChatClient innerClient, CostAccountingChatClientOptions? options = null, ILogger? logger = null)
         : base(innerClient)
     {
         _options = options ?? new CostAccountingChatClientOptions();
         ArgumentNullException.ThrowIfNull(_options.Catalog);
         ArgumentNullException.ThrowIfNull(_options.TimeProvider);
-        _logger = (ILogger?)_options.LoggerFactory?.CreateLogger<CostAccountingChatClient>() ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
         _metadata = innerClient.GetService<ChatClientMetadata>();
     }
 

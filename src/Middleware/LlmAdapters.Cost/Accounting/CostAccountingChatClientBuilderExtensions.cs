@@ -25,11 +25,25 @@ public static class CostAccountingChatClientBuilderExtensions
             {
                 Catalog = services.GetService<PriceCatalog>() ?? PriceCatalog.Default,
                 Ledger = services.GetService<ICostLedger>(),
-                LoggerFactory = services.GetService<ILoggerFactory>(),
                 TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
             };
             configure?.Invoke(options);
-            return new CostAccountingChatClient(inner, options);
+            return Create(inner, services, options);
         });
     }
+
+    /// <summary>Adds cost accounting with the given options, used as they are (only the <see cref="ILoggerFactory"/> is taken from the services).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is null.</exception>
+    public static ChatClientBuilder UseCostAccounting(this ChatClientBuilder builder, CostAccountingChatClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        return builder.Use((inner, services) => Create(inner, services, options));
+    }
+
+    private static CostAccountingChatClient Create(IChatClient inner, IServiceProvider services, CostAccountingChatClientOptions options) =>
+        new(inner, options, services.GetService<ILoggerFactory>()?.CreateLogger<CostAccountingChatClient>());
 }

@@ -1,7 +1,5 @@
 // Licensed under the MIT License.
 
-using Microsoft.Extensions.Logging;
-
 namespace LlmAdapters.Cost;
 
 /// <summary>Options of <see cref="CostAccountingChatClient"/>.</summary>
@@ -18,10 +16,6 @@ public sealed class CostAccountingChatClientOptions
     /// <summary>Gets or sets the configured client's name, for the ledger and the <c>llmadapters.client</c> tag.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ClientName { get; set; }
-
-    /// <summary>Gets or sets the logger factory (one warning per unpriced model).</summary>
-    /// <value>The default value is <see langword="null"/>: no logging.</value>
-    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
     /// Gets the providers that run on the caller's own hardware (by <see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderName"/>):

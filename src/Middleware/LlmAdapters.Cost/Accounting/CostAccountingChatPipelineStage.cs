@@ -3,55 +3,49 @@
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Cost;
 
 /// <summary>
-/// Cost accounting (<see cref="CostAccountingChatClientBuilderExtensions.UseCostAccounting"/>), on by default
+/// Cost accounting (<c>UseCostAccounting</c>), on by default
 /// (<c>Pipeline:CostAccounting:Enabled = false</c> turns it off). Prices come from the shipped catalog (or a
 /// <see cref="PriceCatalog"/> service) extended by <c>AI:Pricing</c>; costs are recorded in the <see cref="ICostLedger"/>
 /// service, else in a ledger shared by every configured client. Outside function invocation: it counts a whole tool loop.
 /// </summary>
-public sealed class CostAccountingChatPipelineStage : IChatPipelineStage
+public sealed class CostAccountingChatPipelineStage : ChatPipelineStage<CostAccountingChatClientOptions>
 {
     private readonly Lazy<InMemoryCostLedger> _fallbackLedger = new(() => new InMemoryCostLedger());
 
     /// <inheritdoc/>
-    public string Name => "CostAccounting";
+    public override string Name => "CostAccounting";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.CostAccounting;
+    public override int Order => ChatPipelineOrder.CostAccounting;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context) =>
-        BaseCatalog(context).Validate(context.Configuration.GetSection("Pricing"));
-
-    /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => Configure(builder, context));
-
-    private void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    public override CostAccountingChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
-        var catalog = Catalog(context);
-        var ledger = context.Services.GetService<ICostLedger>() ?? _fallbackLedger.Value;
-        builder.UseCostAccounting(o =>
+        ArgumentNullException.ThrowIfNull(context);
+        return new CostAccountingChatClientOptions
         {
-            o.Catalog = catalog;
-            o.Ledger = ledger;
-            o.ClientName = context.ClientName;
-            o.LoggerFactory = context.Services.GetService<ILoggerFactory>();
-            o.TimeProvider = context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
-        });
+            Catalog = ReadCatalog(context, errors),
+            Ledger = context.Services.GetService<ICostLedger>() ?? _fallbackLedger.Value,
+            ClientName = context.ClientName,
+            TimeProvider = context.Services.GetService<TimeProvider>() ?? TimeProvider.System,
+        };
     }
 
-    /// <summary>The catalog of a client: the <see cref="PriceCatalog"/> service or the shipped one, extended by <c>AI:Pricing</c>.</summary>
-    internal static PriceCatalog Catalog(ChatPipelineContext context) =>
-        BaseCatalog(context).WithConfiguration(context.Configuration.GetSection("Pricing"));
+    /// <inheritdoc/>
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, CostAccountingChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseCostAccounting(options));
 
-    private static PriceCatalog BaseCatalog(ChatPipelineContext context) =>
-        context.Services.GetService<PriceCatalog>() ?? PriceCatalog.Default;
+    /// <summary>
+    /// Reads the catalog of a client: the <see cref="PriceCatalog"/> service or the shipped one, extended by <c>AI:Pricing</c>;
+    /// each problem of the section is added to <paramref name="errors"/> with its key path.
+    /// </summary>
+    internal static PriceCatalog ReadCatalog(ChatPipelineContext context, List<string> errors) =>
+        (context.Services.GetService<PriceCatalog>() ?? PriceCatalog.Default).Read(context.GetClientSection("Pricing"), errors);
 }

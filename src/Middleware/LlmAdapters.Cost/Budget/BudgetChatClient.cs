@@ -31,8 +31,9 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
     /// <summary>Initializes a new instance of the <see cref="BudgetChatClient"/> class.</summary>
     /// <param name="innerClient">The client whose calls are budgeted.</param>
     /// <param name="options">The options.</param>
+    /// <param name="logger">The logger, or <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentException">A limit is invalid.</exception>
-    public BudgetChatClient(IChatClient innerClient, BudgetChatClientOptions options)
+    public BudgetChatClient(IChatClient innerClient, BudgetChatClientOptions options, ILogger? logger = null)
         : base(innerClient)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -45,7 +46,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         }
 
         _store = options.Store ?? new InMemoryBudgetStore();
-        _logger = (ILogger?)options.LoggerFactory?.CreateLogger<BudgetChatClient>() ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
         _metadata = innerClient.GetService<ChatClientMetadata>();
     }
 

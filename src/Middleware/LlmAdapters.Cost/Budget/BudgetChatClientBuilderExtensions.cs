@@ -27,10 +27,24 @@ public static class BudgetChatClientBuilderExtensions
                 Store = services.GetService<IBudgetStore>(),
                 Catalog = services.GetService<PriceCatalog>() ?? PriceCatalog.Default,
                 TokenEstimator = services.GetService<LlmAdapters.ITokenEstimator>() ?? TiktokenTokenEstimator.Default,
-                LoggerFactory = services.GetService<ILoggerFactory>(),
             };
             configure(options);
-            return options.Limits.Count == 0 ? inner : new BudgetChatClient(inner, options);
+            return options.Limits.Count == 0 ? inner : Create(inner, services, options);
         });
     }
+
+    /// <summary>Adds budgets with the given options, used as they are (only the <see cref="ILoggerFactory"/> is taken from the services).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">The options; with no limits the builder is returned unchanged in effect.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="options"/> is null.</exception>
+    public static ChatClientBuilder UseBudget(this ChatClientBuilder builder, BudgetChatClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        return builder.Use((inner, services) => options.Limits.Count == 0 ? inner : Create(inner, services, options));
+    }
+
+    private static BudgetChatClient Create(IChatClient inner, IServiceProvider services, BudgetChatClientOptions options) =>
+        new(inner, options, services.GetService<ILoggerFactory>()?.CreateLogger<BudgetChatClient>());
 }

@@ -1,7 +1,5 @@
 // Licensed under the MIT License.
 
-using Microsoft.Extensions.Logging;
-
 namespace LlmAdapters.Cost;
 
 /// <summary>Options of <see cref="BudgetChatClient"/>.</summary>
@@ -33,8 +31,4 @@ public sealed class BudgetChatClientOptions
     /// <summary>Gets or sets a value indicating whether calls to a model without a price are rejected (their cost cannot be reserved).</summary>
     /// <value>The default value is <see langword="false"/>: they pass, are not counted, and a warning is logged once per model.</value>
     public bool RejectUnpricedModels { get; set; }
-
-    /// <summary>Gets or sets the logger factory.</summary>
-    /// <value>The default value is <see langword="null"/>.</value>
-    public ILoggerFactory? LoggerFactory { get; set; }
 }

@@ -4,18 +4,17 @@ using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Cost;
 
 /// <summary>
-/// Budgets (<see cref="BudgetChatClientBuilderExtensions.UseBudget"/>), on when a limit is set: <c>Pipeline:Budget:Daily</c>,
+/// Budgets (<c>UseBudget</c>), on when a limit is set: <c>Pipeline:Budget:Daily</c>,
 /// <c>:Monthly</c> (US dollars per client), <c>:Rolling:Amount</c> with <c>:Rolling:Window</c>, <c>:Tenant:Daily</c>,
 /// <c>:Tenant:Monthly</c> (per tenant). <c>:Store</c> is <c>Memory</c> (default: the <see cref="IBudgetStore"/> service, else
 /// one in-memory store shared by every configured client) or <c>DistributedCache</c> (over the <see cref="IDistributedCache"/> service).
 /// <c>:RejectUnpricedModels</c> (default false), <c>:DefaultMaxOutputTokens</c> (default 4096).
 /// </summary>
-public sealed class BudgetChatPipelineStage : IChatPipelineStage
+public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClientOptions>
 {
     private static readonly string[] s_limitKeys = ["Daily", "Monthly", "Rolling:Amount", "Tenant:Daily", "Tenant:Monthly"];
     private readonly Lock _lock = new();
@@ -23,80 +22,72 @@ public sealed class BudgetChatPipelineStage : IChatPipelineStage
     private IBudgetStore? _sharedDistributedStore;
 
     /// <inheritdoc/>
-    public string Name => "Budget";
+    public override string Name => "Budget";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.Budget;
+    public override int Order => ChatPipelineOrder.Budget;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context) =>
+    public override bool IsEnabled(ChatPipelineContext context) =>
         s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override BudgetChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
-        var errors = new List<string>();
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(errors);
+        var before = errors.Count;
         var limits = ReadLimits(context, errors);
-        if (limits.Count == 0 && errors.Count == 0)
+        if (limits.Count == 0 && errors.Count == before)
         {
             errors.Add($"{context.SectionPath}:Enabled is true, but no limit is set: set {context.SectionPath}:Daily or :Monthly (US dollars).");
         }
 
         var store = context.Section["Store"];
+        var storeValid = true;
         if (!string.IsNullOrWhiteSpace(store) && !IsMemory(store) && !IsDistributed(store))
         {
             errors.Add($"{context.SectionPath}:Store is '{store}': use Memory or DistributedCache.");
+            storeValid = false;
         }
 
         if (IsDistributed(store) && context.Services.GetService<IDistributedCache>() is null)
         {
             errors.Add($"{context.SectionPath}:Store is DistributedCache, but no IDistributedCache service is registered.");
+            storeValid = false;
         }
 
-        _ = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath);
-        _ = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath);
-        return errors;
+        var options = new BudgetChatClientOptions
+        {
+            Catalog = CostAccountingChatPipelineStage.ReadCatalog(context, errors),
+            ClientName = context.ClientName,
+            TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
+            RejectUnpricedModels = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false,
+            DefaultMaxOutputTokens = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096,
+        };
+        foreach (var limit in limits)
+        {
+            options.Limits.Add(limit);
+        }
+
+        options.Store = storeValid ? Store(context, IsDistributed(store)) : null;
+        return options;
     }
 
     /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => Configure(builder, context));
-
-    private void Configure(ChatClientBuilder builder, ChatPipelineContext context)
-    {
-        var errors = new List<string>();
-        var limits = ReadLimits(context, errors);
-        var catalog = CostAccountingChatPipelineStage.Catalog(context);
-        var store = Store(context);
-        var reject = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false;
-        var defaultMax = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096;
-        builder.UseBudget(o =>
-        {
-            foreach (var limit in limits)
-            {
-                o.Limits.Add(limit);
-            }
-
-            o.Store = store;
-            o.Catalog = catalog;
-            o.ClientName = context.ClientName;
-            o.TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model);
-            o.RejectUnpricedModels = reject;
-            o.DefaultMaxOutputTokens = defaultMax;
-            o.LoggerFactory = context.Services.GetService<ILoggerFactory>();
-        });
-    }
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, BudgetChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseBudget(options));
 
     private static bool IsMemory(string? store) => string.IsNullOrWhiteSpace(store) || string.Equals(store, "Memory", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsDistributed(string? store) => string.Equals(store, "DistributedCache", StringComparison.OrdinalIgnoreCase);
 
-    private IBudgetStore Store(ChatPipelineContext context)
+    private IBudgetStore Store(ChatPipelineContext context, bool distributed)
     {
         var time = context.Services.GetService<TimeProvider>() ?? TimeProvider.System;
         lock (_lock)
         {
-            if (IsDistributed(context.Section["Store"]))
+            if (distributed)
             {
                 return _sharedDistributedStore ??= new DistributedCacheBudgetStore(context.Services.GetRequiredService<IDistributedCache>(), time);
             }

@@ -132,7 +132,7 @@ public sealed class PriceCatalog
     {
         ArgumentNullException.ThrowIfNull(section);
         var errors = new List<string>();
-        var catalog = ApplyConfiguration(section, errors);
+        var catalog = Read(section, errors);
         return errors.Count == 0 ? catalog : throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
     }
 
@@ -143,11 +143,17 @@ public sealed class PriceCatalog
     {
         ArgumentNullException.ThrowIfNull(section);
         var errors = new List<string>();
-        _ = ApplyConfiguration(section, errors);
+        _ = Read(section, errors);
         return errors;
     }
 
-    private PriceCatalog ApplyConfiguration(IConfiguration section, List<string> errors)
+    /// <summary>
+    /// Reads a section shaped like <c>AI:Pricing</c> over this catalog, once, adding each problem to <paramref name="errors"/>
+    /// with its key path (nothing is thrown for a bad value): the path a configured pipeline's stages read prices by, through
+    /// <c>ChatPipelineContext.GetClientSection("Pricing")</c>, so that unknown keys are reported as in a stage's section.
+    /// </summary>
+    /// <returns>The extended catalog; this one when the section is empty.</returns>
+    internal PriceCatalog Read(IConfiguration section, List<string> errors)
     {
         var added = new List<ModelPrice>();
         foreach (var child in section.GetSection("Models").GetChildren())

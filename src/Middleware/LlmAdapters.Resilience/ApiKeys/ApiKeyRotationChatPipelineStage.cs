@@ -10,38 +10,44 @@ namespace LlmAdapters.Resilience;
 /// two or more keys are given (numbered children of the section, or one comma-separated value). Keys beside the list: <c>Strategy</c> (RoundRobin or LeastInFlight; RoundRobin),
 /// <c>Cooldown</c> (60s, or the Retry-After), <c>AuthenticationCooldown</c> (15m).
 /// </summary>
-public sealed class ApiKeyRotationChatPipelineStage : IChatPipelineStage
+public sealed class ApiKeyRotationChatPipelineStage : ChatPipelineStage<ApiKeyRotationChatClientOptions>
 {
     /// <inheritdoc/>
-    public string Name => "ApiKeys";
+    public override string Name => "ApiKeys";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.ApiKeys;
+    public override int Order => ChatPipelineOrder.ApiKeys;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context) => Keys(context).Count >= 2;
+    public override bool IsEnabled(ChatPipelineContext context) => Keys(context).Count >= 2;
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override ApiKeyRotationChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var errors = new List<string>();
-        new ApiKeyRotationChatClientOptions().Read(context.Section, errors);
-        return errors;
+        var options = new ApiKeyRotationChatClientOptions();
+        options.Read(context.Section, errors);
+
+        // With a shared store registered (AI:Redis), a key cooled down by one process is skipped by every process.
+        if (context.Services.GetService(typeof(IApiKeyCooldownStore)) is IApiKeyCooldownStore store)
+        {
+            options.CooldownStore = store;
+            options.CooldownScope ??= context.ClientName;
+        }
+
+        return options;
     }
 
     /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseApiKeyRotation(Keys(context), apiKey => context.CreateProviderClient(apiKey), options =>
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, ApiKeyRotationChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseApiKeyRotation(Keys(context), apiKey => context.CreateProviderClient(apiKey), o =>
         {
-            options.Read(context.Section);
-
-            // With a shared store registered (AI:Redis), a key cooled down by one process is skipped by every process.
-            if (context.Services.GetService(typeof(IApiKeyCooldownStore)) is IApiKeyCooldownStore store)
-            {
-                options.CooldownStore = store;
-                options.CooldownScope ??= context.ClientName;
-            }
+            // The builder's options carry the services' clock; the values come from the read.
+            o.Strategy = options.Strategy;
+            o.Cooldown = options.Cooldown;
+            o.AuthenticationCooldown = options.AuthenticationCooldown;
+            o.CooldownStore = options.CooldownStore;
+            o.CooldownScope = options.CooldownScope;
         }));
 
     private static IReadOnlyList<string> Keys(ChatPipelineContext context) => ConfigurationReader.GetList(context.Configuration, "Pipeline:" + context.Section.Key);

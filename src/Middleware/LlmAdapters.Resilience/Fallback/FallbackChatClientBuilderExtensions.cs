@@ -108,6 +108,28 @@ public static class FallbackChatClientBuilderExtensions
         });
     }
 
+    /// <summary>
+    /// Falls back as options read once from a section say (<see cref="FallbackChatClientOptions.Models"/>, then
+    /// <see cref="FallbackChatClientOptions.Clients"/>): the body of the configured pipeline's fallback stage.
+    /// </summary>
+    internal static ChatClientBuilder UseFallback(this ChatClientBuilder builder, FallbackChatClientOptions options, Func<string, IChatClient> resolveClient)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(resolveClient);
+        return builder.Use((inner, services) =>
+        {
+            if (options.Models.Count == 0 && options.Clients.Count == 0)
+            {
+                return inner;
+            }
+
+            var named = options.Clients.Select(name => new KeyValuePair<string, IChatClient>(name, resolveClient(name)));
+            options.Validate();
+            return new FallbackChatClient(inner, ModelClients(inner, options.Models).Concat(named).ToList(), options, services.GetService<ILoggerFactory>()?.CreateLogger<FallbackChatClient>());
+        });
+    }
+
     private static ChatClientBuilder UseFallback(
         this ChatClientBuilder builder,
         Func<IServiceProvider, IEnumerable<KeyValuePair<string, IChatClient>>> fallbacks,

@@ -58,6 +58,12 @@ public sealed class FallbackChatClientOptions
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Gets or sets the other models to fall back to, in order, as a configured pipeline read them (<c>Models</c>).</summary>
+    internal IReadOnlyList<string> Models { get; set; } = [];
+
+    /// <summary>Gets or sets the named clients to fall back to, in order, as a configured pipeline read them (<c>Clients</c>).</summary>
+    internal IReadOnlyList<string> Clients { get; set; } = [];
+
     /// <summary>Reads the options from a section: <c>On</c>, <c>FailureThreshold</c>, <c>SamplingWindow</c>, <c>BreakDuration</c>.</summary>
     /// <param name="section">The section, e.g. <c>AI:Pipeline:Fallback</c>.</param>
     /// <param name="errors">Collects each problem as a message naming its key, or <see langword="null"/> to throw at the first.</param>

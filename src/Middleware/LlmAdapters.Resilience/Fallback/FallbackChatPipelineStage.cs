@@ -11,25 +11,29 @@ namespace LlmAdapters.Resilience;
 /// resolved as keyed <see cref="IChatClient"/> services), on when either lists something. Keys: <c>On</c> (RateLimited,
 /// Overloaded, Timeout, Unavailable, ModelNotFound), <c>FailureThreshold</c> (5), <c>SamplingWindow</c> (30s), <c>BreakDuration</c> (30s).
 /// </summary>
-public sealed class FallbackChatPipelineStage : IChatPipelineStage
+public sealed class FallbackChatPipelineStage : ChatPipelineStage<FallbackChatClientOptions>
 {
     /// <inheritdoc/>
-    public string Name => "Fallback";
+    public override string Name => "Fallback";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.Fallback;
+    public override int Order => ChatPipelineOrder.Fallback;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context) =>
+    public override bool IsEnabled(ChatPipelineContext context) =>
         context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
         context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override FallbackChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var errors = new List<string>();
-        new FallbackChatClientOptions().Read(context.Section, errors);
+        var options = new FallbackChatClientOptions
+        {
+            TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+            PrimaryName = context.ClientName,
+        };
+        options.Read(context.Section, errors);
 
         var clientsPath = context.SectionPath + ":" + FallbackChatClientOptions.ClientsKey;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -58,10 +62,12 @@ public sealed class FallbackChatPipelineStage : IChatPipelineStage
             }
         }
 
-        return errors;
+        options.Clients = ConfigurationReader.GetList(context.Section, FallbackChatClientOptions.ClientsKey);
+        options.Models = ConfigurationReader.GetList(context.Section, FallbackChatClientOptions.ModelsKey);
+        return options;
     }
 
     /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseFallback(context.Section, (name, _) => context.GetFallbackClient(name), options => options.PrimaryName = context.ClientName));
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, FallbackChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseFallback(options, context.GetFallbackClient));
 }

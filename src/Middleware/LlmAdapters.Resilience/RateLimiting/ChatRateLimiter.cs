@@ -155,7 +155,7 @@ public sealed partial class ChatRateLimiter : IDisposable
 
     private ChatProviderException Rejected(string providerName, string limiter, string what, TimeSpan? retryAfter)
     {
-        ResilienceTelemetry.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("llmadapters.ratelimit.limiter", limiter));
+        ResilienceTelemetry.RateLimitRejections.Add(1, new KeyValuePair<string, object?>(ResilienceTelemetryNames.RateLimitLimiterTag, limiter));
         return new ChatProviderException(
             ChatProviderErrorKind.RateLimited,
             providerName,

@@ -114,8 +114,8 @@ public sealed partial class RateLimitingChatClient : DelegatingChatClient
         ResilienceTelemetry.RateLimitWait.Record(lease.Waited.TotalSeconds);
         if (lease.Waited > TimeSpan.Zero)
         {
-            Activity.Current?.SetTag(ResilienceTelemetry.RateLimitWaitTag, lease.Waited.TotalMilliseconds);
-            Log.Waited(_logger, lease.Waited.TotalMilliseconds);
+            Activity.Current?.SetTag(ResilienceTelemetry.RateLimitWaitTag, lease.Waited.TotalSeconds);
+            Log.Waited(_logger, lease.Waited.TotalSeconds);
         }
 
         return lease;

@@ -10,16 +10,16 @@ namespace LlmAdapters.Resilience;
 /// <c>RequestsPerMinute</c>, <c>TokensPerMinute</c>, <c>MaxConcurrency</c> (no defaults), <c>QueueLimit</c> (128), <c>Shared</c>
 /// (a name: clients that give the same one share the limiter, e.g. all clients on one API key).
 /// </summary>
-public sealed class RateLimitingChatPipelineStage : IChatPipelineStage
+public sealed class RateLimitingChatPipelineStage : ChatPipelineStage<RateLimitingChatClientOptions>
 {
     /// <inheritdoc/>
-    public string Name => "RateLimit";
+    public override string Name => "RateLimit";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.RateLimiting;
+    public override int Order => ChatPipelineOrder.RateLimiting;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context)
+    public override bool IsEnabled(ChatPipelineContext context)
     {
         var section = context.Section;
         return !string.IsNullOrWhiteSpace(section[RateLimitingChatClientOptions.RequestsPerMinuteKey]) ||
@@ -28,26 +28,33 @@ public sealed class RateLimitingChatPipelineStage : IChatPipelineStage
     }
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override RateLimitingChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var errors = new List<string>();
-        new RateLimitingChatClientOptions().Read(context.Section, errors);
-        return errors;
+        var options = new RateLimitingChatClientOptions();
+        options.Read(context.Section, errors);
+
+        // With a shared store registered (AI:Redis), the limits hold across processes: under the RateLimit:Shared
+        // name when given, else under the client's name.
+        if (context.Services.GetService(typeof(IChatRateLimitStore)) is IChatRateLimitStore store)
+        {
+            options.Store = store;
+            options.SharedName ??= "client:" + context.ClientName;
+        }
+
+        return options;
     }
 
     /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseRateLimiting(options =>
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, RateLimitingChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseRateLimiting(o =>
         {
-            options.Read(context.Section);
-
-            // With a shared store registered (AI:Redis), the limits hold across processes: under the RateLimit:Shared
-            // name when given, else under the client's name.
-            if (context.Services.GetService(typeof(IChatRateLimitStore)) is IChatRateLimitStore store)
-            {
-                options.Store = store;
-                options.SharedName ??= "client:" + context.ClientName;
-            }
+            // The builder's options carry the services' clock and token estimator; the values come from the read.
+            o.RequestsPerMinute = options.RequestsPerMinute;
+            o.TokensPerMinute = options.TokensPerMinute;
+            o.MaxConcurrency = options.MaxConcurrency;
+            o.QueueLimit = options.QueueLimit;
+            o.SharedName = options.SharedName;
+            o.Store = options.Store;
         }));
 }

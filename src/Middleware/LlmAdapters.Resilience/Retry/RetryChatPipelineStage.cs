@@ -2,6 +2,7 @@
 
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmAdapters.Resilience;
 
@@ -9,27 +10,27 @@ namespace LlmAdapters.Resilience;
 /// Retry with exponential backoff and jitter (<c>UseRetry</c>), on by default in configured pipelines. Keys:
 /// <c>MaxAttempts</c> (3), <c>BaseDelay</c> (1s), <c>MaxDelay</c> (30s: the backoff cap and the longest Retry-After honoured), <c>UseJitter</c> (true).
 /// </summary>
-public sealed class RetryChatPipelineStage : IChatPipelineStage
+public sealed class RetryChatPipelineStage : ChatPipelineStage<RetryChatClientOptions>
 {
     /// <inheritdoc/>
-    public string Name => "Retry";
+    public override string Name => "Retry";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.Retry;
+    public override int Order => ChatPipelineOrder.Retry;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context) => true;
+    public override bool IsEnabled(ChatPipelineContext context) => true;
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override RetryChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var errors = new List<string>();
-        new RetryChatClientOptions().Read(context.Section, errors);
-        return errors;
+        var options = new RetryChatClientOptions { TimeProvider = context.Services.GetService<TimeProvider>() ?? TimeProvider.System };
+        options.Read(context.Section, errors);
+        return options;
     }
 
     /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseRetry(context.Section));
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, RetryChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseRetry(options));
 }

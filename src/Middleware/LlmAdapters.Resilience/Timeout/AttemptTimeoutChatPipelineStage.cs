@@ -10,29 +10,29 @@ namespace LlmAdapters.Resilience;
 /// retried. Keys: <c>Timeout:Attempt</c>, <c>Timeout:FirstUpdate</c> (no defaults: on when either is set). Shares the
 /// <c>Timeout</c> section with <see cref="TotalTimeoutChatPipelineStage"/>.
 /// </summary>
-public sealed class AttemptTimeoutChatPipelineStage : IChatPipelineStage
+public sealed class AttemptTimeoutChatPipelineStage : ChatPipelineStage<TimeoutChatClientOptions>
 {
     /// <inheritdoc/>
-    public string Name => "Timeout";
+    public override string Name => "Timeout";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.AttemptTimeout;
+    public override int Order => ChatPipelineOrder.AttemptTimeout;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context) =>
+    public override bool IsEnabled(ChatPipelineContext context) =>
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.AttemptKey]) ||
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.FirstUpdateKey]);
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override TimeoutChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var errors = new List<string>();
-        new TimeoutChatClientOptions().ReadAttempt(context.Section, errors);
-        return errors;
+        var options = new TimeoutChatClientOptions();
+        options.ReadAttempt(context.Section, errors);
+        return options;
     }
 
     /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseTimeout(context.Section));
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, TimeoutChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseTimeout(options.Timeout, options.FirstUpdateTimeout));
 }

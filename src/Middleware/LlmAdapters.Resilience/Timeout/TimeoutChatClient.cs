@@ -102,7 +102,7 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         var firstUpdate = deadline.ExpiredScope == Deadline.FirstUpdateScope;
         var scope = firstUpdate ? "first_update" : _options.Scope;
         var limit = (firstUpdate ? _options.FirstUpdateTimeout : _options.Timeout)!.Value;
-        ResilienceTelemetry.TimeoutsExpired.Add(1, new KeyValuePair<string, object?>("llmadapters.timeout.scope", scope));
+        ResilienceTelemetry.TimeoutsExpired.Add(1, new KeyValuePair<string, object?>(ResilienceTelemetry.TimeoutTag, scope));
         Activity.Current?.SetTag(ResilienceTelemetry.TimeoutTag, scope);
         Log.TimedOut(_logger, scope, limit.TotalMilliseconds);
         var seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

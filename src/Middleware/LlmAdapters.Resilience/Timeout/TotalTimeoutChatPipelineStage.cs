@@ -9,27 +9,31 @@ namespace LlmAdapters.Resilience;
 /// The total timeout of a call, across retries and fallbacks (<c>UseTotalTimeout</c>). Key: <c>Timeout:Total</c> (no default:
 /// on when set). Shares the <c>Timeout</c> section with <see cref="AttemptTimeoutChatPipelineStage"/>.
 /// </summary>
-public sealed class TotalTimeoutChatPipelineStage : IChatPipelineStage
+public sealed class TotalTimeoutChatPipelineStage : ChatPipelineStage<TimeoutChatClientOptions>
 {
     /// <inheritdoc/>
-    public string Name => "Timeout";
+    public override string Name => "Timeout";
 
     /// <inheritdoc/>
-    public int Order => ChatPipelineOrder.TotalTimeout;
+    public override int Order => ChatPipelineOrder.TotalTimeout;
 
     /// <inheritdoc/>
-    public bool IsEnabled(ChatPipelineContext context) => !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.TotalKey]);
+    public override bool IsEnabled(ChatPipelineContext context) => !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.TotalKey]);
 
     /// <inheritdoc/>
-    public IEnumerable<string> Validate(ChatPipelineContext context)
+    public override TimeoutChatClientOptions Read(ChatPipelineContext context, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var errors = new List<string>();
-        new TimeoutChatClientOptions().ReadTotal(context.Section, errors);
-        return errors;
+        var options = new TimeoutChatClientOptions();
+        options.ReadTotal(context.Section, errors);
+        return options;
     }
 
     /// <inheritdoc/>
-    public IChatClient Apply(IChatClient innerClient, ChatPipelineContext context) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseTotalTimeout(context.Section));
+    public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, TimeoutChatClientOptions options) =>
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseTimeout(o =>
+        {
+            o.Timeout = options.Timeout;
+            o.Scope = options.Scope;
+        }));
 }

@@ -15,7 +15,7 @@ namespace LlmAdapters.Hosting;
 /// The cache key holds the provider, its endpoint, the model and every request option, so two clients share an answer only
 /// when they would ask the same provider the same thing.
 /// </summary>
-internal sealed class CacheStage : BuilderChatPipelineStage
+internal sealed class CacheStage : BuilderChatPipelineStage<TimeSpan>
 {
     public const string LifetimeKey = "Lifetime";
 
@@ -28,20 +28,19 @@ internal sealed class CacheStage : BuilderChatPipelineStage
 
     public override bool IsEnabled(ChatPipelineContext context) => false;
 
-    public override IEnumerable<string> Validate(ChatPipelineContext context)
+    public override TimeSpan Read(ChatPipelineContext context, List<string> errors)
     {
-        var errors = new List<string>();
-        if (ConfigurationReader.GetDuration(context.Section, LifetimeKey, errors, context.SectionPath) is { } lifetime && lifetime <= TimeSpan.Zero)
+        var lifetime = ConfigurationReader.GetDuration(context.Section, LifetimeKey, errors, context.SectionPath);
+        if (lifetime <= TimeSpan.Zero)
         {
             errors.Add($"{context.SectionPath}:{LifetimeKey} must be positive.");
         }
 
-        return errors;
+        return lifetime ?? s_defaultLifetime;
     }
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context, TimeSpan lifetime)
     {
-        var lifetime = ConfigurationReader.GetDuration(context.Section, LifetimeKey) ?? s_defaultLifetime;
         var cache = context.Services.GetService<IDistributedCache>() ?? _memory.Value;
         var settings = context.Settings;
         builder.Use(inner => new ConfiguredCachingChatClient(inner, cache, lifetime)

@@ -8,7 +8,7 @@ namespace LlmAdapters.Hosting;
 /// Gives each request the configured defaults it does not set itself: <c>Model</c>, <c>SystemPrompt</c> (as
 /// <see cref="ChatOptions.Instructions"/>), <c>Temperature</c> and <c>MaxOutputTokens</c>. Always on; built on M.E.AI's <c>ConfigureOptions</c>.
 /// </summary>
-internal sealed class DefaultsStage : BuilderChatPipelineStage
+internal sealed class DefaultsStage : BuilderChatPipelineStage<ChatClientSettings>
 {
     public override string Name => "Defaults";
 
@@ -16,11 +16,10 @@ internal sealed class DefaultsStage : BuilderChatPipelineStage
 
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public override IEnumerable<string> Validate(ChatPipelineContext context) => [];
+    public override ChatClientSettings Read(ChatPipelineContext context, List<string> errors) => context.Settings;
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context, ChatClientSettings settings)
     {
-        var settings = context.Settings;
         builder.ConfigureOptions(options =>
         {
             options.ModelId ??= settings.Model;

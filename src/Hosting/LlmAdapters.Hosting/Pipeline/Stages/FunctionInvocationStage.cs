@@ -10,7 +10,7 @@ namespace LlmAdapters.Hosting;
 /// M.E.AI's function invocation middleware (<c>UseFunctionInvocation</c>): runs the tool loop. On by default. Keys:
 /// <c>MaximumIterationsPerRequest</c>, <c>AllowConcurrentInvocation</c>, <c>IncludeDetailedErrors</c>.
 /// </summary>
-internal sealed class FunctionInvocationStage : BuilderChatPipelineStage
+internal sealed class FunctionInvocationStage : BuilderChatPipelineStage<FunctionInvocationStage.Options>
 {
     public override string Name => "FunctionInvocation";
 
@@ -18,21 +18,14 @@ internal sealed class FunctionInvocationStage : BuilderChatPipelineStage
 
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public override IEnumerable<string> Validate(ChatPipelineContext context)
-    {
-        var errors = new List<string>();
-        ConfigurationReader.GetInt32(context.Section, "MaximumIterationsPerRequest", 1, errors, context.SectionPath);
-        ConfigurationReader.GetBoolean(context.Section, "AllowConcurrentInvocation", errors, context.SectionPath);
-        ConfigurationReader.GetBoolean(context.Section, "IncludeDetailedErrors", errors, context.SectionPath);
-        return errors;
-    }
+    public override Options Read(ChatPipelineContext context, List<string> errors) => new(
+        ConfigurationReader.GetInt32(context.Section, "MaximumIterationsPerRequest", 1, errors, context.SectionPath),
+        ConfigurationReader.GetBoolean(context.Section, "AllowConcurrentInvocation", errors, context.SectionPath),
+        ConfigurationReader.GetBoolean(context.Section, "IncludeDetailedErrors", errors, context.SectionPath));
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context, Options options)
     {
-        var section = context.Section;
-        var maximumIterations = ConfigurationReader.GetInt32(section, "MaximumIterationsPerRequest", 1, [], context.SectionPath);
-        var concurrent = ConfigurationReader.GetBoolean(section, "AllowConcurrentInvocation", [], context.SectionPath);
-        var detailed = ConfigurationReader.GetBoolean(section, "IncludeDetailedErrors", [], context.SectionPath);
+        var (maximumIterations, concurrent, detailed) = options;
         builder.UseFunctionInvocation(context.Services.GetService<ILoggerFactory>(), client =>
         {
             if (maximumIterations is { } max)
@@ -44,4 +37,7 @@ internal sealed class FunctionInvocationStage : BuilderChatPipelineStage
             client.IncludeDetailedErrors = detailed ?? client.IncludeDetailedErrors;
         });
     }
+
+    /// <summary>The keys of the stage's section, read once.</summary>
+    internal sealed record Options(int? MaximumIterationsPerRequest, bool? AllowConcurrentInvocation, bool? IncludeDetailedErrors);
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace LlmAdapters.Hosting;
 
 /// <summary>M.E.AI's logging middleware (<c>UseLogging</c>), on by default; it logs content only at Trace level.</summary>
-internal sealed class LoggingStage : BuilderChatPipelineStage
+internal sealed class LoggingStage : BuilderChatPipelineStage<ChatClientSettings>
 {
     public override string Name => "Logging";
 
@@ -15,9 +15,9 @@ internal sealed class LoggingStage : BuilderChatPipelineStage
 
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
-    public override IEnumerable<string> Validate(ChatPipelineContext context) => [];
+    public override ChatClientSettings Read(ChatPipelineContext context, List<string> errors) => context.Settings;
 
-    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context)
+    protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context, ChatClientSettings options)
     {
         // M.E.AI's logging client logs invocations (Debug) and content (Trace); its failure events, always Error with the
         // stack trace, are left to the outcome client, which logs each failure once at the level its kind deserves.

@@ -1,17 +1,18 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Emulator;
-using LlmAdapters.Hosting;
+using LlmAdapters.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using static LlmAdapters.Resilience.Tests.Fakes;
 
-namespace LlmAdapters.Resilience.Tests.Hosting;
+namespace LlmAdapters.Hosting.Tests.Pipeline;
 
 /// <summary>The resilience stages in configured pipelines, against the emulator.</summary>
-public sealed class ConfiguredPipelineTests
+public sealed class ConfiguredResiliencePipelineTests
 {
+    private static ChatMessage[] Prompt(string text = "hello") => [new ChatMessage(ChatRole.User, text)];
+
     private static ServiceProvider Build(Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
@@ -36,12 +37,12 @@ public sealed class ConfiguredPipelineTests
     [Fact]
     public async Task DefaultPipeline_RetriesTransientFailure()
     {
-        await using var emulator = await EmulatorServer.StartAsync();
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         emulator.Faults.Enqueue(EmulatorFault.Status(503));
         await using var services = Build(Base(emulator));
         var client = services.GetRequiredService<IChatClient>();
 
-        var response = await client.GetResponseAsync(Prompt());
+        var response = await client.GetResponseAsync(Prompt(), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.False(string.IsNullOrEmpty(response.Text));
         Assert.Equal(2, emulator.RequestCount);
@@ -51,14 +52,14 @@ public sealed class ConfiguredPipelineTests
     [Fact]
     public async Task RetryDisabled_NoRetry()
     {
-        await using var emulator = await EmulatorServer.StartAsync();
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         emulator.Faults.Enqueue(EmulatorFault.Status(503));
         var values = Base(emulator);
         values["AI:Pipeline:Retry:Enabled"] = "false";
         await using var services = Build(values);
         var client = services.GetRequiredService<IChatClient>();
 
-        await Assert.ThrowsAsync<ChatProviderException>(() => client.GetResponseAsync(Prompt()));
+        await Assert.ThrowsAsync<ChatProviderException>(() => client.GetResponseAsync(Prompt(), cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(1, emulator.RequestCount);
         Assert.Null(client.GetService<RetryChatClient>());
@@ -67,8 +68,8 @@ public sealed class ConfiguredPipelineTests
     [Fact]
     public async Task Fallback_NamedClient_ServesWhenPrimaryOverloaded()
     {
-        await using var primary = await EmulatorServer.StartAsync();
-        await using var backup = await EmulatorServer.StartAsync();
+        await using var primary = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var backup = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         primary.Faults.Enqueue(new EmulatorFault { StatusCode = 529, Times = 3 });
         backup.Replies.Enqueue(new EmulatorReply { Text = "from backup" });
         var values = Base(primary);
@@ -78,7 +79,7 @@ public sealed class ConfiguredPipelineTests
         await using var services = Build(values);
         var client = services.GetRequiredKeyedService<IChatClient>("main");
 
-        var response = await client.GetResponseAsync(Prompt());
+        var response = await client.GetResponseAsync(Prompt(), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("from backup", response.Text);
         Assert.Equal("backup", response.AdditionalProperties?[FallbackChatClient.ServedByKey]);
@@ -89,15 +90,15 @@ public sealed class ConfiguredPipelineTests
     [Fact]
     public async Task ApiKeys_TwoKeys_RotateRoundRobin()
     {
-        await using var emulator = await EmulatorServer.StartAsync();
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var values = Base(emulator);
         values["AI:Pipeline:ApiKeys:0"] = "key-a";
         values["AI:Pipeline:ApiKeys:1"] = "key-b";
         await using var services = Build(values);
         var client = services.GetRequiredService<IChatClient>();
 
-        await client.GetResponseAsync(Prompt());
-        await client.GetResponseAsync(Prompt());
+        await client.GetResponseAsync(Prompt(), cancellationToken: TestContext.Current.CancellationToken);
+        await client.GetResponseAsync(Prompt(), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(2, client.GetService<ApiKeyRotationChatClient>()?.KeyCount);
         Assert.Equal(["Bearer key-a", "Bearer key-b"], emulator.Requests.Select(r => r.Headers["Authorization"]));
@@ -106,7 +107,7 @@ public sealed class ConfiguredPipelineTests
     [Fact]
     public async Task RateLimitAndTimeouts_ConfiguredStagesArePresent()
     {
-        await using var emulator = await EmulatorServer.StartAsync();
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var values = Base(emulator);
         values["AI:Pipeline:RateLimit:MaxConcurrency"] = "2";
         values["AI:Pipeline:Timeout:Attempt"] = "30s";
@@ -114,7 +115,7 @@ public sealed class ConfiguredPipelineTests
         await using var services = Build(values);
         var client = services.GetRequiredService<IChatClient>();
 
-        await client.GetResponseAsync(Prompt());
+        await client.GetResponseAsync(Prompt(), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(2, client.GetService<RateLimitingChatClient>()?.Limiter.MaxConcurrency);
         Assert.NotNull(client.GetService<TimeoutChatClient>());
@@ -123,7 +124,7 @@ public sealed class ConfiguredPipelineTests
     [Fact]
     public async Task Validate_BadResilienceKeys_MessagesNameTheKeys()
     {
-        await using var emulator = await EmulatorServer.StartAsync();
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var values = Base(emulator);
         values["AI:Pipeline:Retry:MaxAttempts"] = "zero";
         values["AI:Pipeline:Timeout:Total"] = "forever";

@@ -1,0 +1,32 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>
+/// The names configured pipelines report under: the <c>LlmAdapters.Hosting</c> meter (every call of a configured client by
+/// outcome and error kind, and its duration), its instruments and tags. The package starts no activity of its own; the
+/// <c>gen_ai</c> spans are Microsoft.Extensions.AI's (<c>Pipeline:OpenTelemetry:SourceName</c>). docs/middleware.md lists them.
+/// </summary>
+public static class HostingTelemetryNames
+{
+    /// <summary>The name of the package's meter.</summary>
+    public const string MeterName = CallOutcomeTelemetry.Name;
+
+    /// <summary>The counter of calls, by outcome and error kind (unit <c>{request}</c>).</summary>
+    public const string RequestsInstrument = CallOutcomeTelemetry.RequestsInstrument;
+
+    /// <summary>The histogram of call durations, tool loops and retries included (unit <c>s</c>).</summary>
+    public const string DurationInstrument = CallOutcomeTelemetry.DurationInstrument;
+
+    /// <summary>The tag of the configured client's name.</summary>
+    public const string ClientTag = CallOutcomeTelemetry.ClientTag;
+
+    /// <summary>The tag of the provider's name (GenAI semantic conventions).</summary>
+    public const string ProviderTag = CallOutcomeTelemetry.ProviderTag;
+
+    /// <summary>The tag of the outcome: <c>success</c>, <c>failure</c> or <c>cancelled</c>.</summary>
+    public const string OutcomeTag = CallOutcomeTelemetry.OutcomeTag;
+
+    /// <summary>The tag of a failure's kind (<see cref="ChatProviderErrorKind"/>, <c>BudgetExceeded</c>, or the exception type).</summary>
+    public const string ErrorTypeTag = CallOutcomeTelemetry.ErrorTypeTag;
+}
