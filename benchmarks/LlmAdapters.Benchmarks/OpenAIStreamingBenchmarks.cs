@@ -59,6 +59,7 @@ public class OpenAIStreamingBenchmarks
         MeaiOpenAIChatClient().GetAwaiter().GetResult().Verify(expected, nameof(MeaiOpenAIChatClient));
         Native().GetAwaiter().GetResult().Verify(expected, nameof(Native));
         Floor().GetAwaiter().GetResult().Verify(expected, nameof(Floor));
+        FloorUpdates().GetAwaiter().GetResult().Verify(expected, nameof(FloorUpdates));
     }
 
     [GlobalCleanup]
@@ -89,4 +90,8 @@ public class OpenAIStreamingBenchmarks
     /// <summary>Floor: HttpClient + SseParser + Utf8JsonReader, text and usage only, no string per event.</summary>
     [Benchmark(Baseline = true)]
     public Task<ChatAnswer> Floor() => FloorReader.OpenAIStreamAsync(_http, s_chatCompletions, Model, Prompt, ApiKey);
+
+    /// <summary>The floor plus one <see cref="ChatResponseUpdate"/> and <see cref="TextContent"/> per text chunk: what the <see cref="IChatClient"/> contract alone costs.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> FloorUpdates() => Answers.FromStreamAsync(FloorReader.OpenAIUpdatesAsync(_http, s_chatCompletions, Model, Prompt, ApiKey));
 }
