@@ -2,7 +2,6 @@
 
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,19 +56,8 @@ public class PipelineStagesBenchmarks
             _without[stage] = Build(_provider, stage);
         }
 
-        var response = new ChatAnswer("Hello! How can I assist you today?", null, 8, 9);
-        var stream = new ChatAnswer(Payloads.SyntheticText(49), null, 8, 49);
-        foreach (var client in new[] { _plain, _full }.Concat(_without.Values))
-        {
-            Answers.FromResponseAsync(client.GetResponseAsync(_messages)).GetAwaiter().GetResult().Verify(response, client.GetType().Name);
-            Answers.FromStreamAsync(client.GetStreamingResponseAsync(_messages)).GetAwaiter().GetResult().Verify(stream, client.GetType().Name);
-        }
-
+        PipelineChecks.Verify(_messages, _full, new[] { _plain, _full }.Concat(_without.Values));
         Answers.FromStreamAsync(_fullShort.GetStreamingResponseAsync(_messages)).GetAwaiter().GetResult().Verify(new(Payloads.SyntheticText(9), null, 8, 49), "full, 10");
-        if (_full.GetResponseAsync(_messages).GetAwaiter().GetResult().GetCost() is null)
-        {
-            throw new InvalidOperationException("Cost accounting did not price the response: the benchmark would skip its work.");
-        }
     }
 
     [GlobalCleanup]
