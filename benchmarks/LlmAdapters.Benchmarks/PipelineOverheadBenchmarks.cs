@@ -2,7 +2,6 @@
 
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -50,18 +49,7 @@ public class PipelineOverheadBenchmarks
         _functionInvocation = Build("FunctionInvocation");
         _retry = Build("Retry");
 
-        var response = new ChatAnswer("Hello! How can I assist you today?", null, 8, 9);
-        var stream = new ChatAnswer(Payloads.SyntheticText(49), null, 8, 49);
-        foreach (var client in new[] { _provider, _pipeline, _defaults, _openTelemetry, _costAccounting, _functionInvocation, _retry })
-        {
-            Answers.FromResponseAsync(client.GetResponseAsync(_messages)).GetAwaiter().GetResult().Verify(response, client.GetType().Name);
-            Answers.FromStreamAsync(client.GetStreamingResponseAsync(_messages)).GetAwaiter().GetResult().Verify(stream, client.GetType().Name);
-        }
-
-        if (_pipeline.GetResponseAsync(_messages).GetAwaiter().GetResult().GetCost() is null)
-        {
-            throw new InvalidOperationException("Cost accounting did not price the response: the benchmark would skip its work.");
-        }
+        PipelineChecks.Verify(_messages, _pipeline, [_provider, _pipeline, _defaults, _openTelemetry, _costAccounting, _functionInvocation, _retry]);
     }
 
     [GlobalCleanup]

@@ -1,8 +1,10 @@
 // Licensed under the MIT License.
 
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Benchmarks;
 
@@ -20,6 +22,66 @@ internal static class FloorReader
     /// <summary>An OpenAI Chat Completions stream: <c>content</c> of the deltas, <c>prompt_tokens</c> and <c>completion_tokens</c>.</summary>
     public static Task<ChatAnswer> OpenAIStreamAsync(HttpClient http, Uri uri, string model, string prompt, string? apiKey) =>
         StreamAsync(http, BareOpenAI.CreateRequest(uri, model, prompt, apiKey, stream: true), "content"u8.ToArray(), "prompt_tokens"u8.ToArray(), "completion_tokens"u8.ToArray());
+
+    /// <summary>
+    /// The floor plus what the <see cref="IChatClient"/> contract alone requires of an OpenAI stream: the same reader, but each
+    /// text event becomes one <see cref="ChatResponseUpdate"/> with its <see cref="TextContent"/> (and the usage one
+    /// <see cref="UsageContent"/>), yielded through an async iterator. No adapter can stream through the contract for less.
+    /// </summary>
+    public static async IAsyncEnumerable<ChatResponseUpdate> OpenAIUpdatesAsync(
+        HttpClient http, Uri uri, string model, string prompt, string? apiKey, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = BareOpenAI.CreateRequest(uri, model, prompt, apiKey, stream: true);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await foreach (var item in SseParser.Create(body, ParseUpdate).EnumerateAsync(cancellationToken))
+        {
+            if (item.Data is { } update)
+            {
+                yield return update;
+            }
+        }
+    }
+
+    private static ChatResponseUpdate? ParseUpdate(string eventType, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data[0] != (byte)'{')
+        {
+            return null;
+        }
+
+        string? text = null;
+        long? input = null, output = null;
+        var reader = new Utf8JsonReader(data);
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            if (reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("prompt_tokens"u8))
+            {
+                reader.Read();
+                input = reader.GetInt64();
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8))
+            {
+                reader.Read();
+                output = reader.GetInt64();
+            }
+        }
+
+        return text is not null ? new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(text)])
+            : input is not null ? new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new() { InputTokenCount = input, OutputTokenCount = output })])
+            : null;
+    }
 
     private static async Task<ChatAnswer> StreamAsync(HttpClient http, HttpRequestMessage request, byte[] textName, byte[] inputName, byte[] outputName)
     {

@@ -91,8 +91,8 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
             TimeProvider = timeProvider,
         };
 
-        // The implementation switch: native by default except for openai itself (see docs/providers.md), sdk on request.
-        return OpenAIImplementationSelector.UseNative(Name, context.Configuration[ImplementationKey])
+        // The implementation switch: native by default for every preset, openai included (see docs/providers.md), sdk on request.
+        return OpenAIImplementationSelector.UseNative(context.Configuration[ImplementationKey])
             ? new OpenAIChatCompletionsClient(
                 new OpenAIChatCompletionsClientOptions { Common = common, UseMaxTokens = bool.TryParse(context.Configuration[UseMaxTokensKey], out var useMaxTokens) && useMaxTokens },
                 context.HttpClient)

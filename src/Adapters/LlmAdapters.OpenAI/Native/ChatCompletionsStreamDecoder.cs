@@ -44,6 +44,19 @@ internal sealed class ChatCompletionsStreamDecoder(string providerName, TimeProv
             return null;
         }
 
+        // The hot chunk, text only, once the first chunk has set the response's id and model: read from the bytes, without
+        // the DTO graph or the id and model strings (ChatCompletionsTextChunk leaves every other chunk to the DTO).
+        if (_createdAt is not null && _responseId is not null && _modelId is not null && ChatCompletionsTextChunk.TryRead(data, out var text))
+        {
+            return text is null ? null : new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(text)])
+            {
+                ResponseId = _responseId,
+                MessageId = _responseId,
+                ModelId = _modelId,
+                CreatedAt = _createdAt,
+            };
+        }
+
         var chunk = JsonSerializer.Deserialize(data, ChatCompletionsJsonContext.Default.ChunkDto)
             ?? throw new JsonException("A chunk is null.");
         if (chunk.Error is { ValueKind: JsonValueKind.Object or JsonValueKind.String } error)

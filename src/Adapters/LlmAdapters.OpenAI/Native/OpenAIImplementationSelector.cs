@@ -11,16 +11,19 @@ internal static class OpenAIImplementationSelector
     /// <summary>The value of <c>Implementation</c> for <see cref="OpenAICompatibleChatClient"/>.</summary>
     public const string Sdk = "sdk";
 
-    /// <summary>Gets whether a preset uses the native implementation.</summary>
-    /// <param name="providerName">The preset's name.</param>
-    /// <param name="configured">The configured <c>Implementation</c>, or <see langword="null"/> for the preset's default.</param>
+    /// <summary>
+    /// Gets whether a client uses the native implementation: the default of every preset, <c>openai</c> included, since every
+    /// recorded OpenAI fixture maps identically on both paths (tests/LlmAdapters.OpenAI.Tests/Native/ImplementationParityTests);
+    /// <c>sdk</c> keeps Microsoft.Extensions.AI.OpenAI for what only it maps (the Responses API, audio, logprobs).
+    /// </summary>
+    /// <param name="configured">The configured <c>Implementation</c>, or <see langword="null"/> for the default.</param>
     /// <returns><see langword="true"/> for native.</returns>
     /// <exception cref="ArgumentException"><paramref name="configured"/> is neither <c>native</c> nor <c>sdk</c>.</exception>
-    public static bool UseNative(string providerName, string? configured)
+    public static bool UseNative(string? configured)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
-            return IsNativeByDefault(providerName);
+            return true;
         }
 
         if (string.Equals(configured, Native, StringComparison.OrdinalIgnoreCase))
@@ -32,9 +35,4 @@ internal static class OpenAIImplementationSelector
             ? false
             : throw new ArgumentException($"Implementation must be '{Native}' or '{Sdk}', not '{configured}'.", nameof(configured));
     }
-
-    /// <summary>Gets whether a preset is native by default: every compatible server; <c>openai</c> stays on the SDK.</summary>
-    /// <param name="providerName">The preset's name.</param>
-    /// <returns><see langword="true"/> for native.</returns>
-    public static bool IsNativeByDefault(string providerName) => !string.Equals(providerName, "openai", StringComparison.OrdinalIgnoreCase);
 }

@@ -69,9 +69,12 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
             modelId = update.ModelId ?? modelId;
-            foreach (var content in update.Contents)
+
+            // By index: a foreach over the IList would box its enumerator on every update.
+            var contents = update.Contents;
+            for (var i = 0; i < contents.Count; i++)
             {
-                if (content is UsageContent usage)
+                if (contents[i] is UsageContent usage)
                 {
                     var cost = Account(modelId ?? options?.ModelId ?? _metadata?.DefaultModelId, usage.Details, options);
                     unknown |= cost is null;
