@@ -41,18 +41,28 @@ public static class NativeJson
         _ => JsonSerializer.SerializeToElement(value, s_compact.GetTypeInfo(value.GetType())),
     };
 
-    /// <summary>Sets a request parameter when the option has a value, and leaves the map alone when it has none.</summary>
-    /// <typeparam name="T">The option's type.</typeparam>
+    /// <summary>
+    /// Sets the sampling options a chat-style API takes by their common names, each only when it has a value:
+    /// <c>temperature</c>, <c>top_p</c>, <c>top_k</c>, the output-token limit, <c>seed</c>, <c>frequency_penalty</c>,
+    /// <c>presence_penalty</c> and <c>stop</c> (an array).
+    /// </summary>
     /// <param name="parameters">The parameter map (e.g. Ollama's <c>options</c>, DashScope's <c>parameters</c>).</param>
-    /// <param name="name">The wire name.</param>
-    /// <param name="value">The option.</param>
-    public static void SetIfPresent<T>(IDictionary<string, JsonElement> parameters, string name, T? value)
-        where T : struct
+    /// <param name="options">The request's options.</param>
+    /// <param name="maxOutputTokensName">The provider's name for <see cref="ChatOptions.MaxOutputTokens"/> (<c>num_predict</c>, <c>max_tokens</c>).</param>
+    public static void SetSamplingOptions(IDictionary<string, JsonElement> parameters, ChatOptions? options, string maxOutputTokensName)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (value is { } v)
+        ArgumentException.ThrowIfNullOrEmpty(maxOutputTokensName);
+        SetIfPresent(parameters, "temperature", options?.Temperature);
+        SetIfPresent(parameters, "top_p", options?.TopP);
+        SetIfPresent(parameters, "top_k", options?.TopK);
+        SetIfPresent(parameters, maxOutputTokensName, options?.MaxOutputTokens);
+        SetIfPresent(parameters, "seed", options?.Seed);
+        SetIfPresent(parameters, "frequency_penalty", options?.FrequencyPenalty);
+        SetIfPresent(parameters, "presence_penalty", options?.PresencePenalty);
+        if (options?.StopSequences is { Count: > 0 } stops)
         {
-            parameters[name] = ToElement(v);
+            parameters["stop"] = ToElement(stops.ToArray());
         }
     }
 
@@ -81,5 +91,14 @@ public static class NativeJson
     {
         using var document = JsonDocument.Parse(json);
         return ParseArguments(document.RootElement);
+    }
+
+    private static void SetIfPresent<T>(IDictionary<string, JsonElement> parameters, string name, T? value)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            parameters[name] = ToElement(v);
+        }
     }
 }

@@ -45,17 +45,7 @@ internal static partial class DashScopeMapper
             parameters["incremental_output"] = NativeJson.ToElement(true);
         }
 
-        NativeJson.SetIfPresent(parameters, "temperature", options?.Temperature);
-        NativeJson.SetIfPresent(parameters, "top_p", options?.TopP);
-        NativeJson.SetIfPresent(parameters, "top_k", options?.TopK);
-        NativeJson.SetIfPresent(parameters, "max_tokens", options?.MaxOutputTokens);
-        NativeJson.SetIfPresent(parameters, "seed", options?.Seed);
-        NativeJson.SetIfPresent(parameters, "presence_penalty", options?.PresencePenalty);
-        NativeJson.SetIfPresent(parameters, "frequency_penalty", options?.FrequencyPenalty);
-        if (options?.StopSequences is { Count: > 0 } stops)
-        {
-            parameters["stop"] = NativeJson.ToElement(stops.ToArray());
-        }
+        NativeJson.SetSamplingOptions(parameters, options, "max_tokens");
 
         if (options?.Reasoning is { } reasoning)
         {

@@ -78,17 +78,7 @@ internal static partial class OllamaMapper
         }
 
         var modelOptions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        NativeJson.SetIfPresent(modelOptions, "temperature", options?.Temperature);
-        NativeJson.SetIfPresent(modelOptions, "top_p", options?.TopP);
-        NativeJson.SetIfPresent(modelOptions, "top_k", options?.TopK);
-        NativeJson.SetIfPresent(modelOptions, "num_predict", options?.MaxOutputTokens);
-        NativeJson.SetIfPresent(modelOptions, "seed", options?.Seed);
-        NativeJson.SetIfPresent(modelOptions, "frequency_penalty", options?.FrequencyPenalty);
-        NativeJson.SetIfPresent(modelOptions, "presence_penalty", options?.PresencePenalty);
-        if (options?.StopSequences is { Count: > 0 } stops)
-        {
-            modelOptions["stop"] = NativeJson.ToElement(stops.ToArray());
-        }
+        NativeJson.SetSamplingOptions(modelOptions, options, "num_predict");
 
         if (clientOptions.ContextLength is { } contextLength)
         {
