@@ -18,12 +18,11 @@ public sealed class MaxResponseBytesConfigurationTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    // Every client has its key in configuration (AI:ApiKey), so no environment variable is read.
     private static ServiceProvider Build(Dictionary<string, string?> values)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
-        services.Configure<ConfiguredChatClientsOptions>(o => o.GetEnvironmentVariable = _ => null);
-        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        services.AddConfiguredChatClients(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("AI"));
         return services.BuildServiceProvider();
     }
 
