@@ -129,14 +129,6 @@ public sealed partial class AnthropicChatClient : IChatClient
             return exception;
         }
 
-        return new ChatProviderException(kind, exception.ProviderName, exception.ProviderMessage, exception.StatusCode, exception.InnerException)
-        {
-            ErrorType = exception.ErrorType,
-            ErrorCode = exception.ErrorCode,
-            RequestId = requestId,
-            RetryAfter = exception.RetryAfter,
-            IsTransient = transient,
-            RawBody = exception.RawBody,
-        };
+        return exception.With(kind, transient, requestId: requestId);
     }
 }

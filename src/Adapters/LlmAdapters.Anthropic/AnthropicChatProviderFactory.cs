@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Hosting;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 
@@ -45,7 +46,11 @@ public sealed class AnthropicChatProviderFactory : IChatProviderFactory
     public string? DefaultModel => DefaultModelId;
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [VersionKey, BetasKey];
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [VersionKey, BetasKey, ResponseSizeLimit.ConfigurationKey];
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
+        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
 
     /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
@@ -58,6 +63,7 @@ public sealed class AnthropicChatProviderFactory : IChatProviderFactory
             ApiKey = settings.ApiKey,
             Model = settings.Model,
             NetworkTimeout = settings.NetworkTimeout,
+            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
             TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
         };
 

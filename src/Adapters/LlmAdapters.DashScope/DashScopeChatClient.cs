@@ -77,21 +77,7 @@ public sealed partial class DashScopeChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => NativeClientServices.Get(this, _metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -131,14 +117,6 @@ public sealed partial class DashScopeChatClient : IChatClient
             return exception;
         }
 
-        return new ChatProviderException(ChatProviderErrorKind.ModelNotFound, exception.ProviderName, exception.ProviderMessage, exception.StatusCode, exception.InnerException)
-        {
-            ErrorType = exception.ErrorType,
-            ErrorCode = exception.ErrorCode,
-            RequestId = exception.RequestId,
-            RetryAfter = exception.RetryAfter,
-            IsTransient = false,
-            RawBody = exception.RawBody,
-        };
+        return exception.With(ChatProviderErrorKind.ModelNotFound, isTransient: false);
     }
 }

@@ -1,7 +1,9 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Hosting;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.DashScope;
 
@@ -33,6 +35,13 @@ public sealed class DashScopeNativeChatProviderFactory : IChatProviderFactory
     public string? DefaultModel => "qwen-plus";
 
     /// <inheritdoc/>
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [ResponseSizeLimit.ConfigurationKey];
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
+        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
+
+    /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -44,6 +53,7 @@ public sealed class DashScopeNativeChatProviderFactory : IChatProviderFactory
                 ApiKey = settings.ApiKey,
                 Model = settings.Model,
                 NetworkTimeout = settings.NetworkTimeout,
+                MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
                 TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
             },
             context.HttpClient);

@@ -1,7 +1,9 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Hosting;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Gemini;
 
@@ -44,7 +46,11 @@ public sealed class GeminiChatProviderFactory : IChatProviderFactory
     public string? DefaultModel => GeminiChatClientOptions.DefaultModel;
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [ApiVersionKey];
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [ApiVersionKey, ResponseSizeLimit.ConfigurationKey];
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
+        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
 
     /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
@@ -57,6 +63,7 @@ public sealed class GeminiChatProviderFactory : IChatProviderFactory
             ApiKey = settings.ApiKey,
             Model = settings.Model,
             NetworkTimeout = settings.NetworkTimeout,
+            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
             TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
         };
 

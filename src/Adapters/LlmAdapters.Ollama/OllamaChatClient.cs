@@ -91,21 +91,7 @@ public sealed partial class OllamaChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => NativeClientServices.Get(this, _metadata, serviceType, serviceKey);
 
     /// <inheritdoc/>
     public void Dispose() => _transport.Dispose();
@@ -119,27 +105,16 @@ public sealed partial class OllamaChatClient : IChatClient
         if (exception.Kind == ChatProviderErrorKind.ModelNotFound)
         {
             var model = exception.ProviderMessage is { } text && ModelNotFoundPattern().Match(text) is { Success: true } match ? match.Groups[1].Value : "<model>";
-            return Rebuild(exception, exception.ProviderMessage + $" (run `ollama pull {model}` on the server to download it)");
+            return exception.With(providerMessage: exception.ProviderMessage + $" (run `ollama pull {model}` on the server to download it)");
         }
 
         if (response is null && exception.Kind == ChatProviderErrorKind.Unavailable && IsConnectionRefused(exception.InnerException))
         {
-            return Rebuild(exception, $"Ollama does not seem to be running at {_endpoint} (the connection was refused). Start it with `ollama serve`, or set the endpoint.");
+            return exception.With(providerMessage: $"Ollama does not seem to be running at {_endpoint} (the connection was refused). Start it with `ollama serve`, or set the endpoint.");
         }
 
         return exception;
     }
-
-    private static ChatProviderException Rebuild(ChatProviderException exception, string? message) =>
-        new(exception.Kind, exception.ProviderName, message, exception.StatusCode, exception.InnerException)
-        {
-            ErrorType = exception.ErrorType,
-            ErrorCode = exception.ErrorCode,
-            RequestId = exception.RequestId,
-            RetryAfter = exception.RetryAfter,
-            IsTransient = exception.IsTransient,
-            RawBody = exception.RawBody,
-        };
 
     private static bool IsConnectionRefused(Exception? exception)
     {

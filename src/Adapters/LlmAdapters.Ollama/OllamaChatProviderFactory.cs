@@ -1,7 +1,9 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Hosting;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Ollama;
 
@@ -37,7 +39,11 @@ public sealed class OllamaChatProviderFactory : IChatProviderFactory
     public Uri? DefaultEndpoint => OllamaChatClientOptions.DefaultEndpoint;
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [KeepAliveKey, ContextLengthKey];
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [KeepAliveKey, ContextLengthKey, ResponseSizeLimit.ConfigurationKey];
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
+        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
 
     /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
@@ -50,6 +56,7 @@ public sealed class OllamaChatProviderFactory : IChatProviderFactory
             ApiKey = settings.ApiKey,
             Model = settings.Model,
             NetworkTimeout = settings.NetworkTimeout,
+            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
             TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
         };
 

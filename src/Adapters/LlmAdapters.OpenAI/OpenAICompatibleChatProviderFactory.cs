@@ -1,8 +1,10 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Hosting;
+using LlmAdapters.Native;
 using LlmAdapters.OpenAI.Native;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.OpenAI;
 
@@ -71,7 +73,11 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
     public string? DefaultModel { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [OrganizationKey, ProjectKey, ImplementationKey, UseMaxTokensKey];
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [OrganizationKey, ProjectKey, ImplementationKey, UseMaxTokensKey, ResponseSizeLimit.ConfigurationKey];
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
+        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
 
     /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
@@ -88,6 +94,7 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
             Project = context.Configuration[ProjectKey],
             Model = settings.Model,
             NetworkTimeout = settings.NetworkTimeout,
+            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
             TimeProvider = timeProvider,
         };
 

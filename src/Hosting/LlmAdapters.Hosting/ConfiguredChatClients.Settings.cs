@@ -22,6 +22,9 @@ public sealed partial class ConfiguredChatClients
                 errors.Add(ConfigurationKeyUsage.UnknownKeyMessage(_configuration.KeyPath(client, child.Key), child.Key, known));
             }
         }
+
+        // The provider's own keys are the provider's to read: their values are checked by its descriptor.
+        errors.AddRange(factory.ValidateConfiguration(configuration, key => _configuration.KeyPath(client, key)));
     }
 
     private ChatClientSettings? ResolveSettings(string name, List<string> errors, out IChatProviderFactory? factory)

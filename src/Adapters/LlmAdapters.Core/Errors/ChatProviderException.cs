@@ -156,6 +156,26 @@ public sealed class ChatProviderException : HttpRequestException
     /// <remarks>Redacted like <see cref="Message"/>: inner exceptions (a transport error quoting a URL with <c>?key=</c>) are not otherwise cleaned.</remarks>
     public override string ToString() => SecretRedactor.Redact(base.ToString())!;
 
+    /// <summary>
+    /// Returns a copy with the given members changed and every other one kept (status, error type and code, retry delay, raw
+    /// body, inner exception): how an adapter refines what the shared rules built, without copying members one by one.
+    /// </summary>
+    /// <param name="kind">The new kind, or <see langword="null"/> to keep it.</param>
+    /// <param name="isTransient">Whether waiting may help, or <see langword="null"/> to keep <see cref="IsTransient"/> as it is (even when the kind changes).</param>
+    /// <param name="providerMessage">The new provider message (redacted and cut like any), or <see langword="null"/> to keep it.</param>
+    /// <param name="requestId">The request id, or <see langword="null"/> to keep it.</param>
+    /// <returns>The copy.</returns>
+    public ChatProviderException With(ChatProviderErrorKind? kind = null, bool? isTransient = null, string? providerMessage = null, string? requestId = null) =>
+        new(kind ?? Kind, ProviderName, providerMessage ?? ProviderMessage, StatusCode, InnerException)
+        {
+            ErrorType = ErrorType,
+            ErrorCode = ErrorCode,
+            RequestId = requestId ?? RequestId,
+            RetryAfter = RetryAfter,
+            IsTransient = isTransient ?? IsTransient,
+            RawBody = RawBody,
+        };
+
     /// <summary>Gets whether a kind is transient by default.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns><see langword="true"/> for rate limits, overloads, timeouts and outages.</returns>

@@ -103,13 +103,13 @@ public sealed class NativeHttpTransport : IDisposable
         ArgumentNullException.ThrowIfNull(map);
         using var request = CreateRequest(uri, body, stream: false);
         using var timeout = StartNetworkTimeout();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var response = await SendAsync(request, linked.Token, cancellationToken).ConfigureAwait(false);
+        using var callerCancellation = LinkCaller(timeout, cancellationToken);
+        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
         byte[]? buffer = null;
         try
         {
             int length;
-            (buffer, length) = await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
+            (buffer, length) = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
             TResponse dto;
             try
             {
@@ -170,13 +170,13 @@ public sealed class NativeHttpTransport : IDisposable
         var (body, decoder) = prepare(state);
         using var request = CreateRequest(uri, body, stream: true);
         using var timeout = StartNetworkTimeout();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var response = await SendAsync(request, linked.Token, cancellationToken).ConfigureAwait(false);
+        using var callerCancellation = LinkCaller(timeout, cancellationToken);
+        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
 
         Stream inner;
         try
         {
-            inner = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            inner = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -189,60 +189,29 @@ public sealed class NativeHttpTransport : IDisposable
             throw translated;
         }
 
-        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: decoder.Format == NativeStreamFormat.ServerSentEvents);
+        var sse = decoder.Format == NativeStreamFormat.ServerSentEvents;
+        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: sse);
         await using (stream.ConfigureAwait(false))
         {
-            if (decoder.Format == NativeStreamFormat.ServerSentEvents)
+            // One loop, one enumerator field and one awaiter for both formats: each event (or line) is decoded as it is read,
+            // from its UTF-8 bytes, with no string per event.
+            IAsyncEnumerator<SseItem<ChatResponseUpdate?>> events = sse
+                ? SseParser.Create(stream, decoder.Decode).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token)
+                : new NdjsonLineReader(stream, decoder, timeout.Token);
+            await using (events.ConfigureAwait(false))
             {
-                // Each event is decoded as the parser dispatches it, from the UTF-8 bytes of its data: no string per event.
-                var events = SseParser.Create(stream, decoder.Decode).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
-                await using (events.ConfigureAwait(false))
-                {
-                    while (!decoder.Completed)
-                    {
-                        ChatResponseUpdate? update;
-                        try
-                        {
-                            timeout.CancelAfter(_networkTimeout);
-                            if (!await events.MoveNextAsync().ConfigureAwait(false))
-                            {
-                                break;
-                            }
-
-                            update = events.Current.Data;
-                        }
-                        catch (Exception ex)
-                        {
-                            var translated = Translate(ex, response, stream.InnerEnded ? decoder.TerminalEventName : null, cancellationToken);
-                            if (translated is null)
-                            {
-                                throw;
-                            }
-
-                            throw translated;
-                        }
-
-                        if (update is not null)
-                        {
-                            yield return update;
-                        }
-                    }
-                }
-            }
-            else
-            {
-                using var lines = new NdjsonLineReader(stream);
                 while (!decoder.Completed)
                 {
                     ChatResponseUpdate? update;
                     try
                     {
                         timeout.CancelAfter(_networkTimeout);
-                        (var read, update) = await lines.ReadAsync(decoder, linked.Token).ConfigureAwait(false);
-                        if (!read)
+                        if (!await events.MoveNextAsync().ConfigureAwait(false))
                         {
                             break;
                         }
+
+                        update = events.Current.Data;
                     }
                     catch (Exception ex)
                     {
@@ -392,6 +361,14 @@ public sealed class NativeHttpTransport : IDisposable
 
     /// <summary>Starts the network timeout: a source cancelled by the options' clock.</summary>
     private CancellationTokenSource StartNetworkTimeout() => new(_networkTimeout, TimeProvider);
+
+    /// <summary>
+    /// Makes the caller's token cancel the network-timeout source too, so that one token bounds the exchange. A registration
+    /// on the caller's token (none when it cannot cancel) instead of a linked source per call: the caller's cancellation is
+    /// still told from the timeout's by the caller's own token (<see cref="Translate"/>).
+    /// </summary>
+    private static CancellationTokenRegistration LinkCaller(CancellationTokenSource timeout, CancellationToken callerToken) =>
+        callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
 
     /// <summary>Sends a request and returns a successful response (headers read), or throws the taxonomy exception.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, CancellationToken callerToken)

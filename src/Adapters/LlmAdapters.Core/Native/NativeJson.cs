@@ -1,12 +1,71 @@
 // Licensed under the MIT License.
 
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Native;
 
-/// <summary>JSON helpers of the response mappings.</summary>
+/// <summary>JSON helpers of the request and response mappings, for adapter authors.</summary>
 public static class NativeJson
 {
+    private static readonly JsonSerializerOptions s_compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
+    /// <summary>Gets the wire name of a message role: <c>system</c>, <c>assistant</c>, <c>tool</c>, <c>user</c>, or the role's own value.</summary>
+    /// <param name="role">The role.</param>
+    /// <returns>The lowercase name the chat-style APIs (Ollama, DashScope, OpenAI) use.</returns>
+    public static string RoleName(ChatRole role) =>
+        role == ChatRole.System ? "system"
+        : role == ChatRole.Assistant ? "assistant"
+        : role == ChatRole.Tool ? "tool"
+        : role == ChatRole.User ? "user"
+        : role.Value;
+
+    /// <summary>Gets the text a function result is sent as: a string as it is, anything else as compact JSON (M.E.AI's serializer options).</summary>
+    /// <param name="result">The <see cref="FunctionResultContent.Result"/>.</param>
+    /// <returns>The text; empty for <see langword="null"/>.</returns>
+    public static string FunctionResultText(object? result) => result switch
+    {
+        null => string.Empty,
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } s => s.GetString() ?? string.Empty,
+        _ => JsonSerializer.Serialize(result, s_compact.GetTypeInfo(result.GetType())),
+    };
+
+    /// <summary>Converts a value to a <see cref="JsonElement"/> with M.E.AI's serializer options (a <see cref="JsonElement"/> is returned as it is).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The element; <see langword="default"/> (undefined, not written) for <see langword="null"/>.</returns>
+    public static JsonElement ToElement(object? value) => value switch
+    {
+        JsonElement element => element,
+        null => default,
+        _ => JsonSerializer.SerializeToElement(value, s_compact.GetTypeInfo(value.GetType())),
+    };
+
+    /// <summary>
+    /// Sets the sampling options a chat-style API takes by their common names, each only when it has a value:
+    /// <c>temperature</c>, <c>top_p</c>, <c>top_k</c>, the output-token limit, <c>seed</c>, <c>frequency_penalty</c>,
+    /// <c>presence_penalty</c> and <c>stop</c> (an array).
+    /// </summary>
+    /// <param name="parameters">The parameter map (e.g. Ollama's <c>options</c>, DashScope's <c>parameters</c>).</param>
+    /// <param name="options">The request's options.</param>
+    /// <param name="maxOutputTokensName">The provider's name for <see cref="ChatOptions.MaxOutputTokens"/> (<c>num_predict</c>, <c>max_tokens</c>).</param>
+    public static void SetSamplingOptions(IDictionary<string, JsonElement> parameters, ChatOptions? options, string maxOutputTokensName)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentException.ThrowIfNullOrEmpty(maxOutputTokensName);
+        SetIfPresent(parameters, "temperature", options?.Temperature);
+        SetIfPresent(parameters, "top_p", options?.TopP);
+        SetIfPresent(parameters, "top_k", options?.TopK);
+        SetIfPresent(parameters, maxOutputTokensName, options?.MaxOutputTokens);
+        SetIfPresent(parameters, "seed", options?.Seed);
+        SetIfPresent(parameters, "frequency_penalty", options?.FrequencyPenalty);
+        SetIfPresent(parameters, "presence_penalty", options?.PresencePenalty);
+        if (options?.StopSequences is { Count: > 0 } stops)
+        {
+            parameters["stop"] = ToElement(stops.ToArray());
+        }
+    }
+
     /// <summary>Reads a tool call's arguments object into arguments whose values are <see cref="JsonElement"/>s (cloned).</summary>
     /// <param name="arguments">The arguments object; anything else gives no arguments.</param>
     /// <returns>The arguments.</returns>
@@ -32,5 +91,14 @@ public static class NativeJson
     {
         using var document = JsonDocument.Parse(json);
         return ParseArguments(document.RootElement);
+    }
+
+    private static void SetIfPresent<T>(IDictionary<string, JsonElement> parameters, string name, T? value)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            parameters[name] = ToElement(v);
+        }
     }
 }

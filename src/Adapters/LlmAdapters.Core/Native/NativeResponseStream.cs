@@ -11,8 +11,11 @@ namespace LlmAdapters.Native;
 internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool terminate) : Stream
 {
     private static readonly byte[] s_terminator = "\n\n"u8.ToArray();
-    private int _terminatorPosition = -1;
+    private readonly Stream _inner = inner;
+    private readonly long _limit = maxBytes ?? long.MaxValue; // a plain long, not the 16-byte long?, keeps the wrapper small
+    private readonly bool _terminate = terminate;
     private long _read;
+    private int _terminatorPosition = -1;
 
     /// <summary>Gets a value indicating whether the inner stream has ended (events dispatched from now on were completed by the added blank line).</summary>
     public bool InnerEnded => _terminatorPosition >= 0;
@@ -31,7 +34,7 @@ internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool te
     {
         if (_terminatorPosition < 0)
         {
-            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (read > 0 || buffer.IsEmpty)
             {
                 return Count(read);
@@ -52,7 +55,7 @@ internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool te
     {
         if (_terminatorPosition < 0)
         {
-            var read = inner.Read(buffer);
+            var read = _inner.Read(buffer);
             if (read > 0 || buffer.IsEmpty)
             {
                 return Count(read);
@@ -76,7 +79,7 @@ internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool te
 
     public override async ValueTask DisposeAsync()
     {
-        await inner.DisposeAsync().ConfigureAwait(false);
+        await _inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -84,7 +87,7 @@ internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool te
     {
         if (disposing)
         {
-            inner.Dispose();
+            _inner.Dispose();
         }
 
         base.Dispose(disposing);
@@ -93,9 +96,9 @@ internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool te
     private int Count(int read)
     {
         _read += read;
-        if (maxBytes is { } max && _read > max)
+        if (_read > _limit)
         {
-            throw new ResponseTooLargeException(max);
+            throw new ResponseTooLargeException(_limit);
         }
 
         return read;
@@ -103,7 +106,7 @@ internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool te
 
     private int ReadTerminator(Span<byte> buffer)
     {
-        if (!terminate)
+        if (!_terminate)
         {
             return 0;
         }

@@ -1,33 +1,43 @@
 // Licensed under the MIT License.
 
 using System.Buffers;
+using System.Net.ServerSentEvents;
+using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Native;
 
-/// <summary>Reads newline-delimited JSON from UTF-8 bytes, handing each non-blank line to a decoder without a string per line.</summary>
-internal sealed class NdjsonLineReader(Stream stream) : IDisposable
+/// <summary>
+/// Reads newline-delimited JSON from UTF-8 bytes, handing each non-blank line to a decoder without a string per line. It
+/// enumerates what <see cref="SseParser"/>'s enumerator does (the update in <see cref="SseItem{T}.Data"/>, no event type), so
+/// that the transport reads both formats with one loop.
+/// </summary>
+internal sealed class NdjsonLineReader(Stream stream, INativeStreamDecoder decoder, CancellationToken cancellationToken)
+    : IAsyncEnumerator<SseItem<ChatResponseUpdate?>>
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _start;
     private int _end;
     private bool _ended;
 
+    /// <summary>Gets the decoder's update for the last line read.</summary>
+    public SseItem<ChatResponseUpdate?> Current { get; private set; }
+
     /// <summary>Decodes the next non-blank line.</summary>
-    /// <param name="decoder">The decoder.</param>
-    /// <param name="cancellationToken">The token.</param>
-    /// <returns>Whether a line was read, and the decoder's update for it.</returns>
-    public async ValueTask<(bool Read, Microsoft.Extensions.AI.ChatResponseUpdate? Update)> ReadAsync(INativeStreamDecoder decoder, CancellationToken cancellationToken)
+    /// <returns>Whether a line was read (its update is then <see cref="Current"/>).</returns>
+    public async ValueTask<bool> MoveNextAsync()
     {
         while (true)
         {
-            if (TryDecodeLine(decoder, out var update))
+            if (TryDecodeLine(out var update))
             {
-                return (true, update);
+                Current = new SseItem<ChatResponseUpdate?>(update);
+                return true;
             }
 
             if (_ended)
             {
-                return (false, null);
+                Current = default;
+                return false;
             }
 
             if (_start > 0)
@@ -55,14 +65,20 @@ internal sealed class NdjsonLineReader(Stream stream) : IDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
+    /// <summary>Returns the buffer to its pool.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
+        return ValueTask.CompletedTask;
     }
 
-    private bool TryDecodeLine(INativeStreamDecoder decoder, out Microsoft.Extensions.AI.ChatResponseUpdate? update)
+    private bool TryDecodeLine(out ChatResponseUpdate? update)
     {
         while (_start < _end)
         {

@@ -2,6 +2,7 @@
 
 using System.Text.Json;
 using LlmAdapters.DashScope.Internal.Dto;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.DashScope.Internal;
@@ -38,31 +39,21 @@ internal static partial class DashScopeMapper
         AddMessages(list, request.Input.Messages, multimodal);
 
         var parameters = request.Parameters;
-        parameters["result_format"] = ToElement("message");
+        parameters["result_format"] = NativeJson.ToElement("message");
         if (stream)
         {
-            parameters["incremental_output"] = ToElement(true);
+            parameters["incremental_output"] = NativeJson.ToElement(true);
         }
 
-        Put(parameters, "temperature", options?.Temperature);
-        Put(parameters, "top_p", options?.TopP);
-        Put(parameters, "top_k", options?.TopK);
-        Put(parameters, "max_tokens", options?.MaxOutputTokens);
-        Put(parameters, "seed", options?.Seed);
-        Put(parameters, "presence_penalty", options?.PresencePenalty);
-        Put(parameters, "frequency_penalty", options?.FrequencyPenalty);
-        if (options?.StopSequences is { Count: > 0 } stops)
-        {
-            parameters["stop"] = ToElement(stops.ToArray());
-        }
+        NativeJson.SetSamplingOptions(parameters, options, "max_tokens");
 
         if (options?.Reasoning is { } reasoning)
         {
             var enabled = reasoning.Effort != ReasoningEffort.None;
-            parameters["enable_thinking"] = ToElement(enabled);
+            parameters["enable_thinking"] = NativeJson.ToElement(enabled);
             if (enabled && reasoning.Effort is { } effort)
             {
-                parameters["thinking_budget"] = ToElement(DashScopeConstants.ThinkingBudget(effort));
+                parameters["thinking_budget"] = NativeJson.ToElement(DashScopeConstants.ThinkingBudget(effort));
             }
         }
 
@@ -86,18 +77,18 @@ internal static partial class DashScopeMapper
                 declared.Add(new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = "function", ["function"] = declaration });
             }
 
-            parameters["tools"] = ToElement(declared);
+            parameters["tools"] = NativeJson.ToElement(declared);
             switch (options.ToolMode)
             {
                 case NoneChatToolMode:
-                    parameters["tool_choice"] = ToElement("none");
+                    parameters["tool_choice"] = NativeJson.ToElement("none");
                     break;
                 case RequiredChatToolMode { RequiredFunctionName: { } name }:
-                    parameters["tool_choice"] = ToElement(new Dictionary<string, object?> { ["type"] = "function", ["function"] = new Dictionary<string, object?> { ["name"] = name } });
+                    parameters["tool_choice"] = NativeJson.ToElement(new Dictionary<string, object?> { ["type"] = "function", ["function"] = new Dictionary<string, object?> { ["name"] = name } });
                     break;
                 case RequiredChatToolMode:
                     // DashScope has no "required": the closest is letting the model choose.
-                    parameters["tool_choice"] = ToElement("auto");
+                    parameters["tool_choice"] = NativeJson.ToElement("auto");
                     break;
             }
         }
@@ -105,14 +96,14 @@ internal static partial class DashScopeMapper
         switch (options?.ResponseFormat)
         {
             case ChatResponseFormatJson { Schema: { } schema } json:
-                parameters["response_format"] = ToElement(new Dictionary<string, object?>
+                parameters["response_format"] = NativeJson.ToElement(new Dictionary<string, object?>
                 {
                     ["type"] = "json_schema",
                     ["json_schema"] = new Dictionary<string, object?> { ["name"] = json.SchemaName ?? "response", ["schema"] = schema },
                 });
                 break;
             case ChatResponseFormatJson:
-                parameters["response_format"] = ToElement(new Dictionary<string, object?> { ["type"] = "json_object" });
+                parameters["response_format"] = NativeJson.ToElement(new Dictionary<string, object?> { ["type"] = "json_object" });
                 break;
         }
 
@@ -121,7 +112,7 @@ internal static partial class DashScopeMapper
             // A key with a dot is ours (a tenant, a cache hint): it stays local. The rest are parameters (enable_search, repetition_penalty…).
             if (value is not null && !key.Contains('.', StringComparison.Ordinal))
             {
-                parameters[key] = ToElement(value);
+                parameters[key] = NativeJson.ToElement(value);
             }
         }
 
@@ -133,11 +124,7 @@ internal static partial class DashScopeMapper
         foreach (var message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
-            var role = message.Role == ChatRole.System ? "system"
-                : message.Role == ChatRole.Assistant ? "assistant"
-                : message.Role == ChatRole.Tool ? "tool"
-                : message.Role == ChatRole.User ? "user"
-                : message.Role.Value;
+            var role = NativeJson.RoleName(message.Role);
             var text = new System.Text.StringBuilder();
             var parts = new List<Dictionary<string, string>>();
             List<DashScopeToolCall>? calls = null;
@@ -173,7 +160,7 @@ internal static partial class DashScopeMapper
                         result.Add(new DashScopeMessage
                         {
                             Role = "tool",
-                            Content = ToElement(ResultText(functionResult.Result)),
+                            Content = NativeJson.ToElement(NativeJson.FunctionResultText(functionResult.Result)),
                             ToolCallId = functionResult.CallId,
                         });
                         break;
@@ -188,30 +175,9 @@ internal static partial class DashScopeMapper
             result.Add(new DashScopeMessage
             {
                 Role = role,
-                Content = multimodal ? ToElement(parts) : ToElement(text.ToString()),
+                Content = multimodal ? NativeJson.ToElement(parts) : NativeJson.ToElement(text.ToString()),
                 ToolCalls = calls,
             });
         }
     }
-
-    private static string ResultText(object? result) => result switch
-    {
-        null => string.Empty,
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } s => s.GetString() ?? string.Empty,
-        _ => JsonSerializer.Serialize(result, s_compact.GetTypeInfo(result.GetType())),
-    };
-
-    private static void Put<T>(Dictionary<string, JsonElement> parameters, string name, T? value)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            parameters[name] = ToElement(v);
-        }
-    }
-
-    private static JsonElement ToElement(object value) => value is JsonElement element
-        ? element
-        : JsonSerializer.SerializeToElement(value, s_compact.GetTypeInfo(value.GetType()));
 }

@@ -21,14 +21,6 @@ internal static class GeminiErrors
 
         // FAILED_PRECONDITION (billing not enabled, a region the API does not serve): the request cannot succeed as it is.
         var kind = invalidKey ? ChatProviderErrorKind.Authentication : ChatProviderErrorKind.InvalidRequest;
-        return kind == exception.Kind ? exception : new ChatProviderException(kind, exception.ProviderName, exception.ProviderMessage, exception.StatusCode, exception.InnerException)
-        {
-            ErrorType = exception.ErrorType,
-            ErrorCode = exception.ErrorCode,
-            RequestId = exception.RequestId,
-            RetryAfter = exception.RetryAfter,
-            IsTransient = false,
-            RawBody = exception.RawBody,
-        };
+        return kind == exception.Kind ? exception : exception.With(kind, isTransient: false);
     }
 }

@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using System.Text.Json;
+using LlmAdapters.Native;
 using LlmAdapters.Ollama.Internal.Dto;
 using Microsoft.Extensions.AI;
 
@@ -12,7 +13,6 @@ internal static partial class OllamaMapper
     private static readonly JsonElement s_true = JsonSerializer.SerializeToElement(true, OllamaJsonContext.Default.Boolean);
     private static readonly JsonElement s_false = JsonSerializer.SerializeToElement(false, OllamaJsonContext.Default.Boolean);
     private static readonly JsonElement s_json = JsonSerializer.SerializeToElement("json", OllamaJsonContext.Default.String);
-    private static readonly JsonSerializerOptions s_compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
     private static readonly JsonElement s_emptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
 
     /// <summary>Builds the request body.</summary>
@@ -78,21 +78,11 @@ internal static partial class OllamaMapper
         }
 
         var modelOptions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        Put(modelOptions, "temperature", options?.Temperature);
-        Put(modelOptions, "top_p", options?.TopP);
-        Put(modelOptions, "top_k", options?.TopK);
-        Put(modelOptions, "num_predict", options?.MaxOutputTokens);
-        Put(modelOptions, "seed", options?.Seed);
-        Put(modelOptions, "frequency_penalty", options?.FrequencyPenalty);
-        Put(modelOptions, "presence_penalty", options?.PresencePenalty);
-        if (options?.StopSequences is { Count: > 0 } stops)
-        {
-            modelOptions["stop"] = ToElement(stops.ToArray());
-        }
+        NativeJson.SetSamplingOptions(modelOptions, options, "num_predict");
 
         if (clientOptions.ContextLength is { } contextLength)
         {
-            modelOptions.TryAdd("num_ctx", ToElement(contextLength));
+            modelOptions.TryAdd("num_ctx", NativeJson.ToElement(contextLength));
         }
 
         foreach (var (key, value) in options?.AdditionalProperties ?? [])
@@ -106,13 +96,13 @@ internal static partial class OllamaMapper
             switch (key)
             {
                 case "keep_alive":
-                    request.KeepAlive = ToElement(value);
+                    request.KeepAlive = NativeJson.ToElement(value);
                     break;
                 case "think":
-                    request.Think = ToElement(value);
+                    request.Think = NativeJson.ToElement(value);
                     break;
                 default:
-                    modelOptions[key] = ToElement(value);
+                    modelOptions[key] = NativeJson.ToElement(value);
                     break;
             }
         }
@@ -150,11 +140,7 @@ internal static partial class OllamaMapper
         foreach (var message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
-            var role = message.Role == ChatRole.System ? "system"
-                : message.Role == ChatRole.Assistant ? "assistant"
-                : message.Role == ChatRole.Tool ? "tool"
-                : message.Role == ChatRole.User ? "user"
-                : message.Role.Value;
+            var role = NativeJson.RoleName(message.Role);
             var mapped = new OllamaMessage { Role = role };
             var text = new System.Text.StringBuilder();
             var thinking = new System.Text.StringBuilder();
@@ -180,7 +166,7 @@ internal static partial class OllamaMapper
                         (mapped.ToolCalls ??= []).Add(new OllamaToolCall
                         {
                             Id = OllamaConstants.IsGenerated(call.CallId) ? null : call.CallId,
-                            Function = new OllamaFunctionCall { Name = call.Name, Arguments = ToElement(call.Arguments ?? new Dictionary<string, object?>()) },
+                            Function = new OllamaFunctionCall { Name = call.Name, Arguments = NativeJson.ToElement(call.Arguments ?? new Dictionary<string, object?>()) },
                         });
                         break;
                     case FunctionResultContent functionResult:
@@ -188,7 +174,7 @@ internal static partial class OllamaMapper
                         result.Add(new OllamaMessage
                         {
                             Role = "tool",
-                            Content = ResultText(functionResult.Result),
+                            Content = NativeJson.FunctionResultText(functionResult.Result),
                             ToolName = callNames.GetValueOrDefault(functionResult.CallId),
                             ToolCallId = OllamaConstants.IsGenerated(functionResult.CallId) ? null : functionResult.CallId,
                         });
@@ -206,28 +192,4 @@ internal static partial class OllamaMapper
             result.Add(mapped);
         }
     }
-
-    private static string ResultText(object? result) => result switch
-    {
-        null => string.Empty,
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } s => s.GetString() ?? string.Empty,
-        _ => JsonSerializer.Serialize(result, s_compact.GetTypeInfo(result.GetType())),
-    };
-
-    private static void Put<T>(Dictionary<string, JsonElement> options, string name, T? value)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            options[name] = ToElement(v);
-        }
-    }
-
-    private static JsonElement ToElement(object? value) => value switch
-    {
-        JsonElement element => element,
-        null => default,
-        _ => JsonSerializer.SerializeToElement(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
-    };
 }

@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Hosting;
 
@@ -41,6 +42,15 @@ public interface IChatProviderFactory
     /// is reported as unknown, with the nearest known key.
     /// </summary>
     IReadOnlyCollection<string> ConfigurationKeys => [];
+
+    /// <summary>
+    /// Checks the values of the provider-specific keys, collecting every problem instead of throwing: configuration
+    /// validation (<c>ValidateOnStart</c>, <c>ConfiguredChatClients.Validate</c>) reports them with the others.
+    /// </summary>
+    /// <param name="configuration">The client's configuration: its own keys over the shared <c>AI</c> keys.</param>
+    /// <param name="pathOf">Gives a key's path as the user wrote it (<c>AI:Clients:chat:MaxResponseBytes</c>), for the messages.</param>
+    /// <returns>One message per problem, each naming its key's path; none by default.</returns>
+    IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) => [];
 
     /// <summary>Creates the provider's adapter, with no middleware.</summary>
     /// <param name="context">What the configuration says of the client, with the services to use.</param>

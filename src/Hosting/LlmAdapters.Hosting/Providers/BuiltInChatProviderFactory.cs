@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Hosting;
 
@@ -20,6 +21,8 @@ internal sealed class BuiltInChatProviderFactory(IChatProviderFactory inner) : I
     public string? DefaultModel => inner.DefaultModel;
 
     public IReadOnlyCollection<string> ConfigurationKeys => inner.ConfigurationKeys;
+
+    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) => inner.ValidateConfiguration(configuration, pathOf);
 
     public IChatClient CreateClient(ChatProviderContext context) => inner.CreateClient(context);
 }
