@@ -24,6 +24,9 @@ public sealed class CostAccountingChatPipelineStage : IChatPipelineStage
     public int Order => ChatPipelineOrder.CostAccounting;
 
     /// <inheritdoc/>
+    public IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey];
+
+    /// <inheritdoc/>
     public bool IsEnabled(ChatPipelineContext context) => true;
 
     /// <inheritdoc/>

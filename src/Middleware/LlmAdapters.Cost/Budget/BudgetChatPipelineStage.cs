@@ -29,6 +29,9 @@ public sealed class BudgetChatPipelineStage : IChatPipelineStage
     public int Order => ChatPipelineOrder.Budget;
 
     /// <inheritdoc/>
+    public IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey, ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey];
+
+    /// <inheritdoc/>
     public bool IsEnabled(ChatPipelineContext context) =>
         s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
 

@@ -20,6 +20,9 @@ public sealed class FallbackChatPipelineStage : IChatPipelineStage
     public int Order => ChatPipelineOrder.Fallback;
 
     /// <inheritdoc/>
+    public IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsFallbackExtensions.ClientsKey];
+
+    /// <inheritdoc/>
     public bool IsEnabled(ChatPipelineContext context) =>
         context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
         context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();

@@ -18,6 +18,9 @@ public sealed class RetryChatPipelineStage : IChatPipelineStage
     public int Order => ChatPipelineOrder.Retry;
 
     /// <inheritdoc/>
+    public IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsRetryExtensions.MaxAttemptsKey];
+
+    /// <inheritdoc/>
     public bool IsEnabled(ChatPipelineContext context) => true;
 
     /// <inheritdoc/>

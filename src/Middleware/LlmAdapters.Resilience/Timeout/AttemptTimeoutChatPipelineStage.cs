@@ -19,6 +19,9 @@ public sealed class AttemptTimeoutChatPipelineStage : IChatPipelineStage
     public int Order => ChatPipelineOrder.AttemptTimeout;
 
     /// <inheritdoc/>
+    public IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTimeoutExtensions.AttemptKey, ChatOptionsTimeoutExtensions.FirstUpdateKey];
+
+    /// <inheritdoc/>
     public bool IsEnabled(ChatPipelineContext context) =>
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.AttemptKey]) ||
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.FirstUpdateKey]);

@@ -18,6 +18,9 @@ public sealed class TotalTimeoutChatPipelineStage : IChatPipelineStage
     public int Order => ChatPipelineOrder.TotalTimeout;
 
     /// <inheritdoc/>
+    public IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTimeoutExtensions.TotalKey];
+
+    /// <inheritdoc/>
     public bool IsEnabled(ChatPipelineContext context) => !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.TotalKey]);
 
     /// <inheritdoc/>

@@ -15,7 +15,7 @@ namespace LlmAdapters.Hosting;
 /// The cache key holds the provider, its endpoint, the model and every request option, so two clients share an answer only
 /// when they would ask the same provider the same thing.
 /// </summary>
-internal sealed class CacheStage : BuilderChatPipelineStage
+internal sealed class CacheStage : BuilderChatPipelineStage, IChatPipelineStage
 {
     public const string LifetimeKey = "Lifetime";
 
@@ -25,6 +25,9 @@ internal sealed class CacheStage : BuilderChatPipelineStage
     public override string Name => "Cache";
 
     public override int Order => ChatPipelineOrder.Cache;
+
+    /// <summary>Gets the per-call key the cache reads (the interface is restated so that this member implements it).</summary>
+    public IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsCacheExtensions.ModeKey];
 
     public override bool IsEnabled(ChatPipelineContext context) => false;
 
