@@ -60,6 +60,11 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
             {
                 options.AdditionalProperties!.Remove(key);
             }
+
+            if (options.AdditionalProperties!.Count == 0)
+            {
+                options.AdditionalProperties = null; // the same key as a call that never had any
+            }
         }
 
         var cacheKey = base.GetCacheKey(messages, options, additionalValues);
