@@ -23,9 +23,6 @@ public static class ChatOptionsTimeoutExtensions
     /// <summary>The key of this call's first-update timeout for a stream (a <see cref="TimeSpan"/>, a number of seconds, or <c>none</c>).</summary>
     public const string FirstUpdateKey = "llmadapters.timeout.first_update";
 
-    /// <summary>Gets every key these overrides use.</summary>
-    public static IReadOnlyCollection<string> Keys { get; } = [TotalKey, AttemptKey, FirstUpdateKey];
-
     /// <summary>Sets this call's total timeout, across retries and fallbacks, instead of the configured <c>Timeout:Total</c>.</summary>
     /// <param name="options">The options.</param>
     /// <param name="timeout">A positive duration, or <see cref="Timeout.InfiniteTimeSpan"/> for no total limit.</param>
