@@ -99,4 +99,15 @@ public sealed class RetryOverrideTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ChatOptions().WithMaxAttempts(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ChatOptions().WithMaxAttempts(ChatOptionsRetryExtensions.MaxAttemptsLimit + 1));
     }
+
+    public static TheoryData<object> JsonForms() => new() { 4, 4L, 4d, "4", System.Text.Json.JsonDocument.Parse("4").RootElement, System.Text.Json.JsonDocument.Parse("\"4\"").RootElement };
+
+    [Theory]
+    [MemberData(nameof(JsonForms))]
+    public void GetMaxAttempts_TypedAndJsonForms_Read(object value)
+    {
+        var options = new ChatOptions { AdditionalProperties = new() { [ChatOptionsRetryExtensions.MaxAttemptsKey] = value } };
+
+        Assert.Equal(4, options.GetMaxAttempts());
+    }
 }

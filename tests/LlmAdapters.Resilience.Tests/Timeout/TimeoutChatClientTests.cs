@@ -33,7 +33,7 @@ public sealed class TimeoutChatClientTests
         }
     }
 
-    private TimeoutChatClient Create(IChatClient inner, TimeSpan? timeout, TimeSpan? firstUpdate = null, string scope = "attempt") =>
+    private TimeoutChatClient Create(IChatClient inner, TimeSpan? timeout, TimeSpan? firstUpdate = null, TimeoutScope scope = TimeoutScope.Attempt) =>
         new(inner, new TimeoutChatClientOptions { Timeout = timeout, FirstUpdateTimeout = firstUpdate, Scope = scope, TimeProvider = _time });
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class TimeoutChatClientTests
     public async Task GetStreamingResponseAsync_WholeStreamTooLong_ThrowsTimeoutAfterSomeUpdates()
     {
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, ct) => SlowStream(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), 5, ct) };
-        using var client = Create(inner, timeout: TimeSpan.FromSeconds(10), scope: "total");
+        using var client = Create(inner, timeout: TimeSpan.FromSeconds(10), scope: TimeoutScope.Total);
         var received = new List<ChatResponseUpdate>();
 
         var ex = await Assert.ThrowsAsync<ChatProviderException>(() => _time.DriveAsync(CollectAsync(client.GetStreamingResponseAsync(Prompt()), received), TimeSpan.FromMilliseconds(500)));
@@ -118,7 +118,7 @@ public sealed class TimeoutChatClientTests
         // First update at 1 s (limit 2 s), then one every 3 s: the total limit of 8 s, counted from the call's start and not
         // from the first update, ends the stream after u0 (1 s), u1 (4 s), u2 (7 s); u3 would come at 10 s.
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, ct) => SlowStream(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), 6, ct) };
-        using var client = Create(inner, timeout: TimeSpan.FromSeconds(8), firstUpdate: TimeSpan.FromSeconds(2), scope: "total");
+        using var client = Create(inner, timeout: TimeSpan.FromSeconds(8), firstUpdate: TimeSpan.FromSeconds(2), scope: TimeoutScope.Total);
         var received = new List<ChatResponseUpdate>();
         var start = _time.GetUtcNow();
 
@@ -195,7 +195,7 @@ public sealed class TimeoutChatClientTests
         };
         var services = new ServiceCollection().AddSingleton<TimeProvider>(_time).BuildServiceProvider();
         using var client = inner.AsBuilder()
-            .UseTimeout(o => { o.Timeout = TimeSpan.FromSeconds(4); o.Scope = "total"; })
+            .UseTimeout(o => { o.Timeout = TimeSpan.FromSeconds(4); o.Scope = TimeoutScope.Total; })
             .UseRetry(o => { o.MaxAttempts = 10; o.UseJitter = false; o.BaseDelay = TimeSpan.FromSeconds(1); })
             .Build(services);
 
@@ -207,10 +207,24 @@ public sealed class TimeoutChatClientTests
     }
 
     [Fact]
-    public void UseTimeout_NoTimeoutConfigured_AddsNothing()
+    public async Task UseTimeout_NoTimeoutConfigured_AddsAClientThatAppliesOnlyACallsOwnTimeout()
+    {
+        // From configuration (the Timeout stage switched on with no value), the client is there for per-call timeouts.
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time).BuildServiceProvider();
+        using var client = SlowClient(TimeSpan.FromSeconds(10)).AsBuilder().UseTimeout(RetryTestsSection(new())).Build(services);
+
+        Assert.NotNull(client.GetService<TimeoutChatClient>());
+        Assert.Equal("slow", (await _time.DriveAsync(client.GetResponseAsync(Prompt()), TimeSpan.FromSeconds(1))).Text);
+        var ex = await Assert.ThrowsAsync<ChatProviderException>(() =>
+            _time.DriveAsync(client.GetResponseAsync(Prompt(), new ChatOptions().WithAttemptTimeout(TimeSpan.FromSeconds(2))), TimeSpan.FromMilliseconds(500)));
+        Assert.Equal("local_attempt_timeout", ex.ErrorCode);
+    }
+
+    [Fact]
+    public void UseTimeout_ByCodeWithoutTimeout_AddsNothing()
     {
         using var inner = new TestChatClient();
-        using var client = inner.AsBuilder().UseTimeout(RetryTestsSection(new())).Build();
+        using var client = inner.AsBuilder().UseTimeout(timeout: null).Build();
 
         Assert.Same(inner, client);
     }
@@ -227,10 +241,10 @@ public sealed class TimeoutChatClientTests
 
         Assert.Equal(TimeSpan.FromSeconds(30), attempt.Timeout);
         Assert.Equal(TimeSpan.FromSeconds(2), attempt.FirstUpdateTimeout);
-        Assert.Equal("attempt", attempt.Scope);
+        Assert.Equal(TimeoutScope.Attempt, attempt.Scope);
         Assert.Equal(TimeSpan.FromMinutes(2), total.Timeout);
         Assert.Null(total.FirstUpdateTimeout);
-        Assert.Equal("total", total.Scope);
+        Assert.Equal(TimeoutScope.Total, total.Scope);
     }
 
     [Fact]

@@ -38,6 +38,9 @@ public abstract class ChatPipelineStage<TOptions> : IChatPipelineStage
     public abstract IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, TOptions options);
 
     /// <inheritdoc/>
+    public virtual IReadOnlyCollection<string> CallOverrideKeys => [];
+
+    /// <inheritdoc/>
     object? IChatPipelineStage.Read(ChatPipelineContext context, List<string> errors) => Read(context, errors);
 
     /// <inheritdoc/>

@@ -47,4 +47,13 @@ public interface IChatPipelineStage
     /// <param name="options">What <see cref="Read"/> returned for this client, read without errors.</param>
     /// <returns>The middleware over <paramref name="innerClient"/>, or <paramref name="innerClient"/> itself when the stage has nothing to do.</returns>
     IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, object? options);
+
+    /// <summary>
+    /// Gets the per-call override keys (<see cref="Microsoft.Extensions.AI.ChatOptions.AdditionalProperties"/>, in the
+    /// <see cref="ChatCallOverrides.KeyPrefix"/> namespace) the stage's middleware reads. A configured pipeline fails a call
+    /// that carries a key in that namespace no registered stage declares, so that a typo is never silently ignored; a key of
+    /// a stage that is off for the client is known, and harmless.
+    /// </summary>
+    /// <value>The default value is empty: the stage reads no per-call key.</value>
+    IReadOnlyCollection<string> CallOverrideKeys => [];
 }

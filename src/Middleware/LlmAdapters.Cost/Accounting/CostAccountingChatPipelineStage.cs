@@ -23,6 +23,9 @@ public sealed class CostAccountingChatPipelineStage : ChatPipelineStage<CostAcco
     public override int Order => ChatPipelineOrder.CostAccounting;
 
     /// <inheritdoc/>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
     /// <inheritdoc/>

@@ -157,6 +157,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
 
     private async Task<(List<BudgetReservation> Held, ModelPrice? Price)> ReserveAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
+        var worstCaseOutput = options.GetWorstCaseOutputTokens(); // read first: a bad value is an error even with no limit
         var held = new List<BudgetReservation>(_limits.Length);
         if (_limits.Length == 0)
         {
@@ -181,7 +182,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         }
 
         var input = _options.TokenEstimator.EstimateInputTokens(messages, options);
-        var maxOutput = options?.MaxOutputTokens ?? price.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
+        var maxOutput = worstCaseOutput ?? options?.MaxOutputTokens ?? price.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
         var worstCase = price.CalculateWorstCase(input, maxOutput);
         var tenant = options.GetTenant() ?? "";
         foreach (var limit in _limits)

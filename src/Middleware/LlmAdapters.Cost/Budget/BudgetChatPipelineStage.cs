@@ -28,6 +28,9 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
     public override int Order => ChatPipelineOrder.Budget;
 
     /// <inheritdoc/>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey, ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) =>
         s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
 

@@ -20,6 +20,9 @@ public sealed class FallbackChatPipelineStage : ChatPipelineStage<FallbackChatCl
     public override int Order => ChatPipelineOrder.Fallback;
 
     /// <inheritdoc/>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsFallbackExtensions.ClientsKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) =>
         context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
         context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();

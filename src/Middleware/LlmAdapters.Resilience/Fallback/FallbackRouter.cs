@@ -32,12 +32,19 @@ internal sealed partial class FallbackRouter : FailoverChatClient
 
     protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
     {
-        var state = _requests.GetValue(context, static _ => new RequestState());
+        if (!_requests.TryGetValue(context, out var state))
+        {
+            // The call's own order is read once, before its first client is called: a bad one fails before anything is sent.
+            state = new RequestState(OrderOf(context.ChatOptions));
+            _requests.AddOrUpdate(context, state);
+        }
+
+        var order = state.Order;
         var now = _options.TimeProvider.GetUtcNow();
         var soonest = TimeSpan.MaxValue;
-        for (; state.Next < _targets.Length; state.Next++)
+        for (; state.Next < order.Length; state.Next++)
         {
-            var target = _targets[state.Next];
+            var target = order[state.Next];
             if (!target.Circuit.IsOpen(now, out var remaining))
             {
                 state.Next++;
@@ -132,11 +139,15 @@ internal sealed partial class FallbackRouter : FailoverChatClient
 
     private bool HasAvailable(RoutingContext context)
     {
-        var next = _requests.TryGetValue(context, out var state) ? state.Next : 0;
-        var now = _options.TimeProvider.GetUtcNow();
-        for (var i = next; i < _targets.Length; i++)
+        if (!_requests.TryGetValue(context, out var state))
         {
-            if (!_targets[i].Circuit.IsOpen(now, out _))
+            return false;
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        for (var i = state.Next; i < state.Order.Length; i++)
+        {
+            if (!state.Order[i].Circuit.IsOpen(now, out _))
             {
                 return true;
             }
@@ -145,8 +156,42 @@ internal sealed partial class FallbackRouter : FailoverChatClient
         return false;
     }
 
-    private sealed class RequestState
+    /// <summary>
+    /// The clients of one call: the configured order, or the primary followed by the call's own fallback clients
+    /// (<see cref="ChatOptionsFallbackExtensions"/>), each of which must be a configured one.
+    /// </summary>
+    private FallbackTarget[] OrderOf(ChatOptions? options)
     {
+        if (options.GetFallbackClients() is not { } names)
+        {
+            return _targets;
+        }
+
+        var order = new FallbackTarget[names.Count + 1];
+        order[0] = _targets[0];
+        for (var i = 0; i < names.Count; i++)
+        {
+            var target = _targets.Skip(1).FirstOrDefault(t => string.Equals(t.Name, names[i], StringComparison.OrdinalIgnoreCase));
+            if (target is null || Array.IndexOf(order, target) >= 0)
+            {
+                var known = _targets.Length > 1 ? string.Join(", ", _targets.Skip(1).Select(t => t.Name)) : "none";
+                throw new ArgumentException(
+                    target is null
+                        ? $"ChatOptions.AdditionalProperties['{ChatOptionsFallbackExtensions.ClientsKey}'] names '{names[i]}', which is not a fallback client of '{_targets[0].Name}'. Its fallback clients: {known}."
+                        : $"ChatOptions.AdditionalProperties['{ChatOptionsFallbackExtensions.ClientsKey}'] names '{names[i]}' twice.",
+                    nameof(options));
+            }
+
+            order[i + 1] = target;
+        }
+
+        return order;
+    }
+
+    private sealed class RequestState(FallbackTarget[] order)
+    {
+        public FallbackTarget[] Order { get; } = order;
+
         public int Next { get; set; }
     }
 

@@ -1,6 +1,6 @@
 // Licensed under the MIT License.
 
-using System.Globalization;
+using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Resilience;
@@ -27,8 +27,7 @@ public static class ChatOptionsRetryExtensions
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxAttempts, MaxAttemptsLimit);
-        (options.AdditionalProperties ??= [])[MaxAttemptsKey] = maxAttempts;
-        return options;
+        return ChatCallOverrides.Set(options, MaxAttemptsKey, maxAttempts);
     }
 
     /// <summary>Turns retry off for this call (one attempt).</summary>
@@ -40,23 +39,6 @@ public static class ChatOptionsRetryExtensions
     /// <param name="options">The options, if any.</param>
     /// <returns>The attempts, or <see langword="null"/> when the call does not override them.</returns>
     /// <exception cref="ArgumentException">The value is not a whole number from 1 to <see cref="MaxAttemptsLimit"/>: a mistake, never ignored.</exception>
-    public static int? GetMaxAttempts(this ChatOptions? options)
-    {
-        if (options?.AdditionalProperties?.TryGetValue(MaxAttemptsKey, out var value) != true)
-        {
-            return null;
-        }
-
-        int? attempts = value switch
-        {
-            int i => i,
-            long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
-            string s when int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        };
-        return attempts is >= 1 and <= MaxAttemptsLimit
-            ? attempts
-            : throw new ArgumentException(
-                $"ChatOptions.AdditionalProperties['{MaxAttemptsKey}'] is '{value}': it must be a whole number from 1 to {MaxAttemptsLimit}.", nameof(options));
-    }
+    public static int? GetMaxAttempts(this ChatOptions? options) =>
+        ChatCallOverrides.GetInt32(options, MaxAttemptsKey, 1, MaxAttemptsLimit);
 }

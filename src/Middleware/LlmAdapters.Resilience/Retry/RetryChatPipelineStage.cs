@@ -19,6 +19,9 @@ public sealed class RetryChatPipelineStage : ChatPipelineStage<RetryChatClientOp
     public override int Order => ChatPipelineOrder.Retry;
 
     /// <inheritdoc/>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsRetryExtensions.MaxAttemptsKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
     /// <inheritdoc/>

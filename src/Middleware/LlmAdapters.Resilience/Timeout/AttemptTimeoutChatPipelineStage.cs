@@ -19,6 +19,9 @@ public sealed class AttemptTimeoutChatPipelineStage : ChatPipelineStage<TimeoutC
     public override int Order => ChatPipelineOrder.AttemptTimeout;
 
     /// <inheritdoc/>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTimeoutExtensions.AttemptKey, ChatOptionsTimeoutExtensions.FirstUpdateKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) =>
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.AttemptKey]) ||
         !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.FirstUpdateKey]);

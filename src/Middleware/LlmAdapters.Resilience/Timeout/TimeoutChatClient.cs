@@ -40,15 +40,17 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">A per-call timeout (<see cref="ChatOptionsTimeoutExtensions"/>) is not valid.</exception>
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        if (_options.Timeout is null)
+        var (timeout, _) = Limits(options);
+        if (timeout is null)
         {
             return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
 
-        using var deadline = new Deadline(_options.TimeProvider, _options.Timeout, firstUpdate: null, cancellationToken);
+        using var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate: null, cancellationToken);
         try
         {
             return await base.GetResponseAsync(messages, options, deadline.Token).ConfigureAwait(false);
@@ -60,20 +62,21 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">A per-call timeout (<see cref="ChatOptionsTimeoutExtensions"/>) is not valid.</exception>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        if (_options.Timeout is null && _options.FirstUpdateTimeout is null)
-        {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
+        // Read the call's overrides now, so that a bad one fails the call before anything is sent.
+        var (timeout, firstUpdate) = Limits(options);
+        return timeout is null && firstUpdate is null
+            ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
+            : StreamAsync(messages, options, timeout, firstUpdate, cancellationToken);
+    }
 
-            yield break;
-        }
-
-        using var deadline = new Deadline(_options.TimeProvider, _options.Timeout, _options.FirstUpdateTimeout, cancellationToken);
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, TimeSpan? timeout, TimeSpan? firstUpdate, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate, cancellationToken);
         var enumerator = base.GetStreamingResponseAsync(messages, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
         await using (enumerator.ConfigureAwait(false))
         {
@@ -97,18 +100,33 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         }
     }
 
+    /// <summary>
+    /// The limits of one call: a per-call override of this client's kind replaces the configured value (infinite removes
+    /// it). The total-timeout client reads the total key; the attempt-timeout client the attempt and first-update keys.
+    /// </summary>
+    private (TimeSpan? Timeout, TimeSpan? FirstUpdate) Limits(ChatOptions? options)
+    {
+        var total = _options.Scope == TimeoutScope.Total;
+        var timeout = (total ? options.GetTotalTimeout() : options.GetAttemptTimeout()) is { } t ? Finite(t) : _options.Timeout;
+        var firstUpdate = !total && options.GetFirstUpdateTimeout() is { } f ? Finite(f) : _options.FirstUpdateTimeout;
+        return (timeout, firstUpdate);
+
+        static TimeSpan? Finite(TimeSpan value) => value == System.Threading.Timeout.InfiniteTimeSpan ? null : value;
+    }
+
     private ChatProviderException Expired(Deadline deadline, Exception inner)
     {
         var firstUpdate = deadline.ExpiredScope == Deadline.FirstUpdateScope;
-        var scope = firstUpdate ? "first_update" : _options.Scope;
-        var limit = (firstUpdate ? _options.FirstUpdateTimeout : _options.Timeout)!.Value;
+        var scopeName = _options.Scope == TimeoutScope.Total ? "total" : "attempt";
+        var scope = firstUpdate ? "first_update" : scopeName;
+        var limit = (firstUpdate ? deadline.FirstUpdate : deadline.Total)!.Value;
         ResilienceTelemetry.TimeoutsExpired.Add(1, new KeyValuePair<string, object?>(ResilienceTelemetry.TimeoutTag, scope));
         Activity.Current?.SetTag(ResilienceTelemetry.TimeoutTag, scope);
         Log.TimedOut(_logger, scope, limit.TotalMilliseconds);
         var seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         var message = firstUpdate
             ? $"No streamed update arrived within the first-update timeout of {seconds} s."
-            : $"The call did not complete within the {_options.Scope} timeout of {seconds} s.";
+            : $"The call did not complete within the {scopeName} timeout of {seconds} s.";
         return new ChatProviderException(ChatProviderErrorKind.Timeout, _providerName, message, statusCode: null, inner)
         {
             ErrorCode = "local_" + scope + "_timeout",
@@ -136,6 +154,7 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         {
             _timeProvider = timeProvider;
             _total = total;
+            FirstUpdate = firstUpdate;
             TimeSpan delay;
             if (firstUpdate is { } f && (total is not { } t0 || f < t0))
             {
@@ -157,6 +176,10 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         }
 
         public CancellationToken Token => _cts.Token;
+
+        public TimeSpan? Total => _total;
+
+        public TimeSpan? FirstUpdate { get; }
 
         /// <summary>Gets which limit cancelled the token, if the token is cancelled; read only once the caller's token is known not to be.</summary>
         public int? ExpiredScope => _cts.IsCancellationRequested && Volatile.Read(ref _armedScope) is var scope and not 0 ? scope : null;

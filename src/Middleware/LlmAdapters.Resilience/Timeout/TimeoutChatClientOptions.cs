@@ -24,9 +24,12 @@ public sealed class TimeoutChatClientOptions
     /// <value>The default value is <see langword="null"/>: no limit.</value>
     public TimeSpan? FirstUpdateTimeout { get; set; }
 
-    /// <summary>Gets or sets the name of the timeout, for messages and telemetry (<c>attempt</c> or <c>total</c>).</summary>
-    /// <value>The default value is <c>attempt</c>.</value>
-    public string Scope { get; set; } = "attempt";
+    /// <summary>
+    /// Gets or sets what the timeout limits, which names it in messages and telemetry (<c>attempt</c> or <c>total</c>) and
+    /// which per-call overrides it reads (<see cref="ChatOptionsTimeoutExtensions"/>).
+    /// </summary>
+    /// <value>The default value is <see cref="TimeoutScope.Attempt"/>.</value>
+    public TimeoutScope Scope { get; set; } = TimeoutScope.Attempt;
 
     /// <summary>Gets or sets the clock the timeouts run on.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
@@ -40,7 +43,7 @@ public sealed class TimeoutChatClientOptions
     internal void ReadAttempt(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Scope = "attempt";
+        Scope = TimeoutScope.Attempt;
         Timeout = ConfigurationReader.GetDuration(section, AttemptKey, errors: errors) ?? Timeout;
         FirstUpdateTimeout = ConfigurationReader.GetDuration(section, FirstUpdateKey, errors: errors) ?? FirstUpdateTimeout;
     }
@@ -53,7 +56,7 @@ public sealed class TimeoutChatClientOptions
     internal void ReadTotal(IConfiguration section, List<string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Scope = "total";
+        Scope = TimeoutScope.Total;
         Timeout = ConfigurationReader.GetDuration(section, TotalKey, errors: errors) ?? Timeout;
     }
 
@@ -69,7 +72,11 @@ public sealed class TimeoutChatClientOptions
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(first, TimeSpan.Zero, nameof(FirstUpdateTimeout));
         }
 
-        ArgumentException.ThrowIfNullOrWhiteSpace(Scope);
+        if (!Enum.IsDefined(Scope))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Scope), Scope, "The scope is not a TimeoutScope value.");
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 }

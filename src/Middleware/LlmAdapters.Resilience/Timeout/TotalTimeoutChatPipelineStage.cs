@@ -18,6 +18,9 @@ public sealed class TotalTimeoutChatPipelineStage : ChatPipelineStage<TimeoutCha
     public override int Order => ChatPipelineOrder.TotalTimeout;
 
     /// <inheritdoc/>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTimeoutExtensions.TotalKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) => !string.IsNullOrWhiteSpace(context.Section[TimeoutChatClientOptions.TotalKey]);
 
     /// <inheritdoc/>

@@ -3,6 +3,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LlmAdapters.Cost;
+using LlmAdapters.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 
@@ -13,11 +14,28 @@ namespace LlmAdapters.Hosting;
 /// and an answer served from the cache costs nothing and says so (<see cref="CacheHitKey"/> in its
 /// <c>AdditionalProperties</c> and on the current <see cref="Activity"/>), so that no ledger counts it twice. Like the
 /// base client it stores only answers that completed: a failed, cancelled or broken call throws before anything is written.
+/// A call can bypass or refresh the cache (<see cref="ChatOptionsCacheExtensions"/>); the pipeline's override keys, which
+/// change how an answer is obtained and not what it is, are left out of the cache key.
 /// </summary>
 internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
 {
     /// <summary>The <c>AdditionalProperties</c> key and <see cref="Activity"/> tag of an answer served from the cache.</summary>
     public const string CacheHitKey = "llmadapters.cache.hit";
+
+    /// <summary>Appended to the key of a refresh, which skips the read and writes under the plain key.</summary>
+    private const string RefreshMarker = "|refresh";
+
+    /// <summary>The per-call overrides that are not part of the cache key (the tenant is: tenants do not share answers).</summary>
+    private static readonly string[] s_overrideKeys =
+    [
+        ChatOptionsCacheExtensions.ModeKey,
+        ChatOptionsRetryExtensions.MaxAttemptsKey,
+        ChatOptionsTimeoutExtensions.TotalKey,
+        ChatOptionsTimeoutExtensions.AttemptKey,
+        ChatOptionsTimeoutExtensions.FirstUpdateKey,
+        ChatOptionsFallbackExtensions.ClientsKey,
+        ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey,
+    ];
 
     private readonly IDistributedCache _cache;
     private readonly DistributedCacheEntryOptions _entryOptions;
@@ -29,9 +47,33 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
         _entryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime };
     }
 
+    protected override bool EnableCaching(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        options.GetCacheMode() != ChatCacheMode.Bypass && base.EnableCaching(messages, options);
+
+    protected override string GetCacheKey(IEnumerable<ChatMessage> messages, ChatOptions? options, params ReadOnlySpan<object?> additionalValues)
+    {
+        var refresh = options.GetCacheMode() == ChatCacheMode.Refresh;
+        if (options?.AdditionalProperties is { } properties && s_overrideKeys.Any(properties.ContainsKey))
+        {
+            options = options.Clone();
+            foreach (var key in s_overrideKeys)
+            {
+                options.AdditionalProperties!.Remove(key);
+            }
+
+            if (options.AdditionalProperties!.Count == 0)
+            {
+                options.AdditionalProperties = null; // the same key as a call that never had any
+            }
+        }
+
+        var cacheKey = base.GetCacheKey(messages, options, additionalValues);
+        return refresh ? cacheKey + RefreshMarker : cacheKey;
+    }
+
     protected override async Task<ChatResponse?> ReadCacheAsync(string key, CancellationToken cancellationToken)
     {
-        var response = await base.ReadCacheAsync(key, cancellationToken).ConfigureAwait(false);
+        var response = IsRefresh(key) ? null : await base.ReadCacheAsync(key, cancellationToken).ConfigureAwait(false);
         Activity.Current?.SetTag(CacheHitKey, response is not null);
         if (response is not null)
         {
@@ -44,7 +86,7 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
 
     protected override async Task<IReadOnlyList<ChatResponseUpdate>?> ReadCacheStreamingAsync(string key, CancellationToken cancellationToken)
     {
-        var updates = await base.ReadCacheStreamingAsync(key, cancellationToken).ConfigureAwait(false);
+        var updates = IsRefresh(key) ? null : await base.ReadCacheStreamingAsync(key, cancellationToken).ConfigureAwait(false);
         Activity.Current?.SetTag(CacheHitKey, updates is not null);
         if (updates is not null)
         {
@@ -62,8 +104,12 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     }
 
     protected override Task WriteCacheAsync(string key, ChatResponse value, CancellationToken cancellationToken) =>
-        _cache.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.GetTypeInfo(typeof(ChatResponse))), _entryOptions, cancellationToken);
+        _cache.SetAsync(PlainKey(key), JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.GetTypeInfo(typeof(ChatResponse))), _entryOptions, cancellationToken);
 
     protected override Task WriteCacheStreamingAsync(string key, IReadOnlyList<ChatResponseUpdate> value, CancellationToken cancellationToken) =>
-        _cache.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.GetTypeInfo(typeof(IReadOnlyList<ChatResponseUpdate>))), _entryOptions, cancellationToken);
+        _cache.SetAsync(PlainKey(key), JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.GetTypeInfo(typeof(IReadOnlyList<ChatResponseUpdate>))), _entryOptions, cancellationToken);
+
+    private static bool IsRefresh(string key) => key.EndsWith(RefreshMarker, StringComparison.Ordinal);
+
+    private static string PlainKey(string key) => IsRefresh(key) ? key[..^RefreshMarker.Length] : key;
 }

@@ -26,6 +26,9 @@ internal sealed class CacheStage : BuilderChatPipelineStage<TimeSpan>
 
     public override int Order => ChatPipelineOrder.Cache;
 
+    /// <summary>Gets the per-call key the cache reads.</summary>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsCacheExtensions.ModeKey];
+
     public override bool IsEnabled(ChatPipelineContext context) => false;
 
     public override TimeSpan Read(ChatPipelineContext context, List<string> errors)
