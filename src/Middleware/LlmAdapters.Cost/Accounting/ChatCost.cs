@@ -76,17 +76,5 @@ public sealed class ChatCost
     /// <summary>Returns the cost in US dollars, e.g. <c>$0.0075</c>, or <c>$0.00 (cached)</c> for a cached response.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => IsCached ? FormatUsd(Total) + " (cached)" : FormatUsd(Total);
-
-    internal ChatCost WithModelId(string modelId, string pricedAs) => new()
-    {
-        Total = Total,
-        Input = Input,
-        CachedInput = CachedInput,
-        CacheWrite = CacheWrite,
-        Output = Output,
-        Reasoning = Reasoning,
-        ModelId = modelId,
-        PricedAs = pricedAs,
-        TierAboveInputTokens = TierAboveInputTokens,
-    };
 }
+

@@ -101,7 +101,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
         }
         else if (_options.Catalog.GetPrice(modelId) is { } price)
         {
-            cost = price.Calculate(usage).WithModelId(modelId!, price.ModelId);
+            cost = price.Calculate(usage, modelId!, price.ModelId);
         }
         else if (provider is not null && _options.LocalProviders.Contains(provider))
         {

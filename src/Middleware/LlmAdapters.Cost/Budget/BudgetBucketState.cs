@@ -20,9 +20,10 @@ internal sealed class BudgetBucketState
     /// <summary>Gets or sets the stamp of the last write (the distributed store's read-back check).</summary>
     public string? Stamp { get; set; }
 
-    public decimal SpentTotal => Spent + Settled.Sum(e => e.Amount);
+    // Loops, not LINQ: Sum with a selector boxes the list's enumerator on every call, and these run on every reservation.
+    public decimal SpentTotal => Spent + Total(Settled);
 
-    public decimal ReservedTotal => Reserved.Sum(e => e.Amount);
+    public decimal ReservedTotal => Total(Reserved);
 
     public static (string Key, DateTimeOffset? ResetsAt) Bucket(BudgetLimit limit, string scopeKey, DateTimeOffset now)
     {
@@ -36,15 +37,27 @@ internal sealed class BudgetBucketState
         return (string.Join('|', limit.Name, limit.Scope == BudgetScope.Tenant ? "tenant" : "client", scopeKey, period), resets);
     }
 
+    /// <summary>Gets a number that changes exactly when <see cref="Bucket"/>'s period changes, without building the key.</summary>
+    public static long PeriodStamp(BudgetLimit limit, DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        return limit.Period switch
+        {
+            BudgetPeriod.Daily => utc.Date.Ticks,
+            BudgetPeriod.Monthly => (utc.Year * 12L) + utc.Month,
+            _ => 0,
+        };
+    }
+
     /// <summary>Drops what the window no longer covers and reservations older than the timeout (a caller that died).</summary>
     public void Prune(BudgetLimit limit, DateTimeOffset now, TimeSpan reservationTimeout)
     {
         if (limit.Period == BudgetPeriod.Rolling && limit.Window is { } window)
         {
-            Settled.RemoveAll(e => e.At <= now - window);
+            RemoveOlder(Settled, now - window);
         }
 
-        Reserved.RemoveAll(e => e.At <= now - reservationTimeout);
+        RemoveOlder(Reserved, now - reservationTimeout);
     }
 
     public bool TryReserve(string id, decimal amount, decimal limit, DateTimeOffset now)
@@ -60,7 +73,7 @@ internal sealed class BudgetBucketState
 
     public void Settle(BudgetLimit limit, string id, decimal actual, DateTimeOffset now)
     {
-        Reserved.RemoveAll(e => string.Equals(e.Id, id, StringComparison.Ordinal));
+        RemoveId(Reserved, id);
         if (limit.Period == BudgetPeriod.Rolling)
         {
             Settled.Add(new BudgetEntryState { Id = id, Amount = actual, At = now });
@@ -71,7 +84,47 @@ internal sealed class BudgetBucketState
         }
     }
 
-    public void Release(string id) => Reserved.RemoveAll(e => string.Equals(e.Id, id, StringComparison.Ordinal));
+    public void Release(string id) => RemoveId(Reserved, id);
+
+    private static decimal Total(List<BudgetEntryState> entries)
+    {
+        var total = 0m;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            total += entries[i].Amount;
+        }
+
+        return total;
+    }
+
+    // In place, without the closure and delegate a RemoveAll lambda capturing its argument allocates on every call.
+    private static void RemoveOlder(List<BudgetEntryState> entries, DateTimeOffset cutoff)
+    {
+        var kept = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].At > cutoff)
+            {
+                entries[kept++] = entries[i];
+            }
+        }
+
+        entries.RemoveRange(kept, entries.Count - kept);
+    }
+
+    private static void RemoveId(List<BudgetEntryState> entries, string id)
+    {
+        var kept = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!string.Equals(entries[i].Id, id, StringComparison.Ordinal))
+            {
+                entries[kept++] = entries[i];
+            }
+        }
+
+        entries.RemoveRange(kept, entries.Count - kept);
+    }
 }
 
 /// <summary>One amount of a bucket.</summary>

@@ -57,7 +57,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (held, price) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        var held = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
         try
         {
@@ -70,7 +70,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         }
 
         var modelId = response.ModelId ?? RequestModel(options);
-        var actual = response.GetCost()?.Total ?? Price(modelId, price, response.Usage);
+        var actual = response.GetCost()?.Total ?? Price(modelId, held.Price, response.Usage);
         await SettleAsync(held, actual).ConfigureAwait(false);
         return response;
     }
@@ -80,7 +80,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (held, price) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        var held = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
         string? modelId = null;
         ChatCost? attached = null;
         decimal? computed = null;
@@ -110,9 +110,11 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
 
                     modelId = update.ModelId ?? modelId;
                     attached = update.GetCost() ?? attached;
-                    foreach (var content in update.Contents)
+                    // By index: a foreach over the IList would box its enumerator on every update.
+                    var contents = update.Contents;
+                    for (var i = 0; i < contents.Count; i++)
                     {
-                        if (content is UsageContent usage && Price(modelId ?? RequestModel(options), price, usage.Details) is { } cost)
+                        if (contents[i] is UsageContent usage && Price(modelId ?? RequestModel(options), held.Price, usage.Details) is { } cost)
                         {
                             computed = (computed ?? 0) + cost;
                         }
@@ -155,13 +157,15 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         return price?.Calculate(usage).Total;
     }
 
-    private async Task<(List<BudgetReservation> Held, ModelPrice? Price)> ReserveAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    // A ValueTask and a Held struct: a call whose store answers synchronously (the in-memory store) allocates neither a
+    // Task nor a list for its reservations.
+    private async ValueTask<Held> ReserveAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var worstCaseOutput = options.GetWorstCaseOutputTokens(); // read first: a bad value is an error even with no limit
-        var held = new List<BudgetReservation>(_limits.Length);
+        var held = default(Held);
         if (_limits.Length == 0)
         {
-            return (held, null);
+            return held;
         }
 
         var modelId = RequestModel(options);
@@ -178,7 +182,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
                     $"Budget cannot reserve a call to model '{modelId ?? "(none)"}': it has no price (add it under AI:Pricing:Models), and unpriced models are rejected.");
             }
 
-            return (held, null);
+            return held;
         }
 
         var input = _options.TokenEstimator.EstimateInputTokens(messages, options);
@@ -212,26 +216,65 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
                 throw new BudgetExceededException(reservation);
             }
 
-            held.Add(reservation);
+            held = held.With(reservation, _limits.Length);
         }
 
-        return (held, price);
+        return held.WithPrice(price);
     }
 
     // Settling and releasing must happen even when the caller's token was cancelled, or the reservation would stay held.
-    private async Task SettleAsync(List<BudgetReservation> held, decimal? actual)
+    private async ValueTask SettleAsync(Held held, decimal? actual)
     {
-        foreach (var reservation in held)
+        for (var i = 0; i < held.Count; i++)
         {
+            var reservation = held[i];
             await _store.SettleAsync(reservation, actual ?? reservation.Amount, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task ReleaseAsync(List<BudgetReservation> held)
+    private async ValueTask ReleaseAsync(Held held)
     {
-        foreach (var reservation in held)
+        for (var i = 0; i < held.Count; i++)
         {
-            await _store.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+            await _store.ReleaseAsync(held[i], CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The reservations of one call, in the order taken, and the price they were taken at: the only one inline (the usual
+    /// single limit), several in an array sized for every limit.
+    /// </summary>
+    private readonly struct Held
+    {
+        private readonly BudgetReservation? _single;
+        private readonly BudgetReservation[]? _many;
+
+        private Held(BudgetReservation? single, BudgetReservation[]? many, int count, ModelPrice? price)
+        {
+            _single = single;
+            _many = many;
+            Count = count;
+            Price = price;
+        }
+
+        public int Count { get; }
+
+        public ModelPrice? Price { get; }
+
+        public BudgetReservation this[int index] => _many is { } many ? many[index] : _single!;
+
+        public Held With(BudgetReservation reservation, int capacity)
+        {
+            if (capacity == 1)
+            {
+                return new Held(reservation, null, 1, Price);
+            }
+
+            var many = _many ?? new BudgetReservation[capacity];
+            many[Count] = reservation;
+            return new Held(null, many, Count + 1, Price);
+        }
+
+        public Held WithPrice(ModelPrice price) => new(_single, _many, Count, price);
     }
 }

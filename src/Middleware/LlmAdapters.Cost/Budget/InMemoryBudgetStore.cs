@@ -12,6 +12,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (BudgetBucketState State, DateTimeOffset? ResetsAt)> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<(BudgetLimit Limit, string ScopeKey), (long Period, string Key, DateTimeOffset? ResetsAt)> _keys = [];
     private readonly TimeProvider _timeProvider;
     private DateTimeOffset _nextSweep;
 
@@ -89,7 +90,15 @@ public sealed class InMemoryBudgetStore : IBudgetStore
 
     private (BudgetBucketState State, DateTimeOffset? ResetsAt, string Key) GetBucket(BudgetLimit limit, string scopeKey, DateTimeOffset now)
     {
-        var (key, resetsAt) = BudgetBucketState.Bucket(limit, scopeKey, now);
+        // The key of a (limit, scope) is built once per period, not on every call.
+        var period = BudgetBucketState.PeriodStamp(limit, now);
+        if (!_keys.TryGetValue((limit, scopeKey), out var cached) || cached.Period != period)
+        {
+            var (builtKey, builtResetsAt) = BudgetBucketState.Bucket(limit, scopeKey, now);
+            _keys[(limit, scopeKey)] = cached = (period, builtKey, builtResetsAt);
+        }
+
+        var (_, key, resetsAt) = cached;
         if (!_buckets.TryGetValue(key, out var bucket))
         {
             _buckets[key] = bucket = (new BudgetBucketState(), resetsAt);
@@ -107,6 +116,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         }
 
         _nextSweep = now.AddMinutes(1);
+        _keys.Clear();
         foreach (var key in _buckets.Where(b => b.Value.ResetsAt is { } r && r + ReservationTimeout <= now).Select(b => b.Key).ToList())
         {
             _buckets.Remove(key);

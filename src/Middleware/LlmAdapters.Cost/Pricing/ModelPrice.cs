@@ -88,7 +88,10 @@ public sealed class ModelPrice
     /// <see cref="UsageDetails.TotalTokenCount"/> equals input + output + reasoning, the shape of an adapter that reports
     /// Gemini's thoughts apart from its candidates.
     /// </remarks>
-    public ChatCost Calculate(UsageDetails usage)
+    public ChatCost Calculate(UsageDetails usage) => Calculate(usage, ModelId, pricedAs: null);
+
+    /// <summary>Computes the cost of one call's usage, named after the model as requested or returned and the price row it was priced as: one <see cref="ChatCost"/>, not a second copy.</summary>
+    internal ChatCost Calculate(UsageDetails usage, string modelId, string? pricedAs)
     {
         ArgumentNullException.ThrowIfNull(usage);
         long input = Math.Max(0, usage.InputTokenCount ?? 0);
@@ -133,7 +136,8 @@ public sealed class ModelPrice
             CacheWrite = writeCost,
             Output = outputCost,
             Reasoning = reasoningCost,
-            ModelId = ModelId,
+            ModelId = modelId,
+            PricedAs = pricedAs,
             TierAboveInputTokens = tier?.AboveInputTokens,
         };
     }

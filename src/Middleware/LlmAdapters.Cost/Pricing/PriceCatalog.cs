@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
@@ -21,9 +22,15 @@ namespace LlmAdapters.Cost;
 /// </remarks>
 public sealed class PriceCatalog
 {
+    private const int MaxResolved = 1024;
+
     private static readonly Lazy<PriceCatalog> s_default = new(LoadEmbedded);
     private readonly FrozenDictionary<string, ModelPrice> _prices;
     private readonly FrozenDictionary<string, string> _aliases;
+
+    // Model ids resolved by the rules (a dated snapshot, a path prefix, an alias), priced or not: every call of a client
+    // asks for the same few ids, and resolving one costs an iterator and a regex replacement. Bounded, since ids come from responses.
+    private readonly ConcurrentDictionary<string, ModelPrice?> _resolved = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Initializes a new instance of the <see cref="PriceCatalog"/> class.</summary>
     /// <param name="prices">The prices; a later row for the same model id replaces an earlier one.</param>
@@ -67,6 +74,28 @@ public sealed class PriceCatalog
             return null;
         }
 
+        // The exact id is the first candidate the rules try (Trim changes nothing when the ends are not white space).
+        if (!char.IsWhiteSpace(modelId[0]) && !char.IsWhiteSpace(modelId[^1]) && _prices.TryGetValue(modelId, out var exact))
+        {
+            return exact;
+        }
+
+        if (_resolved.TryGetValue(modelId, out var resolved))
+        {
+            return resolved;
+        }
+
+        resolved = Resolve(modelId);
+        if (_resolved.Count < MaxResolved)
+        {
+            _resolved.TryAdd(modelId, resolved);
+        }
+
+        return resolved;
+    }
+
+    private ModelPrice? Resolve(string modelId)
+    {
         foreach (var candidate in ModelIdResolver.Candidates(modelId))
         {
             if (_prices.TryGetValue(candidate, out var price))
@@ -94,8 +123,7 @@ public sealed class PriceCatalog
             return null;
         }
 
-        var cost = price.Calculate(usage);
-        return modelId is null ? cost : cost.WithModelId(modelId, price.ModelId);
+        return modelId is null ? price.Calculate(usage) : price.Calculate(usage, modelId, price.ModelId);
     }
 
     /// <summary>Returns a catalog with the given prices added, each replacing any price of the same model id.</summary>

@@ -62,9 +62,11 @@ public sealed partial class RateLimitingChatClient : DelegatingChatClient
         UsageDetails? usage = null;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var content in update.Contents)
+            // By index: a foreach over the IList would box its enumerator on every update.
+            var contents = update.Contents;
+            for (var i = 0; i < contents.Count; i++)
             {
-                if (content is UsageContent { Details: { } details })
+                if (contents[i] is UsageContent { Details: { } details })
                 {
                     (usage ??= new UsageDetails()).Add(details);
                 }

@@ -1,0 +1,129 @@
+// Licensed under the MIT License.
+
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmAdapters.Hosting.Tests.Allocations;
+
+/// <summary>
+/// Allocation guards for the full configured pipeline (issue 16, item 3): every network-free stage on (defaults, logging,
+/// OpenTelemetry, budget, cost accounting, function invocation, the three timeouts, retry, rate limits, two API keys; every
+/// limit far above the load), against the equivalent plain Microsoft.Extensions.AI chain (<c>UseLogging</c> +
+/// <c>UseOpenTelemetry</c> + <c>UseFunctionInvocation</c>) over the same provider, as <c>PipelineStagesBenchmarks</c> measures
+/// it. Bytes are counted with <see cref="GC.GetAllocatedBytesForCurrentThread"/> over calls that complete synchronously on
+/// this thread; no test here asserts a time. The limits are the figures of docs/performance.md plus a small margin.
+/// </summary>
+public sealed class FullPipelineAllocationTests : IDisposable
+{
+    private const int Calls = 2_000;
+    private const int Updates = 50;
+
+    // Measured on 2026-11-24 (Debug, as the tests run), see docs/performance.md "Lighter stages".
+    private const long MaxBytesPerCall = 1_536;
+    private const long MaxBytesPerUpdate = 100;
+
+    private readonly List<ChatMessage> _messages = [new(ChatRole.User, "Hello")];
+    private readonly AllocationProvider _provider = new(Updates);
+    private readonly SilentLoggers _loggers = new();
+    private readonly List<ServiceProvider> _services = [];
+
+    public void Dispose()
+    {
+        foreach (var services in _services)
+        {
+            services.Dispose();
+        }
+    }
+
+    [Fact]
+    public void GetResponseAsync_FullPipeline_AllocatesAtMostTheGuardAboveThePlainChain()
+    {
+        var plain = Plain();
+        var full = Full(without: null);
+
+        var overhead = AllocationMeter.BytesPerCall(full, _messages, Calls) - AllocationMeter.BytesPerCall(plain, _messages, Calls);
+
+        TestContext.Current.SendDiagnosticMessage($"Full pipeline: {overhead} B per call above the plain chain."); File.AppendAllText("/tmp/trim-split.txt", $"CALL {overhead}\n");
+        Assert.InRange(overhead, 1, MaxBytesPerCall);
+    }
+
+    [Fact]
+    public void GetStreamingResponseAsync_FullPipeline_AllocatesAtMostTheGuardPerUpdateAboveThePlainChain()
+    {
+        var plain = Plain();
+        var full = Full(without: null);
+        var shortProvider = new AllocationProvider(10);
+        var plainShort = Plain(shortProvider);
+        var fullShort = Full(without: null, shortProvider);
+
+        var perStream50 = AllocationMeter.BytesPerStream(full, _messages, Calls / 10, Updates) - AllocationMeter.BytesPerStream(plain, _messages, Calls / 10, Updates);
+        var perStream10 = AllocationMeter.BytesPerStream(fullShort, _messages, Calls / 10, 10) - AllocationMeter.BytesPerStream(plainShort, _messages, Calls / 10, 10);
+        var perUpdate = (perStream50 - perStream10) / (Updates - 10);
+
+        TestContext.Current.SendDiagnosticMessage(
+            $"Full pipeline: {perStream50} B per {Updates}-update stream, {perStream10} B per 10-update stream above the plain chain: {perUpdate} B per update.");
+        File.AppendAllText("/tmp/trim-split.txt", $"STREAM {perStream50} {perStream10} {perUpdate}\n");
+        Assert.InRange(perUpdate, -MaxBytesPerUpdate, MaxBytesPerUpdate);
+    }
+
+    [Theory]
+    [InlineData("Defaults")]
+    [InlineData("Logging")]
+    [InlineData("OpenTelemetry")]
+    [InlineData("Budget")]
+    [InlineData("CostAccounting")]
+    [InlineData("FunctionInvocation")]
+    [InlineData("Timeout")]
+    [InlineData("Retry")]
+    [InlineData("RateLimit")]
+    [InlineData("ApiKeys")]
+    public void Split(string stage)
+    {
+        var full = Full(without: null);
+        var without = Full(without: stage);
+        var perCall = AllocationMeter.BytesPerCall(full, _messages, Calls) - AllocationMeter.BytesPerCall(without, _messages, Calls);
+        var perStream = AllocationMeter.BytesPerStream(full, _messages, Calls / 10, Updates) - AllocationMeter.BytesPerStream(without, _messages, Calls / 10, Updates);
+        File.AppendAllText("/tmp/trim-split.txt", $"SPLIT {stage}: {perCall} B per call, {perStream} B per stream\n");
+        Assert.True(perCall >= 0);
+    }
+
+    private IChatClient Plain(AllocationProvider? provider = null) =>
+        (provider ?? _provider).AsBuilder().UseLogging(_loggers).UseOpenTelemetry().UseFunctionInvocation(_loggers).Build();
+
+    private IChatClient Full(string? without, AllocationProvider? provider = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AI:Provider"] = "alloc",
+            ["AI:Model"] = AllocationProvider.Model,
+            ["AI:SystemPrompt"] = "You are a helpful assistant.",
+            ["AI:Temperature"] = "0.7",
+            ["AI:MaxOutputTokens"] = "512",
+            ["AI:Pipeline:Budget:Daily"] = "1000000",
+            ["AI:Pipeline:Timeout:Total"] = "00:05:00",
+            ["AI:Pipeline:Timeout:Attempt"] = "00:02:00",
+            ["AI:Pipeline:Timeout:FirstUpdate"] = "00:01:00",
+            ["AI:Pipeline:RateLimit:RequestsPerMinute"] = "100000000",
+            ["AI:Pipeline:RateLimit:TokensPerMinute"] = "1000000000",
+            ["AI:Pipeline:RateLimit:MaxConcurrency"] = "64",
+            ["AI:Pipeline:ApiKeys:0"] = "sk-alloc-key-one-000000",
+            ["AI:Pipeline:ApiKeys:1"] = "sk-alloc-key-two-000000",
+        };
+        if (without is not null)
+        {
+            settings[$"AI:Pipeline:{without}:Enabled"] = "false";
+        }
+
+        var chosen = provider ?? _provider;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(_loggers);
+        services.AddChatProvider("alloc", _ => chosen, defaultEndpoint: new Uri("http://alloc.invalid/"));
+        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        var built = services.BuildServiceProvider();
+        _services.Add(built);
+        return built.GetRequiredService<IChatClient>();
+    }
+}
