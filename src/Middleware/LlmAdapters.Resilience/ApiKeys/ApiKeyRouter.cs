@@ -16,7 +16,7 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
     private readonly ApiKeyRotationChatClientOptions _options;
     private readonly ILogger _logger;
     private readonly string _providerName;
-    private readonly ConditionalWeakTable<RoutingContext, HashSet<int>> _tried = [];
+    private readonly ConditionalWeakTable<RoutingContext, TriedKeys> _tried = [];
     private int _turn = -1;
 
     public ApiKeyRouter(ApiKeySlot[] slots, ApiKeyRotationChatClientOptions options, ILogger logger)
@@ -33,7 +33,7 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
 
     private ValueTask<IChatClient> SelectLocalAsync(RoutingContext context)
     {
-        var tried = _tried.GetValue(context, static _ => []);
+        var tried = _tried.GetValue(context, static _ => new TriedKeys());
         var now = _options.TimeProvider.GetUtcNow();
         var start = (int)((uint)Interlocked.Increment(ref _turn) % (uint)_slots.Length);
         ApiKeySlot? chosen = null;
@@ -149,6 +149,27 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
             {
                 ErrorCode = "all_keys_cooling_down",
             };
+    }
+
+    /// <summary>The keys one call has tried: a bit per key up to 64 keys (one small object per call, not a hash set and its arrays), a set beyond.</summary>
+    private sealed class TriedKeys
+    {
+        private ulong _mask;
+        private HashSet<int>? _more;
+
+        public bool Contains(int index) => index < 64 ? (_mask & (1UL << index)) != 0 : _more?.Contains(index) == true;
+
+        public void Add(int index)
+        {
+            if (index < 64)
+            {
+                _mask |= 1UL << index;
+            }
+            else
+            {
+                (_more ??= []).Add(index);
+            }
+        }
     }
 
     private static partial class Log

@@ -50,7 +50,7 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
             return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
 
-        using var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate: null, cancellationToken);
+        var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate: null, cancellationToken);
         try
         {
             return await base.GetResponseAsync(messages, options, deadline.Token).ConfigureAwait(false);
@@ -58,6 +58,10 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         catch (Exception ex) when (deadline.ExpiredScope is not null && !cancellationToken.IsCancellationRequested)
         {
             throw Expired(deadline, ex);
+        }
+        finally
+        {
+            deadline.Dispose();
         }
     }
 
@@ -76,27 +80,35 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options, TimeSpan? timeout, TimeSpan? firstUpdate, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate, cancellationToken);
-        var enumerator = base.GetStreamingResponseAsync(messages, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
-        await using (enumerator.ConfigureAwait(false))
+        // Not a using declaration: that local would be read-only, and FirstUpdateArrived would re-arm a copy.
+        var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate, cancellationToken);
+        try
         {
-            while (true)
+            var enumerator = base.GetStreamingResponseAsync(messages, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
+            await using (enumerator.ConfigureAwait(false))
             {
-                try
+                while (true)
                 {
-                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    try
                     {
-                        yield break;
+                        if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            yield break;
+                        }
                     }
-                }
-                catch (Exception ex) when (deadline.ExpiredScope is not null && !cancellationToken.IsCancellationRequested)
-                {
-                    throw Expired(deadline, ex);
-                }
+                    catch (Exception ex) when (deadline.ExpiredScope is not null && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw Expired(deadline, ex);
+                    }
 
-                deadline.FirstUpdateArrived();
-                yield return enumerator.Current;
+                    deadline.FirstUpdateArrived();
+                    yield return enumerator.Current;
+                }
             }
+        }
+        finally
+        {
+            deadline.Dispose();
         }
     }
 
@@ -137,8 +149,11 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
     /// The deadline of one call: one <see cref="CancellationTokenSource"/> whose timer runs on the <see cref="TimeProvider"/>
     /// (armed for the nearer of the first-update and total limits, re-armed for the rest of the total once the first update
     /// arrives) and, when the caller's token can cancel, one registration forwarding it. No linked source, no separate timers.
+    /// A struct, held in the call's state machine: no object of its own per call.
     /// </summary>
-    private sealed class Deadline : IDisposable
+#pragma warning disable CA1001 // It is disposable: the rule does not see a struct's Dispose (every call disposes it in a finally).
+    private struct Deadline : IDisposable
+#pragma warning restore CA1001
     {
         public const int TotalScope = 1;
         public const int FirstUpdateScope = 2;
@@ -175,11 +190,11 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
             }
         }
 
-        public CancellationToken Token => _cts.Token;
+        public readonly CancellationToken Token => _cts.Token;
 
-        public TimeSpan? Total => _total;
+        public readonly TimeSpan? Total => _total;
 
-        public TimeSpan? FirstUpdate { get; }
+        public readonly TimeSpan? FirstUpdate { get; }
 
         /// <summary>Gets which limit cancelled the token, if the token is cancelled; read only once the caller's token is known not to be.</summary>
         public int? ExpiredScope => _cts.IsCancellationRequested && Volatile.Read(ref _armedScope) is var scope and not 0 ? scope : null;
@@ -204,7 +219,7 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
             _cts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         }
 
-        public void Dispose()
+        public readonly void Dispose()
         {
             _callerRegistration.Dispose();
             _cts.Dispose();
