@@ -26,6 +26,7 @@ public sealed class TiktokenTokenEstimator : ITokenEstimator
 
     private readonly string? _defaultModelId;
     private readonly ITokenEstimator _fallback;
+    private CountedText? _lastInstructions;
 
     /// <summary>Initializes a new instance of the <see cref="TiktokenTokenEstimator"/> class.</summary>
     /// <param name="defaultModelId">The model assumed when a request names none, or <see langword="null"/>.</param>
@@ -91,27 +92,22 @@ public sealed class TiktokenTokenEstimator : ITokenEstimator
         long tokens = TokensPerReply;
         if (options?.Instructions is { Length: > 0 } instructions)
         {
-            tokens += TokensPerMessage + 1 + tokenizer.CountTokens(instructions);
+            tokens += TokensPerMessage + 1 + CountInstructions(tokenizer, instructions);
         }
 
-        foreach (var message in messages)
+        // By index where the messages are a list: a foreach over an IEnumerable or an IList boxes its enumerator.
+        if (messages is IList<ChatMessage> list)
         {
-            tokens += TokensPerMessage + 1;
-            if (message.AuthorName is { Length: > 0 } name)
+            for (var i = 0; i < list.Count; i++)
             {
-                tokens += 1 + tokenizer.CountTokens(name);
+                tokens += CountMessage(tokenizer, list[i]);
             }
-
-            foreach (var content in message.Contents)
+        }
+        else
+        {
+            foreach (var message in messages)
             {
-                tokens += content switch
-                {
-                    TextContent text => Count(tokenizer, text.Text),
-                    TextReasoningContent reasoning => Count(tokenizer, reasoning.Text),
-                    FunctionCallContent call => Count(tokenizer, call.Name) + Count(tokenizer, call.Arguments is null ? null : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)))),
-                    FunctionResultContent result => Count(tokenizer, result.Result?.ToString()),
-                    _ => 0,
-                };
+                tokens += CountMessage(tokenizer, message);
             }
         }
 
@@ -131,4 +127,45 @@ public sealed class TiktokenTokenEstimator : ITokenEstimator
     }
 
     private static int Count(Tokenizer tokenizer, string? text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
+
+    private static long CountMessage(Tokenizer tokenizer, ChatMessage message)
+    {
+        long tokens = TokensPerMessage + 1;
+        if (message.AuthorName is { Length: > 0 } name)
+        {
+            tokens += 1 + tokenizer.CountTokens(name);
+        }
+
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            tokens += contents[i] switch
+            {
+                TextContent text => Count(tokenizer, text.Text),
+                TextReasoningContent reasoning => Count(tokenizer, reasoning.Text),
+                FunctionCallContent call => Count(tokenizer, call.Name) + Count(tokenizer, call.Arguments is null ? null : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)))),
+                FunctionResultContent result => Count(tokenizer, result.Result?.ToString()),
+                _ => 0,
+            };
+        }
+
+        return tokens;
+    }
+
+    // The system prompt is usually the same string instance on every call (the configured default): its count is kept
+    // for that instance and tokenizer, so that each call does not tokenize it again. Strings are immutable, so a
+    // reference match is exact; any other string is counted.
+    private int CountInstructions(Tokenizer tokenizer, string instructions)
+    {
+        if (Volatile.Read(ref _lastInstructions) is { } last && ReferenceEquals(last.Text, instructions) && ReferenceEquals(last.Tokenizer, tokenizer))
+        {
+            return last.Count;
+        }
+
+        var count = tokenizer.CountTokens(instructions);
+        Volatile.Write(ref _lastInstructions, new CountedText(tokenizer, instructions, count));
+        return count;
+    }
+
+    private sealed record CountedText(Tokenizer Tokenizer, string Text, int Count);
 }
