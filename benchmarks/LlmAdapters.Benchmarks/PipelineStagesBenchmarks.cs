@@ -209,28 +209,7 @@ public class PipelineStagesBenchmarks
     /// <summary>Builds the full configured client over <paramref name="provider"/>, without the stage <paramref name="without"/> (or with all).</summary>
     private IChatClient Build(IChatClient provider, string? without)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["AI:Provider"] = "bench",
-            ["AI:Model"] = FixedChatClient.Model,
-            ["AI:SystemPrompt"] = "You are a helpful assistant.",
-            ["AI:Temperature"] = "0.7",
-            ["AI:MaxOutputTokens"] = "512",
-            ["AI:Pipeline:Budget:Daily"] = "1000000",
-            ["AI:Pipeline:Timeout:Total"] = "00:05:00",
-            ["AI:Pipeline:Timeout:Attempt"] = "00:02:00",
-            ["AI:Pipeline:Timeout:FirstUpdate"] = "00:01:00",
-            ["AI:Pipeline:RateLimit:RequestsPerMinute"] = "100000000",
-            ["AI:Pipeline:RateLimit:TokensPerMinute"] = "1000000000",
-            ["AI:Pipeline:RateLimit:MaxConcurrency"] = "64",
-            ["AI:Pipeline:ApiKeys:0"] = "sk-bench-key-one-000000",
-            ["AI:Pipeline:ApiKeys:1"] = "sk-bench-key-two-000000",
-        };
-        if (without is not null)
-        {
-            settings[$"AI:Pipeline:{without}:Enabled"] = "false";
-        }
-
+        var settings = FullPipelineSettings.Create("bench", FixedChatClient.Model, without);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(_loggers);

@@ -3,6 +3,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using LlmAdapters.Benchmarks;
 using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Hosting.Tests.Allocations;
@@ -29,7 +30,7 @@ public sealed class FullPipelineAllocationTests : IDisposable
 
     private readonly List<ChatMessage> _messages = [new(ChatRole.User, "Hello")];
     private readonly AllocationProvider _provider = new(Updates);
-    private readonly SilentLoggers _loggers = new();
+    private readonly SilentLoggerFactory _loggers = new();
     private readonly List<ServiceProvider> _services = [];
 
     public void Dispose()
@@ -76,28 +77,7 @@ public sealed class FullPipelineAllocationTests : IDisposable
 
     private IChatClient Full(string? without, AllocationProvider? provider = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["AI:Provider"] = "alloc",
-            ["AI:Model"] = AllocationProvider.Model,
-            ["AI:SystemPrompt"] = "You are a helpful assistant.",
-            ["AI:Temperature"] = "0.7",
-            ["AI:MaxOutputTokens"] = "512",
-            ["AI:Pipeline:Budget:Daily"] = "1000000",
-            ["AI:Pipeline:Timeout:Total"] = "00:05:00",
-            ["AI:Pipeline:Timeout:Attempt"] = "00:02:00",
-            ["AI:Pipeline:Timeout:FirstUpdate"] = "00:01:00",
-            ["AI:Pipeline:RateLimit:RequestsPerMinute"] = "100000000",
-            ["AI:Pipeline:RateLimit:TokensPerMinute"] = "1000000000",
-            ["AI:Pipeline:RateLimit:MaxConcurrency"] = "64",
-            ["AI:Pipeline:ApiKeys:0"] = "sk-alloc-key-one-000000",
-            ["AI:Pipeline:ApiKeys:1"] = "sk-alloc-key-two-000000",
-        };
-        if (without is not null)
-        {
-            settings[$"AI:Pipeline:{without}:Enabled"] = "false";
-        }
-
+        var settings = FullPipelineSettings.Create("alloc", AllocationProvider.Model, without);
         var chosen = provider ?? _provider;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
