@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using LlmAdapters.Benchmarks;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ namespace LlmAdapters.Hosting.Tests.Allocations;
 public sealed class DefaultPipelineAllocationTests : IDisposable
 {
     private const int Calls = 2_000;
+    private const int Updates = 50;
 
     // Measured on 2026-11-23 (Debug, as the tests run): 1,696 B per call and 12,456 B per 50-update stream above the provider. Margin ≈ 15 %.
     // Issue #14 added the call-outcome client of the Logging stage (calls by outcome and error kind, each failure logged
@@ -25,12 +27,13 @@ public sealed class DefaultPipelineAllocationTests : IDisposable
     // stream measured on 2026-11-23 (1,968 B per call, unchanged), the stream guard moved to that figure plus 15 %.
     // Issue #16 item 3 (lighter stages, 2026-11-24): the defaults stage no longer goes through ConfigureOptions' state machine
     // and iterator, pricing resolves a dated model id once, a ChatCost is built once: 1,624 B per call and 10,416 B per
-    // 50-update stream measured; the guards moved to those figures plus about 5 %.
+    // 50-update stream measured. The provider is now the benchmarks' FixedChatClient (linked), whose stream measures
+    // 11,112 B above it (its last update carries a response id). The guards: those figures plus about 5 %.
     private const long MaxBytesPerCall = 1_710;
-    private const long MaxBytesPerStream = 10_940;
+    private const long MaxBytesPerStream = 11_670;
 
     private readonly List<ChatMessage> _messages = [new(ChatRole.User, "Hello")];
-    private readonly AllocationProvider _provider = new();
+    private readonly FixedChatClient _provider = new(Updates);
     private readonly ServiceProvider _services;
     private readonly IChatClient _pipeline;
 
@@ -39,7 +42,7 @@ public sealed class DefaultPipelineAllocationTests : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AI:Provider"] = "free",
-            ["AI:Model"] = AllocationProvider.Model,
+            ["AI:Model"] = FixedChatClient.Model,
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
@@ -64,10 +67,10 @@ public sealed class DefaultPipelineAllocationTests : IDisposable
     [Fact]
     public void GetStreamingResponseAsync_DefaultPipeline_AllocatesAtMostTheGuardAboveTheProvider()
     {
-        var overhead = AllocationMeter.BytesPerStream(_pipeline, _messages, Calls / 10, _provider.Updates) - AllocationMeter.BytesPerStream(_provider, _messages, Calls / 10, _provider.Updates);
+        var overhead = AllocationMeter.BytesPerStream(_pipeline, _messages, Calls / 10, Updates) - AllocationMeter.BytesPerStream(_provider, _messages, Calls / 10, Updates);
 
         TestContext.Current.SendDiagnosticMessage(
-            $"Default pipeline: {overhead} B per {_provider.Updates}-update stream above the provider ({overhead / _provider.Updates} B per update).");
+            $"Default pipeline: {overhead} B per {Updates}-update stream above the provider ({overhead / Updates} B per update).");
         Assert.InRange(overhead, 1, MaxBytesPerStream);
     }
 }

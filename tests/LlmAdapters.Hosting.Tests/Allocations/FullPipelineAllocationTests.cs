@@ -29,7 +29,7 @@ public sealed class FullPipelineAllocationTests : IDisposable
     private const long MaxBytesPerUpdate = 32;
 
     private readonly List<ChatMessage> _messages = [new(ChatRole.User, "Hello")];
-    private readonly AllocationProvider _provider = new(Updates);
+    private readonly FixedChatClient _provider = new(Updates);
     private readonly SilentLoggerFactory _loggers = new();
     private readonly List<ServiceProvider> _services = [];
 
@@ -58,7 +58,7 @@ public sealed class FullPipelineAllocationTests : IDisposable
     {
         var plain = Plain();
         var full = Full(without: null);
-        var shortProvider = new AllocationProvider(10);
+        var shortProvider = new FixedChatClient(10);
         var plainShort = Plain(shortProvider);
         var fullShort = Full(without: null, shortProvider);
 
@@ -72,12 +72,12 @@ public sealed class FullPipelineAllocationTests : IDisposable
         Assert.True(perUpdate <= MaxBytesPerUpdate, $"{perUpdate} B per streamed update above the plain chain; the guard is {MaxBytesPerUpdate} B.");
     }
 
-    private IChatClient Plain(AllocationProvider? provider = null) =>
+    private IChatClient Plain(FixedChatClient? provider = null) =>
         (provider ?? _provider).AsBuilder().UseLogging(_loggers).UseOpenTelemetry().UseFunctionInvocation(_loggers).Build();
 
-    private IChatClient Full(string? without, AllocationProvider? provider = null)
+    private IChatClient Full(string? without, FixedChatClient? provider = null)
     {
-        var settings = FullPipelineSettings.Create("alloc", AllocationProvider.Model, without);
+        var settings = FullPipelineSettings.Create("alloc", FixedChatClient.Model, without);
         var chosen = provider ?? _provider;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
