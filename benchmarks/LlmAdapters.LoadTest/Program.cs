@@ -4,23 +4,40 @@ using System.Diagnostics;
 using System.Globalization;
 using LlmAdapters.LoadTest;
 
-// Usage: dotnet run -c Release --project benchmarks/LlmAdapters.LoadTest -- [--streams N] [--seconds N] [--port N] [--emulator path/to/LlmAdapters.Emulator.dll]
+// Usage: dotnet run -c Release --project benchmarks/LlmAdapters.LoadTest -- [--streams N] [--seconds N] [--warmup N] [--port N]
+//            [--dialect openai|anthropic] [--path bare|default|full] [--emulator path/to/LlmAdapters.Emulator.dll]
+// With --dialect and --path it measures that one row (benchmarks/LlmAdapters.LoadTest/run.sh runs each row in its own
+// process, so that no row inherits another's heap, JIT state or working set).
 var settings = LoadSettings.Parse(args);
 using var emulator = EmulatorProcess.Start(settings.EmulatorPath, settings.Port);
 await emulator.WaitReadyAsync(TimeSpan.FromSeconds(30));
-Console.WriteLine($"Emulator pid {emulator.Id} on {emulator.BaseAddress}; {settings.Streams} concurrent streams, {settings.Seconds} s per row, {Environment.ProcessorCount} cores.");
+Console.WriteLine($"Emulator pid {emulator.Id} on {emulator.BaseAddress}; {settings.Streams} concurrent streams, {settings.Warmup} s warm-up then {settings.Seconds} s per row, {Environment.ProcessorCount} cores.");
 
 var results = new List<LoadResult>();
-foreach (var dialect in new[] { "openai", "anthropic" })
+foreach (var dialect in settings.Dialect is { } d ? [d] : new[] { "openai", "anthropic" })
 {
-    foreach (var path in new[] { "bare", "default", "full" })
+    foreach (var path in settings.Path is { } p ? [p] : new[] { "bare", "default", "full" })
     {
         await using var target = LoadTarget.Create(dialect, path, emulator.BaseAddress, settings.Streams);
-        await target.CallAsync(CancellationToken.None); // warm up: connection, JIT, the pipeline's services
+        await target.CallAsync(CancellationToken.None); // connection, JIT, the pipeline's services
+        if (settings.Warmup > 0)
+        {
+            // The same load, not measured: the emulator's and the client's JIT tiers, pools and connections settle.
+            _ = await LoadRunner.RunAsync(target, settings.Streams, TimeSpan.FromSeconds(settings.Warmup));
+        }
+
         var result = await LoadRunner.RunAsync(target, settings.Streams, TimeSpan.FromSeconds(settings.Seconds));
         results.Add(result);
         Console.WriteLine(result.ToString());
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"ROW {result.Dialect} {result.Path} {result.RequestsPerSecond:0.0} {result.P50.TotalMilliseconds:0} {result.P99.TotalMilliseconds:0} {result.PeakWorkingSet / 1048576.0:0} {result.Errors}"));
     }
+}
+
+if (settings.Dialect is not null && settings.Path is not null)
+{
+    return results.Any(r => r.Errors > 0) ? 1 : 0;
 }
 
 Console.WriteLine();
@@ -43,28 +60,34 @@ return 0;
 
 namespace LlmAdapters.LoadTest
 {
-    internal sealed record LoadSettings(int Streams, int Seconds, int Port, string EmulatorPath)
+    internal sealed record LoadSettings(int Streams, int Seconds, int Warmup, int Port, string EmulatorPath, string? Dialect, string? Path)
     {
         public static LoadSettings Parse(string[] args)
         {
             var streams = 1000;
             var seconds = 10;
+            var warmup = 0;
+            string? dialect = null;
+            string? path = null;
             var port = 5391;
-            var emulator = Path.Combine(AppContext.BaseDirectory, "LlmAdapters.Emulator.dll");
+            var emulator = System.IO.Path.Combine(AppContext.BaseDirectory, "LlmAdapters.Emulator.dll");
             for (var i = 0; i + 1 < args.Length; i += 2)
             {
                 switch (args[i])
                 {
                     case "--streams": streams = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                     case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                    case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                     case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                    case "--dialect": dialect = args[i + 1] is "openai" or "anthropic" ? args[i + 1] : throw new ArgumentException("--dialect is openai or anthropic."); break;
+                    case "--path": path = args[i + 1] is "bare" or "default" or "full" ? args[i + 1] : throw new ArgumentException("--path is bare, default or full."); break;
                     case "--emulator": emulator = args[i + 1]; break;
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
             }
 
             // Bounded: at most 5,000 streams and 60 s per row, loopback only.
-            return new LoadSettings(Math.Clamp(streams, 1, 5000), Math.Clamp(seconds, 1, 60), port, emulator);
+            return new LoadSettings(Math.Clamp(streams, 1, 5000), Math.Clamp(seconds, 1, 60), Math.Clamp(warmup, 0, 60), port, emulator, dialect, path);
         }
     }
 

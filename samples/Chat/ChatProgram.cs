@@ -37,8 +37,7 @@ internal static class ChatProgram
             .AddConfiguration(configuration.GetSection("Logging"))
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        var ledger = new InMemoryCostLedger();
-        services.AddSingleton<ICostLedger>(ledger);
+        services.AddSingleton<ICostLedger>(new InMemoryCostLedger());
         services.AddConfiguredChatClients(configuration.GetSection("AI"));
         services.AddHealthChecks().AddChatClientsHealthChecks();
         await using var provider = services.BuildServiceProvider();
@@ -60,10 +59,10 @@ internal static class ChatProgram
         try
         {
             raw = options.Raw ? clients.CreateProviderClient(options.Client) : null;
-            // With AI:Redis set, the ledger every process shares is the one the CLI shows (docs/scaling.md).
-            var sharedLedger = provider.GetService<RedisChatState>()?.Ledger;
+            // With AI:Redis set, the ledger service is the one every process shares (docs/scaling.md): the CLI shows it.
+            var ledger = provider.GetRequiredService<ICostLedger>();
             session = new ChatSession(
-                raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), (ICostLedger?)sharedLedger ?? ledger, sharedLedger is not null, output, errors);
+                raw ?? clients.GetClient(options.Client), options, clients.GetSettings(options.Client), ledger, ledger is RedisCostLedger, output, errors);
         }
         catch (ArgumentException ex) when (ex is not ArgumentNullException)
         {

@@ -192,15 +192,15 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
         await client.GetResponseAsync("works", cancellationToken: Ct);
         _meters.ForceFlush();
 
-        var requests = _metrics.Single(m => m.Name == CallOutcomeTelemetry.RequestsInstrument);
+        var requests = _metrics.Single(m => m.Name == HostingTelemetryNames.RequestsInstrument);
         var points = new List<(string Outcome, string? Kind, long Count)>();
         foreach (ref readonly var point in requests.GetMetricPoints())
         {
             string? outcome = null, kind = null;
             foreach (var tag in point.Tags)
             {
-                outcome = tag.Key == CallOutcomeTelemetry.OutcomeTag ? (string?)tag.Value : outcome;
-                kind = tag.Key == CallOutcomeTelemetry.ErrorTypeTag ? (string?)tag.Value : kind;
+                outcome = tag.Key == HostingTelemetryNames.OutcomeTag ? (string?)tag.Value : outcome;
+                kind = tag.Key == HostingTelemetryNames.ErrorTypeTag ? (string?)tag.Value : kind;
             }
 
             points.Add((outcome!, kind, point.GetSumLong()));
@@ -208,7 +208,7 @@ public sealed class ConfiguredPipelineTelemetryTests : IAsyncLifetime
 
         Assert.Contains(("failure", "Authentication", 1L), points);
         Assert.Contains(("success", null, 1L), points);
-        Assert.Contains(_metrics, m => m.Name == CallOutcomeTelemetry.DurationInstrument);
+        Assert.Contains(_metrics, m => m.Name == HostingTelemetryNames.DurationInstrument);
         Assert.Contains(_metrics, m => m.Name == "gen_ai.client.token.usage");
         Assert.Contains(_metrics, m => m.Name == CostTelemetryNames.CostInstrument);
     }

@@ -123,7 +123,7 @@ public sealed partial class AnthropicChatClient : IChatClient
                 break;
         }
 
-        var requestId = exception.RequestId ?? (response is null ? null : RetryAfterParser.GetHeader(response, "request-id"));
+        var requestId = exception.RequestId ?? (response is null ? null : (response.Headers.TryGetValues("request-id", out var ids) ? ids.FirstOrDefault() : null));
         if (kind == exception.Kind && transient == exception.IsTransient && requestId == exception.RequestId)
         {
             return exception;

@@ -19,10 +19,10 @@ public sealed class AnthropicChatProviderFactory : IChatProviderFactory
     public const string ProviderName = "anthropic";
 
     /// <summary>The configuration key of the API version.</summary>
-    public const string VersionKey = "AnthropicVersion";
+    internal const string VersionKey = "AnthropicVersion";
 
     /// <summary>The configuration key of the beta features.</summary>
-    public const string BetasKey = "AnthropicBetas";
+    internal const string BetasKey = "AnthropicBetas";
 
     /// <summary>The environment variable read for the API key.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";

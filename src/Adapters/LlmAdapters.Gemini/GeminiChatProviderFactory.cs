@@ -19,7 +19,7 @@ public sealed class GeminiChatProviderFactory : IChatProviderFactory
     public const string ProviderName = "gemini";
 
     /// <summary>The configuration key of the API version.</summary>
-    public const string ApiVersionKey = "GeminiApiVersion";
+    internal const string ApiVersionKey = "GeminiApiVersion";
 
     /// <summary>The environment variable read first for the API key.</summary>
     public const string ApiKeyVariable = "GEMINI_API_KEY";

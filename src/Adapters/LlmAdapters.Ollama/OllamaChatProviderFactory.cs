@@ -21,10 +21,10 @@ public sealed class OllamaChatProviderFactory : IChatProviderFactory
     public const string ProviderName = "ollama";
 
     /// <summary>The configuration key of <c>keep_alive</c>.</summary>
-    public const string KeepAliveKey = "KeepAlive";
+    internal const string KeepAliveKey = "KeepAlive";
 
     /// <summary>The configuration key of <c>num_ctx</c>.</summary>
-    public const string ContextLengthKey = "ContextLength";
+    internal const string ContextLengthKey = "ContextLength";
 
     /// <inheritdoc/>
     public string Name => ProviderName;

@@ -16,16 +16,16 @@ namespace LlmAdapters.OpenAI;
 public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
 {
     /// <summary>The configuration key of the OpenAI organization.</summary>
-    public const string OrganizationKey = "Organization";
+    internal const string OrganizationKey = "Organization";
 
     /// <summary>The configuration key of the OpenAI project.</summary>
-    public const string ProjectKey = "Project";
+    internal const string ProjectKey = "Project";
 
     /// <summary>The configuration key choosing the implementation: <c>native</c> (<see cref="OpenAIChatCompletionsClient"/>) or <c>sdk</c> (<see cref="OpenAICompatibleChatClient"/>).</summary>
-    public const string ImplementationKey = "Implementation";
+    internal const string ImplementationKey = "Implementation";
 
     /// <summary>The configuration key that makes the native implementation send <c>max_tokens</c> instead of <c>max_completion_tokens</c> (older servers).</summary>
-    public const string UseMaxTokensKey = "UseMaxTokens";
+    internal const string UseMaxTokensKey = "UseMaxTokens";
 
     /// <summary>
     /// The model used when <c>AI:Model</c> is not set, so that switching provider is a change of <c>AI:Provider</c> alone.

@@ -13,7 +13,7 @@ namespace LlmAdapters.Redis;
 /// cool-down ends; the hash expires with the last cool-down. A key cooled down by one process is skipped by all.
 /// While Redis fails each process keeps the cool-downs it saw itself.
 /// </summary>
-public sealed class RedisApiKeyCooldownStore : IApiKeyCooldownStore
+internal sealed class RedisApiKeyCooldownStore : IApiKeyCooldownStore
 {
     private const string SetScript = """
         local current = redis.call('HGET', KEYS[1], ARGV[1])

@@ -21,7 +21,7 @@ namespace LlmAdapters.Redis;
 /// <para>While Redis fails the store follows <see cref="RedisStateOptions.BudgetFailure"/>. A settlement that cannot be
 /// written is logged and dropped: its reservation then expires, and that call's spending is not counted.</para>
 /// </remarks>
-public sealed class RedisBudgetStore : IBudgetStore
+internal sealed class RedisBudgetStore : IBudgetStore
 {
     private const decimal NanosPerDollar = 1_000_000_000m;
 

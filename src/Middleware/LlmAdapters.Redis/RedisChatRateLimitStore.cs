@@ -20,7 +20,7 @@ namespace LlmAdapters.Redis;
 /// <para>While Redis fails the store follows <see cref="RedisStateOptions.RateLimitFailure"/>: by default it throws, and
 /// the <see cref="ChatRateLimiter"/> applies its limits in process.</para>
 /// </remarks>
-public sealed class RedisChatRateLimitStore : IChatRateLimitStore, IDisposable
+internal sealed class RedisChatRateLimitStore : IChatRateLimitStore, IDisposable
 {
     private const string AcquireScript = """
         local t = redis.call('TIME')

@@ -12,7 +12,7 @@ namespace LlmAdapters.Redis;
 /// configured client's stages take their state from (<c>Apply</c> methods).
 /// </summary>
 /// <remarks>Thread-safe. Registered as a singleton by <see cref="RedisChatStateServiceCollectionExtensions.AddRedisChatState(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>.</remarks>
-public sealed class RedisChatState : IDisposable
+internal sealed class RedisChatState : IDisposable
 {
     /// <summary>Initializes a new instance of the <see cref="RedisChatState"/> class.</summary>
     /// <param name="connection">The shared connection.</param>

@@ -19,8 +19,8 @@ public static class RedisChatStateServiceCollectionExtensions
     /// <summary>
     /// Registers the shared state on Redis when <c>Configuration</c> is set in the section (<c>AI:Redis</c>): one
     /// <see cref="IConnectionMultiplexer"/> (a registered one is reused), and as services the <see cref="IBudgetStore"/>,
-    /// <see cref="ICostLedger"/>, <see cref="IChatRateLimitStore"/>, <see cref="IApiKeyCooldownStore"/>,
-    /// <see cref="IDistributedCache"/> (unless one is registered) and <see cref="RedisChatState"/>. Without
+    /// <see cref="ICostLedger"/> (a <see cref="RedisCostLedger"/>), <see cref="IChatRateLimitStore"/>,
+    /// <see cref="IApiKeyCooldownStore"/> and <see cref="IDistributedCache"/> (unless one is registered). Without
     /// <c>Configuration</c> nothing is registered and everything stays in process.
     /// </summary>
     /// <param name="services">The services.</param>

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace LlmAdapters.Redis;
 
 /// <summary>Opens the connection to Redis from <c>AI:Redis:Configuration</c>, with messages that name the key.</summary>
-public static class RedisConnection
+internal static class RedisConnection
 {
     /// <summary>Parses a StackExchange.Redis connection string.</summary>
     /// <param name="configuration">The connection string.</param>

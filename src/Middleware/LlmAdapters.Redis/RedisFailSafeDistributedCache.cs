@@ -17,7 +17,7 @@ namespace LlmAdapters.Redis;
 /// Not disposable on purpose: disposing a <c>RedisCache</c> disposes its connection, which here is the application's
 /// shared <c>IConnectionMultiplexer</c>.
 /// </remarks>
-public sealed class RedisFailSafeDistributedCache : IDistributedCache
+internal sealed class RedisFailSafeDistributedCache : IDistributedCache
 {
     private readonly IDistributedCache _redis;
     private readonly RedisOutage _outage;

@@ -8,22 +8,22 @@ namespace LlmAdapters.Redis;
 public sealed class RedisStateOptions
 {
     /// <summary>The configuration key of <see cref="Configuration"/>.</summary>
-    public const string ConfigurationKey = "Configuration";
+    internal const string ConfigurationKey = "Configuration";
 
     /// <summary>The configuration key of <see cref="KeyPrefix"/>.</summary>
-    public const string KeyPrefixKey = "KeyPrefix";
+    internal const string KeyPrefixKey = "KeyPrefix";
 
     /// <summary>The configuration key of <see cref="ReservationTimeout"/>.</summary>
-    public const string ReservationTimeoutKey = "ReservationTimeout";
+    internal const string ReservationTimeoutKey = "ReservationTimeout";
 
     /// <summary>The configuration key of <see cref="LeaseTimeout"/>.</summary>
-    public const string LeaseTimeoutKey = "LeaseTimeout";
+    internal const string LeaseTimeoutKey = "LeaseTimeout";
 
     /// <summary>The configuration key of <see cref="RateLimitWindow"/>.</summary>
-    public const string RateLimitWindowKey = "RateLimitWindow";
+    internal const string RateLimitWindowKey = "RateLimitWindow";
 
     /// <summary>The configuration section of the failure policies: <c>Failure:Cache</c>, <c>Failure:RateLimit</c>, <c>Failure:Budget</c>.</summary>
-    public const string FailureKey = "Failure";
+    internal const string FailureKey = "Failure";
 
     /// <summary>The default of <see cref="KeyPrefix"/>.</summary>
     public const string DefaultKeyPrefix = "llmadapters:";
@@ -68,7 +68,7 @@ public sealed class RedisStateOptions
     /// <param name="section">The section.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
     /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
-    public void Bind(IConfiguration section)
+    internal void Bind(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
         Configuration = string.IsNullOrWhiteSpace(section[ConfigurationKey]) ? Configuration : section[ConfigurationKey]!.Trim();
@@ -84,7 +84,7 @@ public sealed class RedisStateOptions
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A duration is not positive.</exception>
-    public void Validate()
+    internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(KeyPrefix);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReservationTimeout, TimeSpan.Zero, nameof(ReservationTimeout));

@@ -16,7 +16,7 @@ namespace LlmAdapters;
 /// <param name="Message">The provider's message, if any (not yet redacted).</param>
 /// <param name="RequestId">The request id found in the body, if any.</param>
 /// <param name="RetryAfter">A retry delay found in the body (Gemini <c>RetryInfo.retryDelay</c>), if any.</param>
-public sealed record ProviderErrorInfo(string? Type, string? Code, string? Message, string? RequestId, TimeSpan? RetryAfter)
+internal sealed record ProviderErrorInfo(string? Type, string? Code, string? Message, string? RequestId, TimeSpan? RetryAfter)
 {
     /// <summary>Reads an error body. Never throws: a body that is not JSON becomes its text as the message.</summary>
     /// <param name="body">The response body, or <see langword="null"/>.</param>

@@ -11,7 +11,7 @@ namespace LlmAdapters;
 /// </summary>
 /// <remarks>Never throws on a hostile value: a wait too large for <see cref="TimeSpan"/> (<c>1e20</c>, <c>Infinity</c>, 14+ digits)
 /// is capped at <see cref="MaxDelay"/>, and <c>NaN</c> or a negative value is ignored.</remarks>
-public static class RetryAfterParser
+internal static class RetryAfterParser
 {
     /// <summary>The longest wait this parser reports; anything a server asks beyond it is read as this.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);

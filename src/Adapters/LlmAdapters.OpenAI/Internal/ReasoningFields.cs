@@ -47,7 +47,7 @@ internal static class ReasoningFields
 
     /// <summary>Reads the <c>error</c> some servers (vLLM, OpenRouter, LiteLLM) send as a chunk when a stream fails midway.</summary>
     /// <param name="chunk">The SDK's chunk.</param>
-    /// <param name="errorJson">The error as <c>{"error":…}</c>, the envelope <see cref="ProviderErrorInfo.Parse(string?)"/> reads.</param>
+    /// <param name="errorJson">The error as <c>{"error":…}</c>, the envelope <see cref="ChatProviderErrors.FromErrorPayload(string, string, int?)"/> reads.</param>
     /// <returns><see langword="true"/> when the chunk is an error.</returns>
     public static bool TryGetStreamError(StreamingChatCompletionUpdate chunk, out string? errorJson)
     {

@@ -87,13 +87,13 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
         var (outcome, kind, level, withException) = Classify(failure, cancellationToken);
         var tags = new TagList
         {
-            { CallOutcomeTelemetry.ClientTag, clientName },
-            { CallOutcomeTelemetry.ProviderTag, _metadata?.ProviderName },
-            { CallOutcomeTelemetry.OutcomeTag, outcome },
+            { HostingTelemetryNames.ClientTag, clientName },
+            { HostingTelemetryNames.ProviderTag, _metadata?.ProviderName },
+            { HostingTelemetryNames.OutcomeTag, outcome },
         };
         if (kind is not null)
         {
-            tags.Add(CallOutcomeTelemetry.ErrorTypeTag, kind);
+            tags.Add(HostingTelemetryNames.ErrorTypeTag, kind);
         }
 
         CallOutcomeTelemetry.Requests.Add(1, tags);

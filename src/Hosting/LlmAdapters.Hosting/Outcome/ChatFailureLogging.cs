@@ -10,7 +10,7 @@ namespace LlmAdapters.Hosting;
 public static class ChatFailureLogging
 {
     /// <summary>The key of <see cref="Exception.Data"/> under which a configured pipeline marks a failure it logged.</summary>
-    public const string LoggedKey = "LlmAdapters.Logged";
+    internal const string LoggedKey = "LlmAdapters.Logged";
 
     /// <summary>Gets whether a configured pipeline logged <paramref name="exception"/> (or an exception it wraps).</summary>
     /// <param name="exception">The failure a call threw.</param>

@@ -10,23 +10,23 @@ namespace LlmAdapters.Hosting;
 public static class HostingTelemetryNames
 {
     /// <summary>The name of the package's meter.</summary>
-    public const string MeterName = CallOutcomeTelemetry.Name;
+    public const string MeterName = "LlmAdapters.Hosting";
 
     /// <summary>The counter of calls, by outcome and error kind (unit <c>{request}</c>).</summary>
-    public const string RequestsInstrument = CallOutcomeTelemetry.RequestsInstrument;
+    public const string RequestsInstrument = "llmadapters.client.requests";
 
     /// <summary>The histogram of call durations, tool loops and retries included (unit <c>s</c>).</summary>
-    public const string DurationInstrument = CallOutcomeTelemetry.DurationInstrument;
+    public const string DurationInstrument = "llmadapters.client.duration";
 
     /// <summary>The tag of the configured client's name.</summary>
-    public const string ClientTag = CallOutcomeTelemetry.ClientTag;
+    public const string ClientTag = "llmadapters.client";
 
     /// <summary>The tag of the provider's name (GenAI semantic conventions).</summary>
-    public const string ProviderTag = CallOutcomeTelemetry.ProviderTag;
+    public const string ProviderTag = "gen_ai.provider.name";
 
     /// <summary>The tag of the outcome: <c>success</c>, <c>failure</c> or <c>cancelled</c>.</summary>
-    public const string OutcomeTag = CallOutcomeTelemetry.OutcomeTag;
+    public const string OutcomeTag = "llmadapters.outcome";
 
     /// <summary>The tag of a failure's kind (<see cref="ChatProviderErrorKind"/>, <c>BudgetExceeded</c>, or the exception type).</summary>
-    public const string ErrorTypeTag = CallOutcomeTelemetry.ErrorTypeTag;
+    public const string ErrorTypeTag = "error.type";
 }

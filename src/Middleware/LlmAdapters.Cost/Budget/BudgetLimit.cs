@@ -32,7 +32,7 @@ public sealed class BudgetLimit
 
     /// <summary>Checks the limit.</summary>
     /// <exception cref="ArgumentException">The amount is negative, or a rolling limit has no positive window.</exception>
-    public void Validate()
+    internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(Name))
         {

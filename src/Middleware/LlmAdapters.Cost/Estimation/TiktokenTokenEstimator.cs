@@ -16,10 +16,10 @@ namespace LlmAdapters.Cost;
 public sealed class TiktokenTokenEstimator : ITokenEstimator
 {
     /// <summary>The tokens of framing counted for each message.</summary>
-    public const int TokensPerMessage = 3;
+    internal const int TokensPerMessage = 3;
 
     /// <summary>The tokens counted for priming the assistant's reply.</summary>
-    public const int TokensPerReply = 3;
+    internal const int TokensPerReply = 3;
 
     private static readonly Lazy<Tokenizer> s_o200k = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
     private static readonly Lazy<Tokenizer> s_cl100k = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
@@ -43,7 +43,7 @@ public sealed class TiktokenTokenEstimator : ITokenEstimator
     /// <summary>Gets the name of the encoding used for a model, or <see langword="null"/> when the model is not OpenAI's.</summary>
     /// <param name="modelId">The model id.</param>
     /// <returns><c>o200k_base</c>, <c>cl100k_base</c> or <see langword="null"/>.</returns>
-    public static string? GetEncodingName(string? modelId)
+    internal static string? GetEncodingName(string? modelId)
     {
         if (string.IsNullOrWhiteSpace(modelId))
         {

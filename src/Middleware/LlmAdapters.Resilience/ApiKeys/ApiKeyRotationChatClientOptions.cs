@@ -8,13 +8,13 @@ namespace LlmAdapters.Resilience;
 public sealed class ApiKeyRotationChatClientOptions
 {
     /// <summary>The configuration key of <see cref="Strategy"/> (beside the list of keys).</summary>
-    public const string StrategyKey = "Strategy";
+    internal const string StrategyKey = "Strategy";
 
     /// <summary>The configuration key of <see cref="Cooldown"/>.</summary>
-    public const string CooldownKey = "Cooldown";
+    internal const string CooldownKey = "Cooldown";
 
     /// <summary>The configuration key of <see cref="AuthenticationCooldown"/>.</summary>
-    public const string AuthenticationCooldownKey = "AuthenticationCooldown";
+    internal const string AuthenticationCooldownKey = "AuthenticationCooldown";
 
     /// <summary>Gets or sets how the key of a call is chosen.</summary>
     /// <value>The default value is <see cref="ApiKeySelectionStrategy.RoundRobin"/>.</value>

@@ -8,22 +8,22 @@ namespace LlmAdapters.Resilience;
 public sealed class FallbackChatClientOptions
 {
     /// <summary>The configuration key of the ordered list of named clients to fall back to.</summary>
-    public const string ClientsKey = "Clients";
+    internal const string ClientsKey = "Clients";
 
     /// <summary>The configuration key of the ordered list of models of the same provider to fall back to.</summary>
-    public const string ModelsKey = "Models";
+    internal const string ModelsKey = "Models";
 
     /// <summary>The configuration key of <see cref="FailOverOn"/>.</summary>
-    public const string OnKey = "On";
+    internal const string OnKey = "On";
 
     /// <summary>The configuration key of <see cref="FailureThreshold"/>.</summary>
-    public const string FailureThresholdKey = "FailureThreshold";
+    internal const string FailureThresholdKey = "FailureThreshold";
 
     /// <summary>The configuration key of <see cref="SamplingWindow"/>.</summary>
-    public const string SamplingWindowKey = "SamplingWindow";
+    internal const string SamplingWindowKey = "SamplingWindow";
 
     /// <summary>The configuration key of <see cref="BreakDuration"/>.</summary>
-    public const string BreakDurationKey = "BreakDuration";
+    internal const string BreakDurationKey = "BreakDuration";
 
     /// <summary>Gets or sets the error kinds that move on to the next client. Network errors count as <see cref="ChatProviderErrorKind.Unavailable"/>.</summary>
     /// <value>The default value is <see cref="ChatProviderErrorKind.RateLimited"/>, <see cref="ChatProviderErrorKind.Overloaded"/>,

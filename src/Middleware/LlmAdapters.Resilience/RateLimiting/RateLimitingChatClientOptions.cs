@@ -8,19 +8,19 @@ namespace LlmAdapters.Resilience;
 public sealed class RateLimitingChatClientOptions
 {
     /// <summary>The configuration key of <see cref="RequestsPerMinute"/>.</summary>
-    public const string RequestsPerMinuteKey = "RequestsPerMinute";
+    internal const string RequestsPerMinuteKey = "RequestsPerMinute";
 
     /// <summary>The configuration key of <see cref="TokensPerMinute"/>.</summary>
-    public const string TokensPerMinuteKey = "TokensPerMinute";
+    internal const string TokensPerMinuteKey = "TokensPerMinute";
 
     /// <summary>The configuration key of <see cref="MaxConcurrency"/>.</summary>
-    public const string MaxConcurrencyKey = "MaxConcurrency";
+    internal const string MaxConcurrencyKey = "MaxConcurrency";
 
     /// <summary>The configuration key of <see cref="QueueLimit"/>.</summary>
-    public const string QueueLimitKey = "QueueLimit";
+    internal const string QueueLimitKey = "QueueLimit";
 
     /// <summary>The configuration key of <see cref="SharedName"/>.</summary>
-    public const string SharedKey = "Shared";
+    internal const string SharedKey = "Shared";
 
     /// <summary>The default of <see cref="QueueLimit"/>.</summary>
     public const int DefaultQueueLimit = 128;

@@ -37,5 +37,5 @@ public sealed class AttemptTimeoutChatPipelineStage : ChatPipelineStage<TimeoutC
 
     /// <inheritdoc/>
     public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, TimeoutChatClientOptions options) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseTimeout(options.Timeout, options.FirstUpdateTimeout));
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseConfiguredTimeout(options));
 }

@@ -61,6 +61,20 @@ public static class TimeoutChatClientBuilderExtensions
     /// Adds the client; from configuration even without a configured limit (<c>Pipeline:Timeout:Enabled</c> = true and no
     /// value), so that a call's own timeout (<see cref="ChatOptionsTimeoutExtensions"/>) has a client to apply it.
     /// </summary>
+    /// <summary>
+    /// The configured Timeout stages' path: the limits read once from configuration, and a client even with none, so that
+    /// a call can bring its own (<c>Pipeline:Timeout:Enabled = true</c> alone; see <see cref="ChatOptionsTimeoutExtensions"/>).
+    /// </summary>
+    internal static ChatClientBuilder UseConfiguredTimeout(this ChatClientBuilder builder, TimeoutChatClientOptions read) =>
+        builder.UseTimeout(
+            options =>
+            {
+                options.Timeout = read.Timeout;
+                options.FirstUpdateTimeout = read.FirstUpdateTimeout;
+                options.Scope = read.Scope;
+            },
+            evenWithoutLimits: true);
+
     private static ChatClientBuilder UseTimeout(this ChatClientBuilder builder, Action<TimeoutChatClientOptions> configure, bool evenWithoutLimits)
     {
         ArgumentNullException.ThrowIfNull(builder);

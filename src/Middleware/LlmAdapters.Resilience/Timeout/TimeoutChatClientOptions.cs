@@ -8,13 +8,13 @@ namespace LlmAdapters.Resilience;
 public sealed class TimeoutChatClientOptions
 {
     /// <summary>The configuration key of the per-attempt timeout.</summary>
-    public const string AttemptKey = "Attempt";
+    internal const string AttemptKey = "Attempt";
 
     /// <summary>The configuration key of the total timeout.</summary>
-    public const string TotalKey = "Total";
+    internal const string TotalKey = "Total";
 
     /// <summary>The configuration key of the time-to-first-update timeout.</summary>
-    public const string FirstUpdateKey = "FirstUpdate";
+    internal const string FirstUpdateKey = "FirstUpdate";
 
     /// <summary>Gets or sets the longest time a call may take: a whole response, or a whole stream.</summary>
     /// <value>The default value is <see langword="null"/>: no limit.</value>

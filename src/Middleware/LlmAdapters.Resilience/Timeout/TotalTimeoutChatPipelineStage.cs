@@ -34,9 +34,5 @@ public sealed class TotalTimeoutChatPipelineStage : ChatPipelineStage<TimeoutCha
 
     /// <inheritdoc/>
     public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, TimeoutChatClientOptions options) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseTimeout(o =>
-        {
-            o.Timeout = options.Timeout;
-            o.Scope = options.Scope;
-        }));
+        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseConfiguredTimeout(options));
 }
