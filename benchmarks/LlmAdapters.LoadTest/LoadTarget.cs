@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Benchmarks;
+using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmAdapters.LoadTest;
 
-/// <summary>One path to the emulator: the bare reader, the default configured pipeline, or the full one (every network-free stage on).</summary>
+/// <summary>
+/// One path to the emulator: the bare reader; the adapter alone (<c>adapter</c>); the adapter under the plain
+/// Microsoft.Extensions.AI chain of logging, OpenTelemetry and function invocation (<c>meai</c>); the default configured
+/// pipeline; or the full one (every network-free stage on). The middle rows split the gap between bare and default into
+/// the adapter's share, M.E.AI's own chain's and ours.
+/// </summary>
 internal sealed class LoadTarget : IAsyncDisposable
 {
     private const string Model = "emulator-1";
@@ -29,7 +35,21 @@ internal sealed class LoadTarget : IAsyncDisposable
         _http = http;
         _uri = uri;
         _services = services;
-        _client = services?.GetRequiredService<IChatClient>();
+        if (services is null)
+        {
+            return;
+        }
+
+        _client = path switch
+        {
+            "adapter" => services.GetRequiredService<ConfiguredChatClients>().CreateProviderClient("default"),
+            "meai" => services.GetRequiredService<ConfiguredChatClients>().CreateProviderClient("default").AsBuilder()
+                .UseLogging(NullLoggerFactory.Instance)
+                .UseOpenTelemetry()
+                .UseFunctionInvocation()
+                .Build(services),
+            _ => services.GetRequiredService<IChatClient>(),
+        };
     }
 
     public string Dialect { get; }

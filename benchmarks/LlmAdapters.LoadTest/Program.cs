@@ -5,7 +5,7 @@ using System.Globalization;
 using LlmAdapters.LoadTest;
 
 // Usage: dotnet run -c Release --project benchmarks/LlmAdapters.LoadTest -- [--streams N] [--seconds N] [--warmup N] [--port N]
-//            [--dialect openai|anthropic] [--path bare|default|full] [--emulator path/to/LlmAdapters.Emulator.dll]
+//            [--dialect openai|anthropic] [--path bare|adapter|meai|default|full] [--emulator path/to/LlmAdapters.Emulator.dll]
 // With --dialect and --path it measures that one row (benchmarks/LlmAdapters.LoadTest/run.sh runs each row in its own
 // process, so that no row inherits another's heap, JIT state or working set).
 var settings = LoadSettings.Parse(args);
@@ -16,7 +16,7 @@ Console.WriteLine($"Emulator pid {emulator.Id} on {emulator.BaseAddress}; {setti
 var results = new List<LoadResult>();
 foreach (var dialect in settings.Dialect is { } d ? [d] : new[] { "openai", "anthropic" })
 {
-    foreach (var path in settings.Path is { } p ? [p] : new[] { "bare", "default", "full" })
+    foreach (var path in settings.Path is { } p ? [p] : new[] { "bare", "adapter", "meai", "default", "full" })
     {
         await using var target = LoadTarget.Create(dialect, path, emulator.BaseAddress, settings.Streams);
         await target.CallAsync(CancellationToken.None); // connection, JIT, the pipeline's services
@@ -80,7 +80,7 @@ namespace LlmAdapters.LoadTest
                     case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                     case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                     case "--dialect": dialect = args[i + 1] is "openai" or "anthropic" ? args[i + 1] : throw new ArgumentException("--dialect is openai or anthropic."); break;
-                    case "--path": path = args[i + 1] is "bare" or "default" or "full" ? args[i + 1] : throw new ArgumentException("--path is bare, default or full."); break;
+                    case "--path": path = args[i + 1] is "bare" or "adapter" or "meai" or "default" or "full" ? args[i + 1] : throw new ArgumentException("--path is bare, adapter, meai, default or full."); break;
                     case "--emulator": emulator = args[i + 1]; break;
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }

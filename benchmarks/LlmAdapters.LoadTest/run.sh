@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every row of the load tool in its own process (a fresh emulator each time, a warm-up discarded) and prints the
 # table with each path's requests/s as a ratio of the bare reader's of the same dialect.
-# Usage: bash benchmarks/LlmAdapters.LoadTest/run.sh [streams=1000] [seconds=10] [warmup=3]
+# Usage: bash benchmarks/LlmAdapters.LoadTest/run.sh [streams=1000] [seconds=10] [warmup=3]   (LOADTEST_LOG=file keeps each row's output)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 streams=${1:-1000}; seconds=${2:-10}; warmup=${3:-3}
@@ -11,10 +11,10 @@ rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
 port=47391
 for dialect in openai anthropic; do
-  for path in bare default full; do
+  for path in bare adapter meai default full; do
     port=$((port + 1))
     dotnet "$tool" --streams "$streams" --seconds "$seconds" --warmup "$warmup" --port "$port" --dialect "$dialect" --path "$path" \
-      | tee /dev/stderr | grep '^ROW ' >>"$rows" || true
+      | tee -a "${LOADTEST_LOG:-/dev/null}" | grep "^ROW " >>"$rows" || true
   done
 done
 echo
