@@ -82,8 +82,9 @@ public sealed class HostileProviderServer : IAsyncDisposable
             {
                 connection = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
+                // Stopped (InvalidOperationException "Not listening" when the stop comes before the first accept starts).
                 return;
             }
 
