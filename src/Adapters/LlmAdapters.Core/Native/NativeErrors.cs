@@ -82,5 +82,5 @@ public static class NativeErrors
         };
     }
 
-    private static bool Holds(string? text, string secret) => text is not null && text.Contains(secret, StringComparison.Ordinal);
+    private static bool Holds(string? text, string secret) => SecretRedactor.Contains(text, secret);
 }
