@@ -50,7 +50,7 @@ public sealed class HostileProviderServer : IAsyncDisposable
 
         if (!answer.Cut)
         {
-            head.Append("Content-Length: ").Append(answer.Body.Length).Append("\r\n");
+            head.Append("Content-Length: ").Append(answer.ContentLength ?? answer.Body.Length).Append("\r\n");
         }
 
         head.Append("Connection: close\r\n\r\n");
