@@ -53,6 +53,28 @@ public sealed class AnthropicChatProviderFactory : IChatProviderFactory
         ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
 
     /// <inheritdoc/>
+    /// <remarks>Anthropic's model list, <c>GET /v1/models</c>, with the key in <c>x-api-key</c>.</remarks>
+    public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var endpoint = settings.Endpoint ?? DefaultEndpoint;
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
+        var uri = new Uri(endpoint.ToString().TrimEnd('/') + "/v1/models");
+        return new ChatProviderHealthProbe(uri, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.TryAddWithoutValidation("x-api-key", key);
+            request.Headers.TryAddWithoutValidation("anthropic-version", AnthropicChatClientOptions.DefaultVersion);
+            return request;
+        });
+    }
+
+    /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -53,6 +53,33 @@ public sealed class GeminiChatProviderFactory : IChatProviderFactory
         ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Gemini's model list, <c>GET {endpoint}/v1beta/models?pageSize=1</c>, with the key in <c>x-goog-api-key</c> (never a
+    /// Bearer key, which Gemini refuses, nor the URL). Gemini refuses a bad key with 400 <c>API_KEY_INVALID</c>.
+    /// </remarks>
+    public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var endpoint = settings.Endpoint ?? DefaultEndpoint;
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
+        var uri = new Uri(endpoint.ToString().TrimEnd('/') + "/" + GeminiChatClientOptions.DefaultApiVersion + "/models?pageSize=1");
+        return new ChatProviderHealthProbe(
+            uri,
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.TryAddWithoutValidation("x-goog-api-key", key);
+                return request;
+            },
+            refusesKey: static (status, body) => status == 400 && body.Contains("API_KEY_INVALID", StringComparison.Ordinal));
+    }
+
+    /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -31,6 +31,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
     private readonly string _providerName;
     private readonly string? _apiKey;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _networkTimeout;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAICompatibleChatClient"/> class.</summary>
     /// <param name="options">The options. Their values are read once, here.</param>
@@ -75,6 +76,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         _providerName = options.ProviderName;
         _apiKey = string.IsNullOrEmpty(options.ApiKey) ? null : options.ApiKey;
         _timeProvider = options.TimeProvider;
+        _networkTimeout = options.NetworkTimeout;
 
         var clientOptions = new global::OpenAI.OpenAIClientOptions
         {
@@ -126,7 +128,9 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         }
 
         ReasoningFields.AddReasoning(response);
-        return response;
+
+        // The rule every adapter follows: a 200 that carries no result is Unknown, never an empty success.
+        return LlmAdapters.Native.NativeResults.ThrowIfNoResult(_providerName, response);
     }
 
     /// <inheritdoc/>

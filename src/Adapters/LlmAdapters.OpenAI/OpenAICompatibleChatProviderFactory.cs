@@ -76,14 +76,21 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
     public IReadOnlyCollection<string> ConfigurationKeys { get; } = [OrganizationKey, ProjectKey, ImplementationKey, UseMaxTokensKey, ResponseSizeLimit.ConfigurationKey];
 
     /// <inheritdoc/>
-    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
-        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
+    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(pathOf);
+        var errors = new List<string>();
+        _ = ReadKeys(configuration, pathOf, errors);
+        return errors;
+    }
 
     /// <inheritdoc/>
     public IChatClient CreateClient(ChatProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var settings = context.Settings;
+        var keys = ReadKeys(context.Configuration, pathOf: null, errors: null);
         var timeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
         var common = new OpenAICompatibleChatClientOptions
         {
@@ -94,15 +101,50 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
             Project = context.Configuration[ProjectKey],
             Model = settings.Model,
             NetworkTimeout = settings.NetworkTimeout,
-            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
+            MaxResponseBytes = keys.MaxResponseBytes ?? NativeTransportOptions.DefaultMaxResponseBytes,
             TimeProvider = timeProvider,
         };
 
         // The implementation switch: native by default for every preset, openai included (see docs/providers.md), sdk on request.
-        return OpenAIImplementationSelector.UseNative(context.Configuration[ImplementationKey])
-            ? new OpenAIChatCompletionsClient(
-                new OpenAIChatCompletionsClientOptions { Common = common, UseMaxTokens = bool.TryParse(context.Configuration[UseMaxTokensKey], out var useMaxTokens) && useMaxTokens },
-                context.HttpClient)
+        return keys.Native
+            ? new OpenAIChatCompletionsClient(new OpenAIChatCompletionsClientOptions { Common = common, UseMaxTokens = keys.UseMaxTokens }, context.HttpClient)
             : new OpenAICompatibleChatClient(common, context.HttpClient);
     }
+
+    /// <summary>
+    /// Reads the provider-specific keys once, typed, as a pipeline stage reads its section: with <paramref name="errors"/>
+    /// every bad value is collected (start-up validation), without it the first throws (<see cref="InvalidOperationException"/>).
+    /// </summary>
+    private static Keys ReadKeys(IConfiguration configuration, Func<string, string>? pathOf, List<string>? errors)
+    {
+        var native = true;
+        if (configuration[ImplementationKey] is { } implementation && !string.IsNullOrWhiteSpace(implementation))
+        {
+            if (string.Equals(implementation.Trim(), OpenAIImplementationSelector.Sdk, StringComparison.OrdinalIgnoreCase))
+            {
+                native = false;
+            }
+            else if (!string.Equals(implementation.Trim(), OpenAIImplementationSelector.Native, StringComparison.OrdinalIgnoreCase))
+            {
+                ConfigurationReader.Report(
+                    $"{pathOf?.Invoke(ImplementationKey) ?? ImplementationKey} is '{implementation}', which is neither '{OpenAIImplementationSelector.Native}' nor '{OpenAIImplementationSelector.Sdk}'.",
+                    errors);
+            }
+        }
+
+        var useMaxTokens = ConfigurationReader.GetBoolean(configuration, UseMaxTokensKey, errors, SectionOf(pathOf, UseMaxTokensKey)) ?? false;
+        foreach (var problem in ResponseSizeLimit.Validate(configuration[ResponseSizeLimit.ConfigurationKey], pathOf?.Invoke(ResponseSizeLimit.ConfigurationKey) ?? ResponseSizeLimit.ConfigurationKey))
+        {
+            ConfigurationReader.Report(problem, errors);
+        }
+
+        var maxResponseBytes = errors is { Count: > 0 } ? null : ResponseSizeLimit.Read(configuration[ResponseSizeLimit.ConfigurationKey]);
+        return new Keys(native, useMaxTokens, maxResponseBytes);
+    }
+
+    // The section path ConfigurationReader names a key under, from the path the user wrote for it.
+    private static string? SectionOf(Func<string, string>? pathOf, string key) =>
+        pathOf?.Invoke(key) is { } path && path.EndsWith(":" + key, StringComparison.OrdinalIgnoreCase) ? path[..^(key.Length + 1)] : null;
+
+    private readonly record struct Keys(bool Native, bool UseMaxTokens, long? MaxResponseBytes);
 }

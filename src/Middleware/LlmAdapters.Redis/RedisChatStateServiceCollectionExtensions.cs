@@ -32,6 +32,7 @@ public static class RedisChatStateServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         var options = new RedisStateOptions();
+        RedisStateOptions.ThrowOnUnknownKeys(section);
         options.Bind(section);
         if (options.Configuration is null && section is IConfigurationSection { Value: { Length: > 0 } inline })
         {

@@ -48,10 +48,6 @@ public sealed class OpenAIHostileProviderTests : HostileProviderTests
         ["""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[]}""",
          """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null}}]}"""];
 
-    protected override IEnumerable<string> NoResultStreams =>
-        ["data: [DONE]\n\n",
-         """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[]}""" + "\n\ndata: [DONE]\n\n"];
-
     // The configured pipeline runs the SDK path too (the default is native).
     protected override IReadOnlyDictionary<string, string?> PipelineSettings { get; } = new Dictionary<string, string?> { ["AI:Implementation"] = "sdk" };
 }

@@ -54,9 +54,5 @@ public sealed class OpenAINativeHostileProviderTests : HostileProviderTests
         ["""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[]}""",
          """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null}}]}"""];
 
-    protected override IEnumerable<string> NoResultStreams =>
-        ["data: [DONE]\n\n",
-         """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[]}""" + "\n\ndata: [DONE]\n\n"];
-
     protected override IReadOnlyDictionary<string, string?> PipelineSettings { get; } = new Dictionary<string, string?> { ["AI:Implementation"] = "native" };
 }

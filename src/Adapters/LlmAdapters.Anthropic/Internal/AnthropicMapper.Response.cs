@@ -96,7 +96,7 @@ internal static partial class AnthropicMapper
                 return new TextContent(ResponseToolAnswer(block.Input, plan)) { RawRepresentation = raw };
 
             case "tool_use":
-                return new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, ParseArguments(block.Input)) { RawRepresentation = raw };
+                return NativeJson.WithArgumentsCheck(new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, ParseArguments(block.Input)) { RawRepresentation = raw }, block.Input);
 
             default:
                 // Server tool use (web search), its results, and block types this adapter does not know: kept raw,

@@ -66,6 +66,12 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
     /// </remarks>
     public ChatResponseUpdate? Process(string eventType, ReadOnlySpan<byte> data)
     {
+        // Nothing after the finish (the first message_delta with a stop reason) but usage and message_stop (issue 20, N10).
+        if (_stopReason is not null && eventType is not ("message_delta" or "message_stop" or "error" or "message"))
+        {
+            return null;
+        }
+
         var start = data.IndexOfAnyExcept(" \t\r\n"u8);
         if (start < 0)
         {
@@ -167,7 +173,7 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
                 return StopBlock(index);
 
             case "message_delta":
-                _stopReason = data.Delta?.StopReason ?? _stopReason;
+                _stopReason ??= data.Delta?.StopReason; // the first stop reason wins: a second one contradicts it
                 _stopSequence = data.Delta?.StopSequence ?? _stopSequence;
                 _stopDetails = data.Delta?.StopDetails is { ValueKind: JsonValueKind.Object } details ? details.Clone() : _stopDetails;
                 _usage = AnthropicMapper.MergeUsage(_usage, data.Usage);
@@ -247,7 +253,7 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
                 _sawFunctionCall = true;
                 var json = state.Json.ToString();
                 var call = string.IsNullOrWhiteSpace(json)
-                    ? new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, AnthropicMapper.ParseArguments(block.Input))
+                    ? NativeJson.WithArgumentsCheck(new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, AnthropicMapper.ParseArguments(block.Input)), block.Input)
                     : FunctionCallContent.CreateFromParsedArguments(json, block.Id ?? string.Empty, block.Name ?? string.Empty, NativeJson.ParseArguments);
                 call.RawRepresentation = CompleteRaw(state);
                 return Update(call);

@@ -25,6 +25,9 @@ namespace LlmAdapters.Native;
 /// </remarks>
 public sealed class NativeHttpTransport : IDisposable
 {
+    /// <summary>The largest first buffer a Content-Length may ask for (64 KiB); a larger body grows it as it arrives.</summary>
+    private const int MaxInitialBuffer = 64 * 1024;
+
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
     private readonly string _providerName;
@@ -110,6 +113,11 @@ public sealed class NativeHttpTransport : IDisposable
         {
             int length;
             (buffer, length) = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+            if (!IsUtf8OrCut(buffer.AsSpan(0, length)))
+            {
+                throw NativeErrors.InvalidUtf8(_providerName, response.StatusCode);
+            }
+
             TResponse dto;
             try
             {
@@ -132,7 +140,28 @@ public sealed class NativeHttpTransport : IDisposable
                 throw NativeErrors.InvalidShape(_providerName, shapeError, response.StatusCode);
             }
 
-            return map(dto);
+            TResult result;
+            try
+            {
+                result = map(dto);
+            }
+            catch (Exception ex) when (ex is not (ChatProviderException or OperationCanceledException or OutOfMemoryException))
+            {
+                // Whatever the mapping cannot read (a transcoding error, a bad base64, a wrong JSON type) is the body's fault.
+                throw new ChatProviderException(
+                    ChatProviderErrorKind.Unknown, _providerName, "The provider returned a response the adapter cannot read: " + ex.GetType().Name + ".", response.StatusCode, ex)
+                {
+                    IsTransient = false,
+                };
+            }
+
+            // One rule for every adapter: a 200 that carries no result is Unknown, never an empty success.
+            if (result is ChatResponse chat && !NativeResults.CarriesResult(chat))
+            {
+                throw NativeErrors.NoResult(_providerName, response.StatusCode);
+            }
+
+            return result;
         }
         catch (Exception ex)
         {
@@ -167,7 +196,8 @@ public sealed class NativeHttpTransport : IDisposable
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(prepare);
-        var (body, decoder) = prepare(state);
+        var (body, adapterDecoder) = prepare(state);
+        var decoder = new NativeStreamRules(adapterDecoder, _providerName);
         using var request = CreateRequest(uri, body, stream: true);
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
@@ -234,6 +264,11 @@ public sealed class NativeHttpTransport : IDisposable
             if (!decoder.Completed)
             {
                 throw Finish(NativeErrors.Incomplete(_providerName, decoder.TerminalEventName, response.StatusCode), response);
+            }
+
+            if (!decoder.SawResult)
+            {
+                throw Finish(NativeErrors.NoResult(_providerName, response.StatusCode), response);
             }
         }
     }
@@ -315,12 +350,47 @@ public sealed class NativeHttpTransport : IDisposable
         }
     }
 
-    /// <summary>Reads the whole body into a pooled buffer (the caller returns it), bounded by the response-size limit.</summary>
+    /// <summary>
+    /// Tells whether a body is valid UTF-8, or would be but for an incomplete sequence at its very end (a body cut inside a
+    /// character, which the cut-JSON rule then reports as incomplete).
+    /// </summary>
+    private static bool IsUtf8OrCut(ReadOnlySpan<byte> body)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return true;
+        }
+
+        // Up to three continuation bytes and their lead byte at the end.
+        var end = body.Length;
+        for (var i = 1; i <= 4 && i <= body.Length; i++)
+        {
+            var b = body[^i];
+            if ((b & 0xC0) == 0xC0)
+            {
+                end = body.Length - i;
+                break;
+            }
+
+            if ((b & 0xC0) != 0x80)
+            {
+                return false;
+            }
+        }
+
+        return end < body.Length && System.Text.Unicode.Utf8.IsValid(body[..end]);
+    }
+
+    /// <summary>
+    /// Reads the whole body into a pooled buffer (the caller returns it), bounded by the response-size limit. The
+    /// Content-Length is a hint only: the first buffer holds at most <see cref="MaxInitialBuffer"/> bytes and grows as bytes
+    /// arrive, so that a body announcing 32 MB and holding a few bytes costs a few bytes (issue 20, N2).
+    /// </summary>
     private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var limit = _maxResponseBytes ?? Array.MaxLength;
         var expected = response.Content.Headers.ContentLength;
-        var size = expected is > 0 && expected < limit ? (int)expected.Value + 1 : 4096;
+        var size = expected is > 0 && expected < limit ? (int)Math.Min(expected.Value + 1, MaxInitialBuffer) : 4096;
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         var length = 0;
         try

@@ -85,7 +85,7 @@ internal static partial class GeminiMapper
 
         if (part.FunctionCall is { } call)
         {
-            contents.Add(ToFunctionCall(call.Id, call.Name, NativeJson.ParseArguments(call.Args), part.ThoughtSignature, part));
+            contents.Add(NativeJson.WithArgumentsCheck(ToFunctionCall(call.Id, call.Name, NativeJson.ParseArguments(call.Args), part.ThoughtSignature, part), call.Args));
             return;
         }
 

@@ -50,7 +50,8 @@ internal sealed class OllamaStreamDecoder(TimeProvider timeProvider) : INativeSt
             Completed = true;
 
             // The done line comes after the tool calls: the finish reason remembers them.
-            update.FinishReason = OllamaMapper.FinishReason(line.DoneReason, done: true, _sawToolCalls);
+            // A done line with neither a message nor a done_reason finishes nothing (see OllamaMapper.ToChatResponse).
+            update.FinishReason = line.Message is null && line.DoneReason is null && !_sawToolCalls ? null : OllamaMapper.FinishReason(line.DoneReason, done: true, _sawToolCalls);
             if (OllamaMapper.Usage(line) is { } usage)
             {
                 update.Contents.Add(new UsageContent(usage));

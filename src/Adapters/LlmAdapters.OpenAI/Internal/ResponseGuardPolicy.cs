@@ -39,6 +39,12 @@ internal sealed class ResponseGuardPolicy(string providerName, string? apiKey, l
             response.ContentStream = new LimitedReadStream(stream, max, () => TooLarge(max));
         }
 
+        if (!response.IsError && response.ContentStream is { } content)
+        {
+            // Invalid UTF-8 is Unknown, as on the native path, not decoded to U+FFFD by the SDK's readers (issue 20).
+            response.ContentStream = new Utf8ValidatingStream(content, () => LlmAdapters.Native.NativeErrors.InvalidUtf8(providerName, (System.Net.HttpStatusCode)response.Status));
+        }
+
         if (!buffer)
         {
             return;

@@ -14,6 +14,10 @@ internal sealed class BuiltInChatProviderFactory(IChatProviderFactory inner) : I
 
     public string? ApiKeyEnvironmentVariable => inner.ApiKeyEnvironmentVariable;
 
+    // Every member of the interface is forwarded, default ones included: a dropped one silently falls back to the
+    // interface's default (GOOGLE_API_KEY was never read, issue 20). BuiltInChatProvidersTests checks each member.
+    public IReadOnlyList<string> ApiKeyEnvironmentVariables => inner.ApiKeyEnvironmentVariables;
+
     public bool RequiresApiKey => inner.RequiresApiKey;
 
     public Uri? DefaultEndpoint => inner.DefaultEndpoint;
@@ -23,6 +27,8 @@ internal sealed class BuiltInChatProviderFactory(IChatProviderFactory inner) : I
     public IReadOnlyCollection<string> ConfigurationKeys => inner.ConfigurationKeys;
 
     public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) => inner.ValidateConfiguration(configuration, pathOf);
+
+    public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => inner.CreateHealthProbe(settings);
 
     public IChatClient CreateClient(ChatProviderContext context) => inner.CreateClient(context);
 }

@@ -183,10 +183,14 @@ public sealed class PriceCatalog
     /// <returns>The extended catalog; this one when the section is empty.</returns>
     internal PriceCatalog Read(IConfiguration section, List<string> errors)
     {
+        // Model is the model id when the entry's key cannot hold it (a name with ':' or '.').
+        string[] entryKeys = ["Model", "Provider", "Input", "Output", "CachedInput", "CacheWrite", "Reasoning", "ReasoningAppliesToAllOutput", "Tiers", "MaxOutputTokens", "Source", "EffectiveDate"];
+        string[] tierKeys = ["AboveInputTokens", "Input", "Output", "CachedInput", "CacheWrite", "Reasoning"];
         var added = new List<ModelPrice>();
         foreach (var child in section.GetSection("Models").GetChildren())
         {
             var modelId = child["Model"] is { Length: > 0 } named ? named : child.Key;
+            ReportUnknownKeys(child, entryKeys, errors);
             _prices.TryGetValue(modelId, out var existing);
             var input = ReadDecimal(child, "Input", errors) ?? existing?.InputPerMillion;
             var output = ReadDecimal(child, "Output", errors) ?? existing?.OutputPerMillion;
@@ -199,6 +203,11 @@ public sealed class PriceCatalog
             var tiers = existing?.Tiers ?? [];
             if (child.GetSection("Tiers").GetChildren().Any())
             {
+                foreach (var tier in child.GetSection("Tiers").GetChildren())
+                {
+                    ReportUnknownKeys(tier, tierKeys, errors);
+                }
+
                 tiers = [.. child.GetSection("Tiers").GetChildren().Select(t => new ModelPriceTier
                 {
                     AboveInputTokens = ReadLong(t, "AboveInputTokens", errors) ?? 0,
@@ -245,6 +254,18 @@ public sealed class PriceCatalog
             .Select(a => new KeyValuePair<string, string>(a.Key, a.Value!))
             .ToList();
         return added.Count == 0 && aliases.Count == 0 ? this : new PriceCatalog(_prices.Values.Concat(added), _aliases.Concat(aliases));
+    }
+
+    // A misspelt key inside a price entry ("Ouptut") would otherwise be ignored, silently (issue 20, N8).
+    private static void ReportUnknownKeys(IConfigurationSection entry, string[] known, List<string> errors)
+    {
+        foreach (var key in entry.GetChildren())
+        {
+            if (!known.Contains(key.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key.Path} is not a key of a price entry; the keys are {string.Join(", ", known)}.");
+            }
+        }
     }
 
     private static decimal? ReadDecimal(IConfiguration section, string key, List<string> errors) =>
