@@ -88,7 +88,7 @@ public sealed partial class ConfiguredChatClients
         if (string.IsNullOrWhiteSpace(apiKey))
         {
             apiKey = apiKeys.Count > 0 ? apiKeys[0] : null;
-            apiKeySource = _configuration.KeyParentPath(name, "Pipeline:ApiKeys:0");
+            apiKeySource = _configuration.KeyPath(name, "Pipeline:ApiKeys:0");
             foreach (var variable in factory.ApiKeyEnvironmentVariables)
             {
                 if (!string.IsNullOrWhiteSpace(apiKey))
@@ -114,7 +114,7 @@ public sealed partial class ConfiguredChatClients
         {
             if (ApiKeyRules.GetProblem(apiKeys[i]) is { } rotationProblem)
             {
-                errors.Add($"The API key in {_configuration.KeyParentPath(name, "Pipeline:ApiKeys:" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))} {rotationProblem}. The key is not shown.");
+                errors.Add($"The API key in {_configuration.KeyPath(name, "Pipeline:ApiKeys:" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))} {rotationProblem}. The key is not shown.");
             }
         }
 

@@ -39,7 +39,7 @@ public sealed class DashScopeHostileProviderTests : HostileProviderTests
 
     // DashScope carries the arguments as a JSON string holding JSON text, as Chat Completions does.
     protected override string ToolCallBody(string arguments) =>
-        $$"""{"output":{"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":"","tool_calls":[{"type":"function","id":"call_1","function":{"name":"f","arguments":{{System.Text.Json.JsonSerializer.Serialize(arguments)}}}}]}}]},"request_id":"hostile-request"}""";
+        """{"output":{"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":"","tool_calls":[{"type":"function","id":"call_1","function":{"name":"f","arguments":""" + System.Text.Json.JsonSerializer.Serialize(arguments) + """}}]}}]},"request_id":"hostile-request"}""";
 
     protected override string ToolCallStream(string arguments) => "data: " + ToolCallBody(arguments) + "\n\n";
 

@@ -232,6 +232,45 @@ public abstract class HostileProviderTests
         Assert.Equal(0, runs);
     }
 
+    /// <summary>Gets what keeps a stream alive without being an event (an SSE comment; a blank line for NDJSON).</summary>
+    protected virtual string KeepAlive => ": keep-alive\n\n";
+
+    // Issue 20, N11: the network timeout bounds each silence between two events, also when the server keeps the
+    // connection busy with bytes that are no event (a stream of SSE comments only never timed out on the sdk path).
+    [Fact]
+    public async Task Pipeline_StreamOfKeepAlivesOnly_TimesOut()
+    {
+        await using var server = HostileProviderServer.Start(HostileAnswer.Text(200, "text/event-stream", KeepAlive, cut: true) with { Trickle = System.Text.Encoding.UTF8.GetBytes(KeepAlive) });
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(PipelineSettings)
+        {
+            ["AI:Provider"] = ProviderName,
+            ["AI:Endpoint"] = Endpoint(server.BaseAddress).ToString(),
+            ["AI:ApiKey"] = Key,
+            ["AI:Model"] = "hostile-model",
+            ["AI:NetworkTimeout"] = "00:00:01",
+            ["AI:Pipeline:Retry:MaxAttempts"] = "1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        await using var provider = services.BuildServiceProvider();
+        var clients = provider.GetRequiredService<LlmAdapters.Hosting.ConfiguredChatClients>();
+
+        // A hang guard only: the network timeout (1 s) ends the call long before.
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        guard.CancelAfter(TimeSpan.FromMinutes(2));
+        var thrown = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var update in clients.GetClient(clients.Names[0]).GetStreamingResponseAsync("hi", cancellationToken: guard.Token))
+            {
+                Assert.Fail("A keep-alive is no update.");
+            }
+        });
+
+        Assert.False(guard.IsCancellationRequested && !Ct.IsCancellationRequested, "The stream of keep-alives never timed out.");
+        Assert.Equal(ChatProviderErrorKind.Timeout, Assert.IsType<ChatProviderException>(thrown).Kind);
+    }
+
     private static HostileAnswer Answer(string body, bool streaming) =>
         HostileAnswer.Text(200, streaming ? "text/event-stream" : "application/json", body);
 

@@ -64,7 +64,11 @@ public sealed class TerminalEventRule
             update.Contents = [.. update.Contents.Where(c => c is UsageContent || (keepCalls && c is FunctionCallContent))];
         }
 
-        update.FinishReason = finish;
+        if (update.FinishReason is not null)
+        {
+            update.FinishReason = finish; // a second, contradicting finish never passes
+        }
+
         return update;
     }
 }
