@@ -124,6 +124,11 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
             {
                 native = false;
             }
+            else if (errors is null)
+            {
+                // Creating a client from a configuration that was not validated: the selector's ArgumentException.
+                native = OpenAIImplementationSelector.UseNative(implementation.Trim());
+            }
             else if (!string.Equals(implementation.Trim(), OpenAIImplementationSelector.Native, StringComparison.OrdinalIgnoreCase))
             {
                 ConfigurationReader.Report(

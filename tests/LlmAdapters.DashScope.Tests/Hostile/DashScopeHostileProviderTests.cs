@@ -32,7 +32,7 @@ public sealed class DashScopeHostileProviderTests : HostileProviderTests
         $$"""data: {"output":{"choices":[{"message":{"role":"assistant","content":"{{text}}"},"finish_reason":"null"}]},"request_id":"hostile-request"}""" + "\n\n";
 
     protected override string ResponseBody(string text) =>
-        $$"""{"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"{{text}}"}}]},"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2},"request_id":"hostile-request"}""";
+        $$$"""{"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"{{{text}}}"}}]},"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2},"request_id":"hostile-request"}""";
 
     protected override string StreamFinish(bool length) =>
         $$"""data: {"output":{"choices":[{"message":{"role":"assistant","content":""},"finish_reason":"{{(length ? "length" : "stop")}}"}]},"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2},"request_id":"hostile-request"}""" + "\n\n";
