@@ -61,8 +61,8 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
     /// <remarks>
     /// A <c>content_block_delta</c> event, nearly every event of a stream, is read by <see cref="ContentBlockDelta"/> without
     /// the <see cref="StreamEvent"/> DTO; the other events, and any delta it does not read exactly as the DTO would, go
-    /// through the DTO. Data that is not valid UTF-8, or not an object, is read as the string an SSE string parser makes of
-    /// it (invalid sequences replaced by U+FFFD).
+    /// through the DTO. Data that is not an object is read as a string; data that is not valid UTF-8 never arrives here
+    /// (the kit's transport answers it Unknown, issue 20).
     /// </remarks>
     public ChatResponseUpdate? Process(string eventType, ReadOnlySpan<byte> data)
     {
