@@ -3,7 +3,6 @@
 using LlmAdapters.Hosting;
 using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Ollama;
 
@@ -12,44 +11,29 @@ namespace LlmAdapters.Ollama;
 /// configured (or in <c>OLLAMA_API_KEY</c>) is sent as a Bearer token, for proxies and Ollama's hosted API. Provider-specific
 /// keys: <c>KeepAlive</c> (<c>keep_alive</c>, e.g. <c>10m</c>) and <c>ContextLength</c> (<c>options.num_ctx</c>).
 /// The OpenAI-compatible <c>/v1</c> API, which this name meant before, is the provider <c>ollama-openai</c>.
-/// The hosting package lists it among the built-in providers; register it yourself with
-/// <c>services.AddChatProvider(new OllamaChatProviderFactory())</c>.
+/// Registered by <c>services.AddOllamaChatProvider()</c> (the <c>LlmAdapters</c> package registers it with every other built-in).
 /// </summary>
-public sealed class OllamaChatProviderFactory : IChatProviderFactory
+public sealed class OllamaChatProviderFactory()
+    : NativeChatProviderFactory<OllamaChatClientOptions>(ProviderName, requiresApiKey: false, OllamaChatClientOptions.DefaultEndpoint, defaultModel: null, ["OLLAMA_API_KEY"], KeepAliveKey, ContextLengthKey)
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "ollama";
 
-    /// <summary>The configuration key of <c>keep_alive</c>.</summary>
+    /// <summary>The configuration key of <see cref="OllamaChatClientOptions.KeepAlive"/>.</summary>
     internal const string KeepAliveKey = "KeepAlive";
 
-    /// <summary>The configuration key of <c>num_ctx</c>.</summary>
+    /// <summary>The configuration key of <see cref="OllamaChatClientOptions.ContextLength"/>.</summary>
     internal const string ContextLengthKey = "ContextLength";
 
     /// <inheritdoc/>
-    public string Name => ProviderName;
-
-    /// <inheritdoc/>
-    public string? ApiKeyEnvironmentVariable => "OLLAMA_API_KEY";
-
-    /// <inheritdoc/>
-    public bool RequiresApiKey => false;
-
-    /// <inheritdoc/>
-    public Uri? DefaultEndpoint => OllamaChatClientOptions.DefaultEndpoint;
-
-    /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [KeepAliveKey, ContextLengthKey, ResponseSizeLimit.ConfigurationKey];
-
-    /// <inheritdoc/>
-    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf)
+    public override IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(pathOf);
-        var errors = new List<string>();
+        var errors = new List<string>(base.ValidateConfiguration(configuration, pathOf));
         _ = ReadKeys(configuration, pathOf, errors);
 
-        // The endpoint shape the native API refuses, checked at start-up instead of when the client is first created.
+        // The endpoint shape the native API refuses, checked at start-up instead of when the client is first created (issue 20, N9).
         if (configuration["Endpoint"] is { } endpoint && endpoint.Trim().TrimEnd('/').EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add($"{pathOf("Endpoint")} is '{endpoint}', Ollama's OpenAI-compatible API (/v1): the 'ollama' provider speaks Ollama's native API. " +
@@ -59,25 +43,9 @@ public sealed class OllamaChatProviderFactory : IChatProviderFactory
         return errors;
     }
 
-    /// <summary>Reads the provider-specific keys once, typed (see <see cref="ValidateConfiguration"/>); without <paramref name="errors"/> a bad value throws.</summary>
-    private static (string? KeepAlive, int? ContextLength, long? MaxResponseBytes) ReadKeys(IConfiguration configuration, Func<string, string>? pathOf, List<string>? errors)
-    {
-        var keepAlive = configuration[KeepAliveKey] is { Length: > 0 } text ? text.Trim() : null;
-        var contextPath = pathOf?.Invoke(ContextLengthKey);
-        var section = contextPath is not null && contextPath.EndsWith(":" + ContextLengthKey, StringComparison.OrdinalIgnoreCase) ? contextPath[..^(ContextLengthKey.Length + 1)] : null;
-        var contextLength = ConfigurationReader.GetInt32(configuration, ContextLengthKey, 1, errors, section);
-        foreach (var problem in ResponseSizeLimit.Validate(configuration[ResponseSizeLimit.ConfigurationKey], pathOf?.Invoke(ResponseSizeLimit.ConfigurationKey) ?? ResponseSizeLimit.ConfigurationKey))
-        {
-            ConfigurationReader.Report(problem, errors);
-        }
-
-        var maxResponseBytes = errors is { Count: > 0 } ? null : ResponseSizeLimit.Read(configuration[ResponseSizeLimit.ConfigurationKey]);
-        return (keepAlive, contextLength, maxResponseBytes);
-    }
-
     /// <inheritdoc/>
     /// <remarks>Ollama's list of pulled models, <c>GET /api/tags</c> (no key): Degraded when the client's model is not among them.</remarks>
-    public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
+    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var endpoint = settings.Endpoint ?? DefaultEndpoint;
@@ -117,21 +85,11 @@ public sealed class OllamaChatProviderFactory : IChatProviderFactory
     }
 
     /// <inheritdoc/>
-    public IChatClient CreateClient(ChatProviderContext context)
+    protected override void Configure(OllamaChatClientOptions options, ChatProviderContext context)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
-        var settings = context.Settings;
         var keys = ReadKeys(context.Configuration, pathOf: null, errors: null);
-        var options = new OllamaChatClientOptions
-        {
-            Endpoint = settings.Endpoint,
-            ApiKey = settings.ApiKey,
-            Model = settings.Model,
-            NetworkTimeout = settings.NetworkTimeout,
-            MaxResponseBytes = keys.MaxResponseBytes ?? NativeTransportOptions.DefaultMaxResponseBytes,
-            TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
-        };
-
         if (keys.KeepAlive is { } keepAlive)
         {
             options.KeepAlive = keepAlive;
@@ -141,7 +99,21 @@ public sealed class OllamaChatProviderFactory : IChatProviderFactory
         {
             options.ContextLength = contextLength;
         }
+    }
 
+    /// <summary>Reads the provider-specific keys once, typed (see <see cref="ValidateConfiguration"/>); without <paramref name="errors"/> a bad value throws.</summary>
+    private static (string? KeepAlive, int? ContextLength) ReadKeys(IConfiguration configuration, Func<string, string>? pathOf, List<string>? errors)
+    {
+        var keepAlive = configuration[KeepAliveKey] is { Length: > 0 } text ? text.Trim() : null;
+        var contextPath = pathOf?.Invoke(ContextLengthKey);
+        var section = contextPath is not null && contextPath.EndsWith(":" + ContextLengthKey, StringComparison.OrdinalIgnoreCase) ? contextPath[..^(ContextLengthKey.Length + 1)] : null;
+        return (keepAlive, ConfigurationReader.GetInt32(configuration, ContextLengthKey, 1, errors, section));
+    }
+
+    /// <inheritdoc/>
+    protected override IChatClient CreateClient(OllamaChatClientOptions options, ChatProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         return new OllamaChatClient(options, context.HttpClient);
     }
 }

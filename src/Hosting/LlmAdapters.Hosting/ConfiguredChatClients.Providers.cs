@@ -11,6 +11,6 @@ public sealed partial class ConfiguredChatClients
     internal IChatProviderFactory? FindProvider(string provider)
     {
         var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-        return matches.LastOrDefault(p => p is not IBuiltInChatProviderFactory) ?? matches.LastOrDefault();
+        return matches.LastOrDefault(p => p is not PackageChatProviderFactory) ?? matches.LastOrDefault();
     }
 }

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Hosting;
 
-/// <summary>A provider descriptor this library registers itself; an application's own provider of the same name wins over it.</summary>
-internal sealed class BuiltInChatProviderFactory(IChatProviderFactory inner) : IBuiltInChatProviderFactory
+/// <summary>
+/// A provider a package registered (<see cref="ChatProviderServiceCollectionExtensions.TryAddChatProvider"/>): an
+/// application's own provider of the same name wins over it, whatever the order of registration. Every member is the inner one's.
+/// </summary>
+internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : IChatProviderFactory
 {
     public IChatProviderFactory Inner => inner;
 
@@ -15,7 +18,7 @@ internal sealed class BuiltInChatProviderFactory(IChatProviderFactory inner) : I
     public string? ApiKeyEnvironmentVariable => inner.ApiKeyEnvironmentVariable;
 
     // Every member of the interface is forwarded, default ones included: a dropped one silently falls back to the
-    // interface's default (GOOGLE_API_KEY was never read, issue 20). BuiltInChatProvidersTests checks each member.
+    // interface's default (GOOGLE_API_KEY was never read, issue 20). IssuesTests_Hardening_20 checks each member.
     public IReadOnlyList<string> ApiKeyEnvironmentVariables => inner.ApiKeyEnvironmentVariables;
 
     public bool RequiresApiKey => inner.RequiresApiKey;
