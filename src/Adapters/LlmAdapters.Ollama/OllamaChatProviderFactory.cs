@@ -3,6 +3,7 @@
 using LlmAdapters.Hosting;
 using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Ollama;
 

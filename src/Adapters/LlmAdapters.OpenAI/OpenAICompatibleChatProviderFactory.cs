@@ -4,6 +4,7 @@ using LlmAdapters.Hosting;
 using LlmAdapters.Native;
 using LlmAdapters.OpenAI.Native;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.OpenAI;
 
