@@ -52,6 +52,10 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
         services.TryAddSingleton<ICostLedger, InMemoryCostLedger>();
         services.TryAddSingleton<ITokenEstimator>(TiktokenTokenEstimator.Default);
 
+        // The prices the LowestCost routing strategy compares: the cost stage's catalog with the shared AI:Pricing (a bad
+        // price there is reported by the cost stage's own check, which fails the start).
+        services.TryAddSingleton<IModelPriceLookup>(sp => PricesForRouting(sp.GetService<PriceCatalog>() ?? PriceCatalog.Default, section.GetSection("Pricing")));
+
         // Limiters named by RateLimit:Shared are shared within this application, not across every host in the process.
         services.TryAddSingleton<ChatRateLimiterRegistry>();
         services.AddOptions<ConfiguredChatClientsOptions>();
@@ -145,5 +149,22 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(sectionName);
         return builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(sectionName), configureClient);
+    }
+
+    private static PriceCatalog PricesForRouting(PriceCatalog catalog, IConfigurationSection pricing)
+    {
+        if (!pricing.Exists())
+        {
+            return catalog;
+        }
+
+        try
+        {
+            return catalog.WithConfiguration(pricing);
+        }
+        catch (InvalidOperationException)
+        {
+            return catalog;
+        }
     }
 }
