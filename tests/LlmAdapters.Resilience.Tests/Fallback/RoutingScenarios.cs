@@ -302,7 +302,7 @@ public abstract class RoutingScenarios
         });
 
         var received = new List<ChatResponseUpdate>();
-        await Assert.ThrowsAsync<ChatProviderException>(() => CollectAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]), received));
+        await Assert.ThrowsAsync<ChatProviderException>(() => CollectAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: TestContext.Current.CancellationToken), received));
 
         Assert.Equal(["a"], received.Select(u => u.Text));
         Assert.Equal(0, b.Calls);
@@ -310,7 +310,7 @@ public abstract class RoutingScenarios
         // Before the first update, the same failure is rerouted.
         a.FailAfterFirstUpdate = null;
         a.FailWith = Error(ChatProviderErrorKind.Unavailable);
-        var updates = await CollectAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+        var updates = await CollectAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal("b", updates[0].AdditionalProperties?[FallbackChatClient.ServedByKey]);
     }
 
@@ -340,11 +340,11 @@ public abstract class RoutingScenarios
         messages ??= [new ChatMessage(ChatRole.User, "hello")];
         if (!streaming)
         {
-            var response = await client.GetResponseAsync(messages.ToList(), options);
+            var response = await client.GetResponseAsync(messages.ToList(), options, TestContext.Current.CancellationToken);
             return (response.Text, response.AdditionalProperties?[FallbackChatClient.ServedByKey] as string);
         }
 
-        var updates = await CollectAsync(client.GetStreamingResponseAsync(messages.ToList(), options));
+        var updates = await CollectAsync(client.GetStreamingResponseAsync(messages.ToList(), options, TestContext.Current.CancellationToken));
         var streamed = updates.ToChatResponse();
         return (updates[0].Text, streamed.AdditionalProperties?[FallbackChatClient.ServedByKey] as string);
     }
