@@ -141,6 +141,43 @@ public sealed class ConfiguredRoutingTests
         Assert.Equal("LowestCost", span.GetTagItem(ResilienceTelemetryNames.RoutingStrategyTag));
     }
 
+    public static TheoryData<string, bool> StrategiesAndStreaming
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var strategy in Enum.GetNames<ChatRoutingStrategy>())
+            {
+                data.Add(strategy, false);
+                data.Add(strategy, true);
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StrategiesAndStreaming))]
+    public async Task EveryStrategy_PrimaryDown_BackupServes_OuterStagesOnce_OneLedgerEntryAtTheBackupsPrice(string strategy, bool streaming)
+    {
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        using var host = Host(emulator, new()
+        {
+            ["AI:Clients:default:Model"] = "gpt-4o",
+            ["AI:Clients:default:Endpoint"] = "http://127.0.0.1:9/v1", // nothing listens: every call is Unavailable
+            [$"{Fallback}:Clients:0"] = "backup",
+            [$"{Fallback}:Strategy"] = strategy,
+            ["AI:Clients:backup:Model"] = "gpt-4o-mini",
+        });
+
+        var (response, servedBy) = await host.RunAsync(streaming);
+
+        Assert.Equal("backup", servedBy);
+        Assert.Equal(1, emulator.RequestCount);
+        host.AssertOneLedgerEntryPricedAs("gpt-4o-mini", response);
+        Assert.Single(host.Spans, s => s.OperationName.StartsWith("chat", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
