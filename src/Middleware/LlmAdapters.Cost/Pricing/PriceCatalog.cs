@@ -20,7 +20,7 @@ namespace LlmAdapters.Cost;
 /// <c>claude-sonnet-4</c>, <c>gpt-4o-2024-08-06</c> to <c>gpt-4o</c>). A model that does not resolve has no price:
 /// its cost is unknown (<see langword="null"/>), never zero.
 /// </remarks>
-public sealed class PriceCatalog
+public sealed class PriceCatalog : IModelPriceLookup
 {
     private const int MaxResolved = 1024;
 
@@ -125,6 +125,11 @@ public sealed class PriceCatalog
 
         return modelId is null ? price.Calculate(usage) : price.Calculate(usage, modelId, price.ModelId);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>The cost of <paramref name="inputTokens"/> uncached input and <paramref name="outputTokens"/> output at the model's price (its tier for that input).</remarks>
+    public decimal? EstimateCost(string? modelId, long inputTokens, long outputTokens) =>
+        Calculate(modelId, new UsageDetails { InputTokenCount = Math.Max(0, inputTokens), OutputTokenCount = Math.Max(0, outputTokens) })?.Total;
 
     /// <summary>Returns a catalog with the given prices added, each replacing any price of the same model id.</summary>
     /// <param name="prices">The prices to add.</param>
