@@ -104,12 +104,13 @@ public sealed class NativeHttpTransport : IDisposable
         using var request = CreateRequest(uri, body, stream: false);
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
-        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var token = timeout?.Token ?? cancellationToken;
+        using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
         byte[]? buffer = null;
         try
         {
             int length;
-            (buffer, length) = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+            (buffer, length) = await ReadBodyAsync(response, token).ConfigureAwait(false);
             TResponse dto;
             try
             {
@@ -171,12 +172,13 @@ public sealed class NativeHttpTransport : IDisposable
         using var request = CreateRequest(uri, body, stream: true);
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
-        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var token = timeout?.Token ?? cancellationToken;
+        using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
 
         Stream inner;
         try
         {
-            inner = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            inner = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -196,8 +198,8 @@ public sealed class NativeHttpTransport : IDisposable
             // One loop, one enumerator field and one awaiter for both formats: each event (or line) is decoded as it is read,
             // from its UTF-8 bytes, with no string per event.
             IAsyncEnumerator<SseItem<ChatResponseUpdate?>> events = sse
-                ? SseParser.Create(stream, decoder.Decode).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token)
-                : new NdjsonLineReader(stream, decoder, timeout.Token);
+                ? SseParser.Create(stream, decoder.Decode).EnumerateAsync(token).GetAsyncEnumerator(token)
+                : new NdjsonLineReader(stream, decoder, token);
             await using (events.ConfigureAwait(false))
             {
                 while (!decoder.Completed)
@@ -205,7 +207,7 @@ public sealed class NativeHttpTransport : IDisposable
                     ChatResponseUpdate? update;
                     try
                     {
-                        timeout.CancelAfter(_networkTimeout);
+                        timeout?.Restart(); // a timestamp write: the deadline's one timer notices when it wakes
                         if (!await events.MoveNextAsync().ConfigureAwait(false))
                         {
                             break;
@@ -359,16 +361,21 @@ public sealed class NativeHttpTransport : IDisposable
         }
     }
 
-    /// <summary>Starts the network timeout: a source cancelled by the options' clock.</summary>
-    private CancellationTokenSource StartNetworkTimeout() => new(_networkTimeout, TimeProvider);
+    /// <summary>
+    /// Starts the network timeout: a source cancelled by the options' clock after the longest silence, whose deadline each event
+    /// moves without a timer operation (<see cref="NetworkDeadline"/>); none when the timeout is infinite (the caller's token
+    /// alone bounds the exchange).
+    /// </summary>
+    private NetworkDeadline? StartNetworkTimeout() =>
+        _networkTimeout == Timeout.InfiniteTimeSpan ? null : new NetworkDeadline(_networkTimeout, TimeProvider);
 
     /// <summary>
     /// Makes the caller's token cancel the network-timeout source too, so that one token bounds the exchange. A registration
     /// on the caller's token (none when it cannot cancel) instead of a linked source per call: the caller's cancellation is
     /// still told from the timeout's by the caller's own token (<see cref="Translate"/>).
     /// </summary>
-    private static CancellationTokenRegistration LinkCaller(CancellationTokenSource timeout, CancellationToken callerToken) =>
-        callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
+    private static CancellationTokenRegistration LinkCaller(NetworkDeadline? timeout, CancellationToken callerToken) =>
+        timeout is null ? default : callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
 
     /// <summary>Sends a request and returns a successful response (headers read), or throws the taxonomy exception.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, CancellationToken callerToken)
