@@ -5,7 +5,8 @@
 # pinned to the first half of the cores and the emulator to the other half (LOADTEST_EMULATOR_CPUS). The load average is
 # printed before and after, since other work on the machine moves every figure.
 # Usage: bash benchmarks/LlmAdapters.LoadTest/run.sh [streams=1000] [seconds=10] [warmup=3] [runs=3]
-#        (LOADTEST_LOG=file keeps each row's output; LOADTEST_DIALECTS / LOADTEST_PATHS narrow the rows)
+#        (LOADTEST_LOG=file keeps each row's output; LOADTEST_DIALECTS / LOADTEST_PATHS narrow the rows;
+#         LOADTEST_OVERHEAD=on adds the overhead metric's mean and p99 and the process's CPU ms per request)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 streams=${1:-1000}; seconds=${2:-10}; warmup=${3:-3}; runs=${4:-3}
@@ -31,7 +32,7 @@ for run in $(seq 1 "$runs"); do
   for dialect in $dialects; do
     for path in $paths; do
       port=$((port + 1))
-      "${pin[@]}" dotnet "$tool" --streams "$streams" --seconds "$seconds" --warmup "$warmup" --port "$port" --dialect "$dialect" --path "$path" \
+      "${pin[@]}" dotnet "$tool" --streams "$streams" --seconds "$seconds" --warmup "$warmup" --port "$port" --dialect "$dialect" --path "$path" --overhead "${LOADTEST_OVERHEAD:-off}" \
         | tee -a "${LOADTEST_LOG:-/dev/null}" | grep "^ROW " | sed "s/^ROW /ROW $run /" >>"$rows" || true
     done
   done
@@ -40,9 +41,9 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Every run:"
 echo
-echo "| Run | Dialect | Path | Requests/s | Ratio | p50 ms | p99 ms | Peak working set MB | Errors | Overhead p50 ms | Overhead p99 ms |"
-echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk '{ key=$2" "$3; if ($4=="bare") bare[key]=$5; row[NR]=$0 } END { for (i=1;i<=NR;i++) { split(row[i],f," "); printf "| %s | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s |\n", f[2], f[3], f[4], f[5], (bare[f[2]" "f[3]]>0 ? f[5]/bare[f[2]" "f[3]] : 0), f[6], f[7], f[8], f[9], (f[10]==""?"-":f[10]), (f[11]==""?"-":f[11]) } }' "$rows"
+echo "| Run | Dialect | Path | Requests/s | Ratio | p50 ms | p99 ms | Peak working set MB | Errors | Overhead mean ms | Overhead p99 ms | CPU ms/request |"
+echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ key=$2" "$3; if ($4=="bare") bare[key]=$5; row[NR]=$0 } END { for (i=1;i<=NR;i++) { split(row[i],f," "); printf "| %s | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", f[2], f[3], f[4], f[5], (bare[f[2]" "f[3]]>0 ? f[5]/bare[f[2]" "f[3]] : 0), f[6], f[7], f[8], f[9], (f[10]==""?"-":f[10]), (f[11]==""?"-":f[11]), (f[12]==""?"-":f[12]) } }' "$rows"
 echo
 echo "Median of $runs runs (spread: min–max of the ratio):"
 echo

@@ -105,12 +105,15 @@ public sealed class NativeHttpTransport : IDisposable
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
         var token = timeout?.Token ?? cancellationToken;
+        var wait = ProviderWaitTime.Current;
+        var started = wait is null ? 0 : TimeProvider.GetTimestamp();
         using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
         byte[]? buffer = null;
         try
         {
             int length;
             (buffer, length) = await ReadBodyAsync(response, token).ConfigureAwait(false);
+            wait?.Add(TimeProvider.GetElapsedTime(started)); // headers and body: the provider's time
             TResponse dto;
             try
             {
@@ -173,7 +176,10 @@ public sealed class NativeHttpTransport : IDisposable
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
         var token = timeout?.Token ?? cancellationToken;
+        var wait = ProviderWaitTime.Current;
+        var started = wait is null ? 0 : TimeProvider.GetTimestamp();
         using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
+        wait?.Add(TimeProvider.GetElapsedTime(started)); // until the headers: the provider's time
 
         Stream inner;
         try
@@ -192,7 +198,7 @@ public sealed class NativeHttpTransport : IDisposable
         }
 
         var sse = decoder.Format == NativeStreamFormat.ServerSentEvents;
-        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: sse);
+        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: sse, wait, TimeProvider);
         await using (stream.ConfigureAwait(false))
         {
             // One loop, one enumerator field and one awaiter for both formats: each event (or line) is decoded as it is read,
