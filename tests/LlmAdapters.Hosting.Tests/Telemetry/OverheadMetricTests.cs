@@ -13,6 +13,7 @@ namespace LlmAdapters.Hosting.Tests.Telemetry;
 /// configured client over a native adapter, with the client and provider tags, never above the call's duration (the time
 /// waited on the provider's bytes is taken out); and not recorded for a provider that does not report its waiting.
 /// </summary>
+[Collection(ListenerCollection.Name)]
 public sealed class OverheadMetricTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
