@@ -107,12 +107,16 @@ public sealed class NativeHttpTransport : IDisposable
         using var request = CreateRequest(uri, body, stream: false);
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
-        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var token = timeout?.Token ?? cancellationToken;
+        var wait = ProviderWaitTime.Current;
+        var started = wait is null ? 0 : TimeProvider.GetTimestamp();
+        using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
         byte[]? buffer = null;
         try
         {
             int length;
-            (buffer, length) = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+            (buffer, length) = await ReadBodyAsync(response, token).ConfigureAwait(false);
+            wait?.Add(TimeProvider.GetElapsedTime(started)); // headers and body: the provider's time
             if (!IsUtf8OrCut(buffer.AsSpan(0, length)))
             {
                 throw NativeErrors.InvalidUtf8(_providerName, response.StatusCode);
@@ -201,12 +205,16 @@ public sealed class NativeHttpTransport : IDisposable
         using var request = CreateRequest(uri, body, stream: true);
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
-        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var token = timeout?.Token ?? cancellationToken;
+        var wait = ProviderWaitTime.Current;
+        var started = wait is null ? 0 : TimeProvider.GetTimestamp();
+        using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
+        wait?.Add(TimeProvider.GetElapsedTime(started)); // until the headers: the provider's time
 
         Stream inner;
         try
         {
-            inner = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            inner = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -220,14 +228,14 @@ public sealed class NativeHttpTransport : IDisposable
         }
 
         var sse = decoder.Format == NativeStreamFormat.ServerSentEvents;
-        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: sse);
+        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: sse, wait, TimeProvider);
         await using (stream.ConfigureAwait(false))
         {
             // One loop, one enumerator field and one awaiter for both formats: each event (or line) is decoded as it is read,
             // from its UTF-8 bytes, with no string per event.
             IAsyncEnumerator<SseItem<ChatResponseUpdate?>> events = sse
-                ? SseParser.Create(stream, decoder.Decode).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token)
-                : new NdjsonLineReader(stream, decoder, timeout.Token);
+                ? SseParser.Create(stream, decoder.Decode).EnumerateAsync(token).GetAsyncEnumerator(token)
+                : new NdjsonLineReader(stream, decoder, token);
             await using (events.ConfigureAwait(false))
             {
                 while (!decoder.Completed)
@@ -235,7 +243,7 @@ public sealed class NativeHttpTransport : IDisposable
                     ChatResponseUpdate? update;
                     try
                     {
-                        timeout.CancelAfter(_networkTimeout);
+                        timeout?.Restart(); // a timestamp write: the deadline's one timer notices when it wakes
                         if (!await events.MoveNextAsync().ConfigureAwait(false))
                         {
                             break;
@@ -429,16 +437,21 @@ public sealed class NativeHttpTransport : IDisposable
         }
     }
 
-    /// <summary>Starts the network timeout: a source cancelled by the options' clock.</summary>
-    private CancellationTokenSource StartNetworkTimeout() => new(_networkTimeout, TimeProvider);
+    /// <summary>
+    /// Starts the network timeout: a source cancelled by the options' clock after the longest silence, whose deadline each event
+    /// moves without a timer operation (<see cref="NetworkDeadline"/>); none when the timeout is infinite (the caller's token
+    /// alone bounds the exchange).
+    /// </summary>
+    private NetworkDeadline? StartNetworkTimeout() =>
+        _networkTimeout == Timeout.InfiniteTimeSpan ? null : new NetworkDeadline(_networkTimeout, TimeProvider);
 
     /// <summary>
     /// Makes the caller's token cancel the network-timeout source too, so that one token bounds the exchange. A registration
     /// on the caller's token (none when it cannot cancel) instead of a linked source per call: the caller's cancellation is
     /// still told from the timeout's by the caller's own token (<see cref="Translate"/>).
     /// </summary>
-    private static CancellationTokenRegistration LinkCaller(CancellationTokenSource timeout, CancellationToken callerToken) =>
-        callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
+    private static CancellationTokenRegistration LinkCaller(NetworkDeadline? timeout, CancellationToken callerToken) =>
+        timeout is null ? default : callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
 
     /// <summary>Sends a request and returns a successful response (headers read), or throws the taxonomy exception.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, CancellationToken callerToken)

@@ -108,8 +108,9 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
             // A local model (Ollama) costs nothing unless a price is configured for it.
             cost = new ChatCost { Total = 0m, ModelId = modelId };
         }
-        else if (_warnedModels.TryAdd(modelId ?? "(none)", true))
+        else if (!_warnedModels.ContainsKey(modelId ?? "(none)") && _warnedModels.TryAdd(modelId ?? "(none)", true))
         {
+            // Warned once: the lock-free read above keeps the steady state off TryAdd's bucket lock (issue 24).
             Log.UnpricedModel(_logger, modelId ?? "(none)", provider);
         }
 

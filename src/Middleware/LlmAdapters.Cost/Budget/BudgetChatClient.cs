@@ -171,7 +171,8 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         var modelId = RequestModel(options);
         if (_options.Catalog.GetPrice(modelId) is not { } price)
         {
-            if (_warnedModels.TryAdd(modelId ?? "(none)", true))
+            // A lock-free read first: once warned, the steady state takes no bucket lock per call (issue 24).
+            if (!_warnedModels.ContainsKey(modelId ?? "(none)") && _warnedModels.TryAdd(modelId ?? "(none)", true))
             {
                 Log.UnpricedModel(_logger, modelId ?? "(none)");
             }
