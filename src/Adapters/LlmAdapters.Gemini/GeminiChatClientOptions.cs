@@ -49,4 +49,8 @@ public sealed class GeminiChatClientOptions
     /// <summary>Gets or sets the clock used for <see cref="Microsoft.Extensions.AI.ChatResponse.CreatedAt"/>, the network timeout and HTTP-date <c>Retry-After</c> headers.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the <c>service_tier</c> sent with every request (<c>flex</c>, <c>priority</c>, <c>standard</c>), unless the call sets <see cref="GeminiChatClient.ServiceTierPropertyName"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: none is sent (standard).</value>
+    public string? ServiceTier { get; set; }
 }

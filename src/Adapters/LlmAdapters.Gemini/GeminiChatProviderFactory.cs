@@ -21,6 +21,9 @@ public sealed class GeminiChatProviderFactory : IChatProviderFactory
     /// <summary>The configuration key of the API version.</summary>
     internal const string ApiVersionKey = "GeminiApiVersion";
 
+    /// <summary>The configuration key of the <c>service_tier</c> sent with every request (<c>flex</c>, <c>priority</c>, <c>standard</c>).</summary>
+    internal const string ServiceTierKey = "ServiceTier";
+
     /// <summary>The environment variable read first for the API key.</summary>
     public const string ApiKeyVariable = "GEMINI_API_KEY";
 
@@ -46,7 +49,7 @@ public sealed class GeminiChatProviderFactory : IChatProviderFactory
     public string? DefaultModel => GeminiChatClientOptions.DefaultModel;
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [ApiVersionKey, ResponseSizeLimit.ConfigurationKey];
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [ApiVersionKey, ServiceTierKey, ResponseSizeLimit.ConfigurationKey];
 
     /// <inheritdoc/>
     public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
@@ -65,6 +68,7 @@ public sealed class GeminiChatProviderFactory : IChatProviderFactory
             NetworkTimeout = settings.NetworkTimeout,
             MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
             TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+            ServiceTier = context.Configuration[ServiceTierKey] is { Length: > 0 } tier ? tier.Trim() : null,
         };
 
         if (context.Configuration[ApiVersionKey] is { Length: > 0 } version)

@@ -11,7 +11,7 @@ namespace LlmAdapters.OpenAI;
 /// <summary>
 /// The descriptor of a provider spoken through <see cref="OpenAICompatibleChatClient"/>: OpenAI itself, vLLM, DashScope
 /// compatible mode, Ollama's <c>/v1</c>… (<see cref="OpenAICompatibleProviders"/>), with its default model.
-/// Provider-specific keys: <c>Organization</c> and <c>Project</c>.
+/// Provider-specific keys: <c>Organization</c>, <c>Project</c>, and <c>ServiceTier</c> (the <c>service_tier</c> sent by the native implementation).
 /// </summary>
 public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
 {
@@ -26,6 +26,9 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
 
     /// <summary>The configuration key that makes the native implementation send <c>max_tokens</c> instead of <c>max_completion_tokens</c> (older servers).</summary>
     internal const string UseMaxTokensKey = "UseMaxTokens";
+
+    /// <summary>The configuration key of the <c>service_tier</c> the native implementation sends (<c>flex</c>, <c>priority</c>, <c>default</c>, <c>auto</c>).</summary>
+    internal const string ServiceTierKey = "ServiceTier";
 
     /// <summary>
     /// The model used when <c>AI:Model</c> is not set, so that switching provider is a change of <c>AI:Provider</c> alone.
@@ -73,7 +76,7 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
     public string? DefaultModel { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [OrganizationKey, ProjectKey, ImplementationKey, UseMaxTokensKey, ResponseSizeLimit.ConfigurationKey];
+    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [OrganizationKey, ProjectKey, ImplementationKey, UseMaxTokensKey, ServiceTierKey, ResponseSizeLimit.ConfigurationKey];
 
     /// <inheritdoc/>
     public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
@@ -101,7 +104,7 @@ public sealed class OpenAICompatibleChatProviderFactory : IChatProviderFactory
         // The implementation switch: native by default for every preset, openai included (see docs/providers.md), sdk on request.
         return OpenAIImplementationSelector.UseNative(context.Configuration[ImplementationKey])
             ? new OpenAIChatCompletionsClient(
-                new OpenAIChatCompletionsClientOptions { Common = common, UseMaxTokens = bool.TryParse(context.Configuration[UseMaxTokensKey], out var useMaxTokens) && useMaxTokens },
+                new OpenAIChatCompletionsClientOptions { Common = common, UseMaxTokens = bool.TryParse(context.Configuration[UseMaxTokensKey], out var useMaxTokens) && useMaxTokens, ServiceTier = context.Configuration[ServiceTierKey] },
                 context.HttpClient)
             : new OpenAICompatibleChatClient(common, context.HttpClient);
     }

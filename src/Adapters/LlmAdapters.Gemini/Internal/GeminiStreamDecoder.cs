@@ -16,6 +16,9 @@ namespace LlmAdapters.Gemini.Internal;
 /// </summary>
 internal sealed class GeminiStreamDecoder(TimeProvider timeProvider) : INativeStreamDecoder
 {
+    /// <summary>Gets the service tier the request was sent with: it travels with the usage, to be priced (docs/cost.md).</summary>
+    public string? ServiceTier { get; init; }
+
     private readonly DateTimeOffset _createdAt = timeProvider.GetUtcNow();
     private UsageDetails? _usage;
     private bool _sawFunctionCall;
@@ -91,6 +94,10 @@ internal sealed class GeminiStreamDecoder(TimeProvider timeProvider) : INativeSt
             if (_usage is not null)
             {
                 contents.Add(new UsageContent(_usage));
+                if (ServiceTier is { Length: > 0 } tier)
+                {
+                    (update.AdditionalProperties ??= [])[GeminiChatClient.ServiceTierPropertyName] = tier;
+                }
             }
         }
 
