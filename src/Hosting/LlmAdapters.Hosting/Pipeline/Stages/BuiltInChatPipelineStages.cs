@@ -17,6 +17,7 @@ internal static class BuiltInChatPipelineStages
         services.AddChatPipelineStage(new CacheStage());
         services.AddChatPipelineStage(new FunctionInvocationStage());
         services.AddChatPipelineStage(new CostAccountingChatPipelineStage());
+        services.AddChatPipelineStage(new ChatSpanCostChatPipelineStage());
         services.AddChatPipelineStage(new BudgetChatPipelineStage());
         services.AddChatPipelineStage(new TotalTimeoutChatPipelineStage());
         services.AddChatPipelineStage(new FallbackChatPipelineStage());
