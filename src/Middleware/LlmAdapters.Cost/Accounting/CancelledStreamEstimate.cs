@@ -1,74 +1,41 @@
 // Licensed under the MIT License.
 
-using System.Text;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Cost;
 
 /// <summary>
 /// The usage of a stream the caller cancelled or abandoned before the provider reported its usage: the prompt's tokens
-/// estimated as a budget reservation estimates them, and the tokens of the text and reasoning received. The budget and cost
-/// accounting estimate alike, so the ledger records what the budget spends (docs/cost.md, "Cancelled streams").
+/// estimated as a budget reservation estimates them, and the characters of the text, reasoning and tool-call names received
+/// at four per token. The budget and cost accounting estimate alike, so the ledger records what the budget spends
+/// (docs/cost.md, "Cancelled streams"). Counting characters allocates nothing per update.
 /// </summary>
-internal sealed class CancelledStreamEstimate
+internal static class CancelledStreamEstimate
 {
-    private readonly StringBuilder _received = new();
-
-    /// <summary>Gets a value indicating whether any update was received.</summary>
-    public bool AnyUpdate { get; private set; }
-
-    /// <summary>Adds the text of an update.</summary>
-    public void Add(ChatResponseUpdate update)
+    /// <summary>Counts the characters an update carries.</summary>
+    public static long Characters(ChatResponseUpdate update)
     {
-        AnyUpdate = true;
+        long count = 0;
         var contents = update.Contents;
         for (var i = 0; i < contents.Count; i++)
         {
-            switch (contents[i])
+            count += contents[i] switch
             {
-                case TextContent text:
-                    _ = _received.Append(text.Text);
-                    break;
-                case TextReasoningContent reasoning:
-                    _ = _received.Append(reasoning.Text);
-                    break;
-                case FunctionCallContent call:
-                    _ = _received.Append(call.Name);
-                    break;
-            }
+                TextContent text => text.Text?.Length ?? 0,
+                TextReasoningContent reasoning => reasoning.Text?.Length ?? 0,
+                FunctionCallContent call => call.Name.Length,
+                _ => 0,
+            };
         }
+
+        return count;
     }
 
     /// <summary>Estimates the usage consumed so far.</summary>
-    public UsageDetails Usage(ITokenEstimator estimator, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    public static UsageDetails Usage(ITokenEstimator estimator, IEnumerable<ChatMessage> messages, ChatOptions? options, long receivedCharacters)
     {
         long input = estimator.EstimateInputTokens(messages, options);
-        long output = _received.Length == 0 ? 0 : estimator.EstimateInputTokens([new ChatMessage(ChatRole.Assistant, _received.ToString())], null);
+        long output = (receivedCharacters + 3) / 4;
         return new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output };
-    }
-
-    /// <summary>Prices the estimate by the call's one pricing decision, marked estimated.</summary>
-    public static ChatCost? Price(PriceCatalog catalog, UsageDetails usage, string? responseModelId, string? requestedModelId, string? serviceTier, bool local)
-    {
-        if (PricingDecision.Price(catalog, usage, responseModelId, requestedModelId, serviceTier, local) is not { } cost)
-        {
-            return null;
-        }
-
-        return new ChatCost
-        {
-            Total = cost.Total,
-            Input = cost.Input,
-            CachedInput = cost.CachedInput,
-            CacheWrite = cost.CacheWrite,
-            Output = cost.Output,
-            Reasoning = cost.Reasoning,
-            ModelId = cost.ModelId,
-            PricedAs = cost.PricedAs,
-            TierAboveInputTokens = cost.TierAboveInputTokens,
-            ServiceTier = cost.ServiceTier,
-            PricedBy = cost.PricedBy,
-            IsEstimated = true,
-        };
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var cost = Account(response.ModelId, options, response.Usage, PricingDecision.ServiceTier(response.AdditionalProperties, options), estimated: null);
+        var cost = Account(response.ModelId, options, response.Usage, PricingDecision.ServiceTier(response.AdditionalProperties, options), estimated: false);
         if (cost is not null)
         {
             response.SetCost(cost);
@@ -69,7 +69,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
         var sawUsage = false;
         var completed = false;
         var failed = false;
-        var received = new CancelledStreamEstimate();
+        long received = 0;
         var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -98,7 +98,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
 
                 modelId = update.ModelId ?? modelId;
                 serviceTier = PricingDecision.Read(update.AdditionalProperties) ?? serviceTier;
-                received.Add(update);
+                received += CancelledStreamEstimate.Characters(update);
 
                 // By index: a foreach over the IList would box its enumerator on every update.
                 var contents = update.Contents;
@@ -107,7 +107,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
                     if (contents[i] is UsageContent usage)
                     {
                         sawUsage = true;
-                        var cost = Account(modelId, options, usage.Details, serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), estimated: null);
+                        var cost = Account(modelId, options, usage.Details, serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), estimated: false);
                         unknown |= cost is null;
                         total = cost is null ? total : total?.Add(cost) ?? cost;
                         if (!unknown && total is not null)
@@ -128,15 +128,15 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
             {
                 // Cancelled or abandoned by the caller before the provider reported usage: the provider billed what it
                 // processed, so record an estimate (marked) instead of nothing.
-                var usage = received.Usage(_options.TokenEstimator, messages, options);
-                _ = Account(modelId, options, usage, serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), received);
+                var usage = CancelledStreamEstimate.Usage(_options.TokenEstimator, messages, options, received);
+                _ = Account(modelId, options, usage, serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), estimated: true);
             }
         }
     }
 
     private string? RequestedModel(ChatOptions? options) => options?.ModelId ?? _metadata?.DefaultModelId;
 
-    private ChatCost? Account(string? responseModelId, ChatOptions? options, UsageDetails? usage, string? serviceTier, CancelledStreamEstimate? estimated)
+    private ChatCost? Account(string? responseModelId, ChatOptions? options, UsageDetails? usage, string? serviceTier, bool estimated)
     {
         var provider = _metadata?.ProviderName;
         var requested = RequestedModel(options);
@@ -149,9 +149,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
         }
         else
         {
-            cost = estimated is not null
-                ? CancelledStreamEstimate.Price(_options.Catalog, usage, responseModelId, requested, serviceTier, local)
-                : PricingDecision.Price(_options.Catalog, usage, responseModelId, requested, serviceTier, local);
+            cost = PricingDecision.Price(_options.Catalog, usage, responseModelId, requested, serviceTier, local, estimated);
             if (cost is null && _warnedModels.TryAdd(modelId ?? "(none)", true))
             {
                 Log.UnpricedModel(_logger, modelId ?? "(none)", provider);

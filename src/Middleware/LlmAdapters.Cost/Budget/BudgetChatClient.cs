@@ -89,7 +89,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         decimal? computed = null;
         var failed = false;
         var completed = false;
-        var received = new CancelledStreamEstimate();
+        long received = 0;
         try
         {
             var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -121,7 +121,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
                     modelId = update.ModelId ?? modelId;
                     serviceTier = PricingDecision.Read(update.AdditionalProperties) ?? serviceTier;
                     attached = update.GetCost() ?? attached;
-                    received.Add(update);
+                    received += CancelledStreamEstimate.Characters(update);
                     // By index: a foreach over the IList would box its enumerator on every update.
                     var contents = update.Contents;
                     for (var i = 0; i < contents.Count; i++)
@@ -153,8 +153,8 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
             {
                 // Cancelled or abandoned by the caller before the usage arrived: spend what cost accounting records for it,
                 // the prompt and the text received, estimated and priced by the same decision (docs/cost.md, "Cancelled streams").
-                var usage = received.Usage(_options.TokenEstimator, messages, options);
-                var estimate = CancelledStreamEstimate.Price(_options.Catalog, usage, modelId, RequestModel(options), serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), IsLocal);
+                var usage = CancelledStreamEstimate.Usage(_options.TokenEstimator, messages, options, received);
+                var estimate = PricingDecision.Price(_options.Catalog, usage, modelId, RequestModel(options), serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), IsLocal, estimated: true);
                 await SettleAsync(held, estimate?.Total).ConfigureAwait(false);
             }
             else

@@ -153,7 +153,7 @@ public sealed class ModelPrice
     public ChatCost Calculate(UsageDetails usage) => Calculate(usage, ModelId, pricedAs: null);
 
     /// <summary>Computes the cost of one call's usage, named after the model as requested or returned and the price row it was priced as: one <see cref="ChatCost"/>, not a second copy.</summary>
-    internal ChatCost Calculate(UsageDetails usage, string modelId, string? pricedAs)
+    internal ChatCost Calculate(UsageDetails usage, string modelId, string? pricedAs, PricedModelSource pricedBy = PricedModelSource.ResponseModel, bool estimated = false)
     {
         ArgumentNullException.ThrowIfNull(usage);
         long input = Math.Max(0, usage.InputTokenCount ?? 0);
@@ -199,6 +199,8 @@ public sealed class ModelPrice
             PricedAs = pricedAs,
             TierAboveInputTokens = tier?.AboveInputTokens,
             ServiceTier = ServiceTier,
+            PricedBy = pricedBy,
+            IsEstimated = estimated,
         };
     }
 

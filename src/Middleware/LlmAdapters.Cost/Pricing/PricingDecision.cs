@@ -51,9 +51,9 @@ internal static class PricingDecision
         return null;
     }
 
-    /// <summary>Prices one call's usage by <see cref="Decide"/>.</summary>
+    /// <summary>Prices one call's usage by <see cref="Decide"/> (one <see cref="ChatCost"/> built).</summary>
     /// <returns>The cost, or <see langword="null"/> when there is no usage or no price.</returns>
-    public static ChatCost? Price(PriceCatalog catalog, UsageDetails? usage, string? responseModelId, string? requestedModelId, string? serviceTier, bool local = false)
+    public static ChatCost? Price(PriceCatalog catalog, UsageDetails? usage, string? responseModelId, string? requestedModelId, string? serviceTier, bool local = false, bool estimated = false)
     {
         if (usage is null || Decide(catalog, responseModelId, requestedModelId, local) is not { } decision)
         {
@@ -61,22 +61,12 @@ internal static class PricingDecision
         }
 
         var price = decision.Price.ForServiceTier(serviceTier);
-        var cost = price.Calculate(usage, decision.ModelId ?? price.ModelId, decision.Price == s_free ? null : price.ModelId);
-        return new ChatCost
-        {
-            Total = cost.Total,
-            Input = cost.Input,
-            CachedInput = cost.CachedInput,
-            CacheWrite = cost.CacheWrite,
-            Output = cost.Output,
-            Reasoning = cost.Reasoning,
-            ModelId = responseModelId ?? requestedModelId,
-            PricedAs = cost.PricedAs,
-            TierAboveInputTokens = cost.TierAboveInputTokens,
-            ServiceTier = cost.ServiceTier,
-            PricedBy = decision.Source,
-            IsEstimated = decision.Estimated,
-        };
+        return price.Calculate(
+            usage,
+            responseModelId ?? requestedModelId ?? price.ModelId,
+            ReferenceEquals(decision.Price, s_free) ? null : price.ModelId,
+            decision.Source,
+            estimated || decision.Estimated);
     }
 
     /// <summary>Reads the service tier the response reported, else the one the request asked for.</summary>

@@ -17,11 +17,17 @@ internal sealed class ChatSpanCostChatClient(IChatClient innerClient, PriceCatal
     private const string OperationNameTag = "gen_ai.operation.name";
     private readonly ChatClientMetadata? _metadata = innerClient.GetService<ChatClientMetadata>();
 
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    // Without a chat span (nobody listens) the call passes through: no state machine, no iterator.
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        ChatSpan() is { } span ? PricedAsync(span, messages, options, cancellationToken) : base.GetResponseAsync(messages, options, cancellationToken);
+
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        ChatSpan() is { } span ? PricedStreamAsync(span, messages, options, cancellationToken) : base.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+    private async Task<ChatResponse> PricedAsync(Activity span, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        var span = ChatSpan();
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        if (span is not null && Price(response.Usage, response.ModelId, options, PricingDecision.ServiceTier(response.AdditionalProperties, options)) is { } cost)
+        if (Price(response.Usage, response.ModelId, options, PricingDecision.ServiceTier(response.AdditionalProperties, options)) is { } cost)
         {
             CostTelemetry.Tag(span, cost);
         }
@@ -29,20 +35,9 @@ internal sealed class ChatSpanCostChatClient(IChatClient innerClient, PriceCatal
         return response;
     }
 
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<ChatResponseUpdate> PricedStreamAsync(
+        Activity span, IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var span = ChatSpan();
-        if (span is null)
-        {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-
-            yield break;
-        }
-
         string? modelId = null;
         string? serviceTier = null;
         ChatCost? total = null;
