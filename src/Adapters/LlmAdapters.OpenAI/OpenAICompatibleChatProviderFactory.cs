@@ -11,7 +11,7 @@ namespace LlmAdapters.OpenAI;
 /// <summary>
 /// The descriptor of a provider that speaks OpenAI's Chat Completions API: OpenAI itself, vLLM, DashScope compatible mode,
 /// Ollama's <c>/v1</c>… (<see cref="OpenAICompatibleProviders"/>, each with its default model). Provider-specific keys:
-/// <c>Organization</c>, <c>Project</c>, <c>UseMaxTokens</c> and <c>Implementation</c> (<c>native</c>, the default:
+/// <c>Organization</c>, <c>Project</c>, <c>UseMaxTokens</c>, <c>ServiceTier</c> (the <c>service_tier</c> the native client sends) and <c>Implementation</c> (<c>native</c>, the default:
 /// <see cref="OpenAIChatCompletionsClient"/>; <c>sdk</c>: the LlmAdapters.OpenAI.Sdk package's client, registered as an
 /// <see cref="IOpenAIChatClientImplementation"/>). Registered by <c>services.AddOpenAIChatProviders()</c>.
 /// </summary>
@@ -29,6 +29,9 @@ public sealed class OpenAICompatibleChatProviderFactory : NativeChatProviderFact
     /// <summary>The configuration key that makes the native implementation send <c>max_tokens</c> instead of <c>max_completion_tokens</c> (older servers).</summary>
     internal const string UseMaxTokensKey = "UseMaxTokens";
 
+    /// <summary>The configuration key of the <c>service_tier</c> the native implementation sends (<c>flex</c>, <c>priority</c>, <c>default</c>, <c>auto</c>).</summary>
+    internal const string ServiceTierKey = "ServiceTier";
+
     /// <summary>Initializes a new instance of the <see cref="OpenAICompatibleChatProviderFactory"/> class.</summary>
     /// <param name="preset">The server: name, default endpoint, key variable, default model.</param>
     /// <param name="defaultModel">The model used when none is configured, instead of the preset's; <see langword="null"/> for the preset's.</param>
@@ -43,7 +46,8 @@ public sealed class OpenAICompatibleChatProviderFactory : NativeChatProviderFact
             OrganizationKey,
             ProjectKey,
             ImplementationKey,
-            UseMaxTokensKey)
+            UseMaxTokensKey,
+            ServiceTierKey)
     {
     }
 
@@ -79,8 +83,9 @@ public sealed class OpenAICompatibleChatProviderFactory : NativeChatProviderFact
         // The implementation switch: native by default for every preset, openai included (see docs/providers.md); another on request.
         if (OpenAIImplementationSelector.UseNative(implementation))
         {
+            var keys = ReadKeys(context.Configuration, pathOf: null, errors: null);
             return new OpenAIChatCompletionsClient(
-                new OpenAIChatCompletionsClientOptions { Common = options, UseMaxTokens = ReadKeys(context.Configuration, pathOf: null, errors: null).UseMaxTokens },
+                new OpenAIChatCompletionsClientOptions { Common = options, UseMaxTokens = keys.UseMaxTokens, ServiceTier = keys.ServiceTier },
                 context.HttpClient);
         }
 
@@ -119,12 +124,13 @@ public sealed class OpenAICompatibleChatProviderFactory : NativeChatProviderFact
         }
 
         var useMaxTokens = ConfigurationReader.GetBoolean(configuration, UseMaxTokensKey, errors, SectionOf(pathOf, UseMaxTokensKey)) ?? false;
-        return new Keys(native, useMaxTokens);
+        var serviceTier = configuration[ServiceTierKey] is { Length: > 0 } tier && !string.IsNullOrWhiteSpace(tier) ? tier.Trim() : null;
+        return new Keys(native, useMaxTokens, serviceTier);
     }
 
     // The section path ConfigurationReader names a key under, from the path the user wrote for it.
     private static string? SectionOf(Func<string, string>? pathOf, string key) =>
         pathOf?.Invoke(key) is { } path && path.EndsWith(":" + key, StringComparison.OrdinalIgnoreCase) ? path[..^(key.Length + 1)] : null;
 
-    private readonly record struct Keys(bool Native, bool UseMaxTokens);
+    private readonly record struct Keys(bool Native, bool UseMaxTokens, string? ServiceTier);
 }

@@ -32,6 +32,7 @@ public static class CostServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCacheHitRule, CachedAnswerCostRule>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatClientSettingsCheck, PriceCatalogModelCheck>());
         services.AddChatPipelineStage(new CostAccountingChatPipelineStage());
+        services.AddChatPipelineStage(new ChatSpanCostChatPipelineStage());
         services.AddChatPipelineStage(new BudgetChatPipelineStage());
         return services;
     }

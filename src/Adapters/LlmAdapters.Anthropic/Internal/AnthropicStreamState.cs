@@ -278,6 +278,7 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
 
         var properties = new AdditionalPropertiesDictionary();
         AnthropicMapper.AddStopDetails(properties, _stopSequence, _stopDetails);
+        AnthropicMapper.AddServiceTier(properties, _usage);
         if (properties.Count > 0)
         {
             update.AdditionalProperties = properties;

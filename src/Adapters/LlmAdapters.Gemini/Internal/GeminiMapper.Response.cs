@@ -189,6 +189,20 @@ internal static partial class GeminiMapper
         }
     }
 
+    /// <summary>Adds the service tier the request was sent with to a response that carries usage.</summary>
+    /// <param name="response">The response.</param>
+    /// <param name="serviceTier">The tier sent, or <see langword="null"/>.</param>
+    /// <returns>The response.</returns>
+    public static ChatResponse WithServiceTier(ChatResponse response, string? serviceTier)
+    {
+        if (!string.IsNullOrEmpty(serviceTier) && response.Usage is not null)
+        {
+            (response.AdditionalProperties ??= [])[GeminiChatClient.ServiceTierPropertyName] = serviceTier;
+        }
+
+        return response;
+    }
+
     /// <summary>Keeps the candidate's finish message and grounding metadata.</summary>
     /// <param name="candidate">The candidate.</param>
     /// <returns>The properties, or <see langword="null"/>.</returns>

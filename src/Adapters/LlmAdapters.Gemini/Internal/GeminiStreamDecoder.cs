@@ -21,6 +21,9 @@ namespace LlmAdapters.Gemini.Internal;
 /// </remarks>
 internal sealed class GeminiStreamDecoder(TimeProvider timeProvider, bool fastPath = true) : INativeStreamDecoder
 {
+    /// <summary>Gets the service tier the request was sent with: it travels with the usage, to be priced (docs/cost.md).</summary>
+    public string? ServiceTier { get; init; }
+
     private readonly DateTimeOffset _createdAt = timeProvider.GetUtcNow();
     private UsageDetails? _usage;
     private GeminiTextChunk.UsageCounts? _pendingUsage;
@@ -126,6 +129,10 @@ internal sealed class GeminiStreamDecoder(TimeProvider timeProvider, bool fastPa
             if (_usage is not null)
             {
                 contents.Add(new UsageContent(_usage));
+                if (ServiceTier is { Length: > 0 } tier)
+                {
+                    (update.AdditionalProperties ??= [])[GeminiChatClient.ServiceTierPropertyName] = tier;
+                }
             }
         }
 

@@ -28,6 +28,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
     private readonly string _model;
     private readonly string _providerName;
     private readonly bool _useMaxTokens;
+    private readonly string? _serviceTier;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIChatCompletionsClient"/> class.</summary>
     /// <param name="options">The options, read once, here.</param>
@@ -63,6 +64,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
         _model = common.Model;
         _providerName = common.ProviderName;
         _useMaxTokens = options.UseMaxTokens;
+        _serviceTier = options.ServiceTier;
         _metadata = new ChatClientMetadata(common.ProviderName, endpoint, common.Model);
     }
 
@@ -71,7 +73,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = ChatCompletionsRequestWriter.Write(messages, options, _model, stream: false, _useMaxTokens);
+        var body = ChatCompletionsRequestWriter.Write(messages, options, _model, stream: false, _useMaxTokens, _serviceTier);
         return _transport.GetResponseAsync(
             _completionsUri,
             body,
@@ -89,7 +91,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
         {
             ArgumentNullException.ThrowIfNull(state.Messages, nameof(messages));
             var client = state.Client;
-            var body = ChatCompletionsRequestWriter.Write(state.Messages, state.Options, client._model, stream: true, client._useMaxTokens);
+            var body = ChatCompletionsRequestWriter.Write(state.Messages, state.Options, client._model, stream: true, client._useMaxTokens, client._serviceTier);
             return (body, (INativeStreamDecoder)new ChatCompletionsStreamDecoder(client._providerName, client._transport.TimeProvider));
         }, cancellationToken);
 

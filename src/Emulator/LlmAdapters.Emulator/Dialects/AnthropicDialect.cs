@@ -316,7 +316,7 @@ internal sealed class AnthropicDialect : IEmulatorDialect
                 ["content"] = new JsonArray(),
                 ["stop_reason"] = null,
                 ["stop_sequence"] = null,
-                ["usage"] = new JsonObject { ["input_tokens"] = turn.InputTokens, ["cache_creation_input_tokens"] = 0, ["cache_read_input_tokens"] = 0, ["output_tokens"] = 1 },
+                ["usage"] = turn.WithExtraUsage(new JsonObject { ["input_tokens"] = turn.InputTokens, ["cache_creation_input_tokens"] = 0, ["cache_read_input_tokens"] = 0, ["output_tokens"] = 1 }),
             },
         }.ToJsonString());
 
@@ -356,13 +356,22 @@ internal sealed class AnthropicDialect : IEmulatorDialect
         _ => finishReason,
     };
 
-    private static JsonObject Usage(EmulatorTurn turn) => new()
+    private static JsonObject Usage(EmulatorTurn turn)
     {
-        ["input_tokens"] = turn.InputTokens,
-        ["cache_creation_input_tokens"] = 0,
-        ["cache_read_input_tokens"] = 0,
-        ["output_tokens"] = turn.OutputTokens,
-    };
+        var usage = turn.WithExtraUsage(new()
+        {
+            ["input_tokens"] = turn.InputTokens,
+            ["cache_creation_input_tokens"] = 0,
+            ["cache_read_input_tokens"] = 0,
+            ["output_tokens"] = turn.OutputTokens,
+        });
+        if (turn.ServiceTier is { } tier)
+        {
+            usage["service_tier"] = tier;
+        }
+
+        return usage;
+    }
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message)
     {
