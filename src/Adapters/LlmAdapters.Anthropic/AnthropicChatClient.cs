@@ -70,6 +70,7 @@ public sealed partial class AnthropicChatClient : IChatClient
             MaxResponseBytes = options.MaxResponseBytes,
             TimeProvider = options.TimeProvider,
             RefineError = Refine,
+            StateOrigin = ProviderState.CreateOrigin(AnthropicConstants.ProviderName, endpoint),
         };
         transport.Headers["anthropic-version"] = options.Version;
         if (options.Betas.Count > 0)
@@ -86,7 +87,7 @@ public sealed partial class AnthropicChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (body, plan) = AnthropicMapper.CreateRequest(this, messages, options, _options, stream: false);
+        var (body, plan) = AnthropicMapper.CreateRequest(this, ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options, stream: false);
         return _transport.GetResponseAsync(
             _messagesUri,
             body,

@@ -58,8 +58,8 @@ public sealed partial class DashScopeChatClient : IChatClient
         _multimodalUri = new Uri(baseUri + "/" + DashScopeConstants.MultimodalGenerationPath);
 
         // Streaming is a header (X-DashScope-SSE), not a body member: one transport each, over the same HttpClient.
-        _transport = new NativeHttpTransport(TransportOptions(options, stream: false), httpClient);
-        _streamTransport = new NativeHttpTransport(TransportOptions(options, stream: true), httpClient);
+        _transport = new NativeHttpTransport(TransportOptions(options, endpoint, stream: false), httpClient);
+        _streamTransport = new NativeHttpTransport(TransportOptions(options, endpoint, stream: true), httpClient);
         _metadata = new ChatClientMetadata(DashScopeConstants.ProviderName, endpoint, options.Model);
     }
 
@@ -67,7 +67,7 @@ public sealed partial class DashScopeChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (body, plan) = DashScopeMapper.CreateRequest(messages, options, _options, stream: false);
+        var (body, plan) = DashScopeMapper.CreateRequest(ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options, stream: false);
         return _transport.GetResponseAsync(
             plan.Multimodal ? _multimodalUri : _textUri,
             body,
@@ -86,7 +86,7 @@ public sealed partial class DashScopeChatClient : IChatClient
         _streamTransport.Dispose();
     }
 
-    private static NativeTransportOptions TransportOptions(DashScopeChatClientOptions options, bool stream)
+    private static NativeTransportOptions TransportOptions(DashScopeChatClientOptions options, Uri endpoint, bool stream)
     {
         var transport = new NativeTransportOptions
         {
@@ -98,6 +98,7 @@ public sealed partial class DashScopeChatClient : IChatClient
             MaxResponseBytes = options.MaxResponseBytes,
             TimeProvider = options.TimeProvider,
             RefineError = Refine,
+            StateOrigin = ProviderState.CreateOrigin(DashScopeConstants.Dialect, endpoint),
         };
         if (stream)
         {

@@ -66,6 +66,7 @@ public sealed partial class GeminiChatClient : IChatClient
                 MaxResponseBytes = options.MaxResponseBytes,
                 TimeProvider = options.TimeProvider,
                 RefineError = GeminiErrors.Refine,
+                StateOrigin = ProviderState.CreateOrigin(GeminiConstants.ProviderName, endpoint),
             },
             httpClient);
         _metadata = new ChatClientMetadata(GeminiConstants.MetadataProviderName, endpoint, options.Model);
@@ -75,7 +76,7 @@ public sealed partial class GeminiChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (model, body) = GeminiMapper.CreateRequest(this, messages, options, _options.Model);
+        var (model, body) = GeminiMapper.CreateRequest(this, ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options.Model);
         return _transport.GetResponseAsync(
             ModelUri(model, ":generateContent"),
             body,
@@ -95,7 +96,7 @@ public sealed partial class GeminiChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (model, body) = GeminiMapper.CreateRequest(this, messages, options, _options.Model);
+        var (model, body) = GeminiMapper.CreateRequest(this, ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options.Model);
         return _transport.GetStreamingResponseAsync(
             ModelUri(model, ":streamGenerateContent?alt=sse"),
             (Body: body, Clock: _options.TimeProvider),

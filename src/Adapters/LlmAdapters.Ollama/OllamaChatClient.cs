@@ -72,6 +72,7 @@ public sealed partial class OllamaChatClient : IChatClient
                 MaxResponseBytes = options.MaxResponseBytes,
                 TimeProvider = options.TimeProvider,
                 RefineError = Refine,
+                StateOrigin = ProviderState.CreateOrigin(OllamaConstants.ProviderName, _endpoint),
             },
             httpClient);
         _metadata = new ChatClientMetadata(OllamaConstants.ProviderName, _endpoint, options.Model);
@@ -81,7 +82,7 @@ public sealed partial class OllamaChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = OllamaMapper.CreateRequest(messages, options, _options, stream: false);
+        var body = OllamaMapper.CreateRequest(ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options, stream: false);
         return _transport.GetResponseAsync(
             _chatUri,
             body,

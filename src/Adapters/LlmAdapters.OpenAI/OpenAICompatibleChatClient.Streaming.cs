@@ -18,7 +18,7 @@ public sealed partial class OpenAICompatibleChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         ForgetPreviousAttemptTags();
-        var enumerator = _inner.GetStreamingResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var enumerator = _inner.GetStreamingResponseAsync(LlmAdapters.Native.ProviderState.ForTarget(messages, _stateOrigin, options), ExtraBodyFields.Apply(options), cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (enumerator.ConfigureAwait(false))
         {
             var started = false;
@@ -58,6 +58,7 @@ public sealed partial class OpenAICompatibleChatClient
                 }
 
                 finished |= update.FinishReason is not null;
+                LlmAdapters.Native.ProviderState.Mark(update, _stateOrigin);
                 yield return update;
             }
 

@@ -31,6 +31,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
     private readonly string _providerName;
     private readonly string? _apiKey;
     private readonly TimeProvider _timeProvider;
+    private readonly string _stateOrigin;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAICompatibleChatClient"/> class.</summary>
     /// <param name="options">The options. Their values are read once, here.</param>
@@ -101,6 +102,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         _sdkClient = new global::OpenAI.Chat.ChatClient(options.Model, new ApiKeyCredential(_apiKey ?? "no-key"), clientOptions);
         _inner = _sdkClient.AsIChatClient();
         _metadata = new ChatClientMetadata(_providerName, endpoint, options.Model);
+        _stateOrigin = LlmAdapters.Native.ProviderState.CreateOrigin(Native.OpenAIChatCompletionsClient.ProviderStateDialect, endpoint);
     }
 
     /// <inheritdoc/>
@@ -112,7 +114,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         try
         {
             ForgetPreviousAttemptTags();
-            response = await _inner.GetResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
+            response = await _inner.GetResponseAsync(LlmAdapters.Native.ProviderState.ForTarget(messages, _stateOrigin, options), ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -126,6 +128,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         }
 
         ReasoningFields.AddReasoning(response);
+        LlmAdapters.Native.ProviderState.Mark(response, _stateOrigin);
         return response;
     }
 

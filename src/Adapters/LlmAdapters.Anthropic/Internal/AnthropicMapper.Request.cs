@@ -95,6 +95,7 @@ internal static partial class AnthropicMapper
         }
 
         AddMessages(messages, systemBlocks, request.Messages);
+        AnthropicThinkingReplay.Apply(request);
         if (systemBlocks.Count > 0)
         {
             request.System = ToStringOrBlocks(systemBlocks);

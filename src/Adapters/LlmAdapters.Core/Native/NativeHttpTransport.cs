@@ -35,6 +35,7 @@ public sealed class NativeHttpTransport : IDisposable
     private readonly TimeSpan _networkTimeout;
     private readonly long? _maxResponseBytes;
     private readonly Func<ChatProviderException, HttpResponseMessage?, ChatProviderException>? _refine;
+    private readonly string? _stateOrigin;
 
     /// <summary>Initializes a new instance of the <see cref="NativeHttpTransport"/> class.</summary>
     /// <param name="options">The options, read once, here.</param>
@@ -67,10 +68,14 @@ public sealed class NativeHttpTransport : IDisposable
         _networkTimeout = options.NetworkTimeout;
         _maxResponseBytes = options.MaxResponseBytes;
         _refine = options.RefineError;
+        _stateOrigin = options.StateOrigin;
         TimeProvider = options.TimeProvider;
         _ownsHttpClient = httpClient is null;
         _httpClient = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>Gets the origin responses are marked with (<see cref="NativeTransportOptions.StateOrigin"/>), or <see langword="null"/>.</summary>
+    public string? StateOrigin => _stateOrigin;
 
     /// <summary>Gets the clock of the transport (for <see cref="ChatResponse.CreatedAt"/>).</summary>
     public TimeProvider TimeProvider { get; }
@@ -132,7 +137,13 @@ public sealed class NativeHttpTransport : IDisposable
                 throw NativeErrors.InvalidShape(_providerName, shapeError, response.StatusCode);
             }
 
-            return map(dto);
+            var result = map(dto);
+            if (_stateOrigin is not null && result is ChatResponse mapped)
+            {
+                ProviderState.Mark(mapped, _stateOrigin);
+            }
+
+            return result;
         }
         catch (Exception ex)
         {
@@ -226,6 +237,11 @@ public sealed class NativeHttpTransport : IDisposable
 
                     if (update is not null)
                     {
+                        if (_stateOrigin is not null)
+                        {
+                            ProviderState.Mark(update, _stateOrigin);
+                        }
+
                         yield return update;
                     }
                 }
