@@ -87,7 +87,9 @@ public sealed partial class AnthropicChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (body, plan) = AnthropicMapper.CreateRequest(this, ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options, stream: false);
+        var origin = _transport.StateOrigin!;
+        var (body, plan) = AnthropicMapper.CreateRequest(
+            this, ProviderState.ForTarget(messages, origin, options), AnthropicThinkingReplay.ForTurn(messages, options, origin), _options, stream: false);
         return _transport.GetResponseAsync(
             _messagesUri,
             body,

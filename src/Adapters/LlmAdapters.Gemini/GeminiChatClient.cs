@@ -76,7 +76,7 @@ public sealed partial class GeminiChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (model, body) = GeminiMapper.CreateRequest(this, ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options.Model);
+        var (model, body) = GeminiMapper.CreateRequest(this, ForTarget(messages, options), options, _options.Model);
         return _transport.GetResponseAsync(
             ModelUri(model, ":generateContent"),
             body,
@@ -96,7 +96,7 @@ public sealed partial class GeminiChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (model, body) = GeminiMapper.CreateRequest(this, ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options.Model);
+        var (model, body) = GeminiMapper.CreateRequest(this, ForTarget(messages, options), options, _options.Model);
         return _transport.GetStreamingResponseAsync(
             ModelUri(model, ":streamGenerateContent?alt=sse"),
             (Body: body, Clock: _options.TimeProvider),
@@ -109,6 +109,13 @@ public sealed partial class GeminiChatClient : IChatClient
 
     /// <inheritdoc/>
     public void Dispose() => _transport.Dispose();
+
+    /// <summary>The conversation as this endpoint may take it: another origin's state left out, its calls in the current turn given the documented signature on Gemini 3.</summary>
+    private IEnumerable<ChatMessage> ForTarget(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var origin = _transport.StateOrigin!;
+        return GeminiThoughtSignatures.ForCurrentTurn(ProviderState.ForTarget(messages, origin, options), options?.ModelId ?? _options.Model, origin);
+    }
 
     private Uri ModelUri(string model, string method)
     {

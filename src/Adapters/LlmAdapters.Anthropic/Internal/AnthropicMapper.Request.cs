@@ -95,7 +95,6 @@ internal static partial class AnthropicMapper
         }
 
         AddMessages(messages, systemBlocks, request.Messages);
-        AnthropicThinkingReplay.Apply(request);
         if (systemBlocks.Count > 0)
         {
             request.System = ToStringOrBlocks(systemBlocks);

@@ -17,8 +17,8 @@ namespace LlmAdapters.Native;
 /// serialization of <see cref="ChatMessage"/> (read back as a <see cref="JsonElement"/>) and the coalescing of streamed
 /// updates (which keeps the first content's properties: every reasoning content is marked, deltas included).</para>
 /// <para>Marked, by the transport as a response or update leaves the adapter: every <see cref="TextReasoningContent"/>, every
-/// opaque <see cref="AIContent"/> (a block the adapter keeps raw), and every content the adapter gave additional properties
-/// (e.g. a Gemini function call's signature). Provider-bound property keys are named <c>{dialect}.…</c>
+/// <see cref="FunctionCallContent"/> (a call of another origin is what a tool loop carries across a fallback), every opaque
+/// <see cref="AIContent"/> (a block the adapter keeps raw), and every content the adapter gave additional properties. Provider-bound property keys are named <c>{dialect}.…</c>
 /// (<c>gemini.thought_signature</c>, <c>anthropic.redacted_thinking</c>).</para>
 /// <para>Read, by each adapter before it maps a request (<see cref="ForTarget"/>): state of its own origin, and state with
 /// no mark (history persisted before marks existed), goes back as it always did; state of another origin is left out
@@ -99,7 +99,7 @@ public static class ProviderState
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(origin);
-        if (content is TextReasoningContent || content.GetType() == typeof(AIContent) || content.AdditionalProperties is { Count: > 0 })
+        if (content is TextReasoningContent or FunctionCallContent || content.GetType() == typeof(AIContent) || content.AdditionalProperties is { Count: > 0 })
         {
             var properties = content.AdditionalProperties ??= [];
             properties.TryAdd(OriginPropertyName, origin);
@@ -154,6 +154,30 @@ public static class ProviderState
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Gets whether the last assistant message of a conversation calls tools and those calls came from another origin: a tool
+    /// loop that moved to this adapter mid-turn (a fallback), whose replay rules (Anthropic's thinking block before
+    /// <c>tool_use</c>, Gemini 3's signature on the current turn's calls) the other origin's state cannot meet.
+    /// </summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="origin">The origin of the adapter about to send it.</param>
+    /// <returns><see langword="true"/> when the last assistant message holds a function call marked with another origin.</returns>
+    public static bool IsForeignToolTurn(IEnumerable<ChatMessage> messages, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(origin);
+        ChatMessage? last = null;
+        foreach (var message in messages)
+        {
+            if (message?.Role == ChatRole.Assistant && message.Contents.Count > 0)
+            {
+                last = message;
+            }
+        }
+
+        return last is not null && last.Contents.Any(c => c is FunctionCallContent && IsForeign(c, origin));
     }
 
     private static void MarkAll(IList<AIContent> contents, string origin)

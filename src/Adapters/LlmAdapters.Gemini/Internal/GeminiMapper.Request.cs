@@ -34,7 +34,6 @@ internal static partial class GeminiMapper
         }
 
         AddMessages(messages, system, request.Contents);
-        GeminiThoughtSignatures.FillCurrentTurn(model, request.Contents);
         if (system.Count > 0)
         {
             request.SystemInstruction = new GeminiContent { Parts = system };

@@ -1,46 +1,62 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Gemini.Internal.Dto;
+using LlmAdapters.Native;
+using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Gemini.Internal;
 
 /// <summary>
-/// Gemini 3's rule for a tool loop: in the current turn (the model turns since the last user message that is not a function
-/// response), the first function call of each step must carry the <c>thoughtSignature</c> the API gave it, or the call is
-/// refused (400 INVALID_ARGUMENT "Function call is missing a thought_signature"). A call that came from another provider
-/// (a fallback mid tool loop) has none: Gemini's own signatures are the only kind it verifies, and another provider's are
-/// left out (<see cref="Native.ProviderState"/>). Such a call gets the value Google documents for calls a Gemini 3 model did
-/// not make (https://ai.google.dev/gemini-api/docs/thought-signatures), which skips the check for it.
+/// Gemini 3's rule for a tool loop: in the current turn (the model turns since the last user message that is not only
+/// function results), the first function call of each step must carry the <c>thoughtSignature</c> the API gave it, or the
+/// call is refused (400 INVALID_ARGUMENT "Function call is missing a thought_signature"). A call that came from another
+/// origin (a fallback mid tool loop) has none: Gemini's own signatures are the only kind it verifies, and another origin's are
+/// left out (<see cref="ProviderState"/>). Such a call gets the value Google documents for calls a Gemini 3 model did not make
+/// (https://ai.google.dev/gemini-api/docs/thought-signatures). Calls with no mark (history persisted before marks) are sent
+/// as they always were.
 /// </summary>
 internal static class GeminiThoughtSignatures
 {
     /// <summary>The documented signature of a function call a Gemini 3 model did not make.</summary>
     public const string SkipValidator = "skip_thought_signature_validator";
 
-    /// <summary>Gives the unsigned steps of the current turn the documented signature, on Gemini 3 models.</summary>
+    /// <summary>Gives the first call of each unsigned step of the current turn the documented signature, when that call is another origin's.</summary>
+    /// <param name="messages">The conversation, after <see cref="ProviderState.ForTarget"/> (which copied every content of another origin).</param>
     /// <param name="model">The model called.</param>
-    /// <param name="contents">The mapped conversation.</param>
-    public static void FillCurrentTurn(string model, List<GeminiContent> contents)
+    /// <param name="origin">This adapter's origin.</param>
+    /// <returns>The conversation to map.</returns>
+    public static IEnumerable<ChatMessage> ForCurrentTurn(IEnumerable<ChatMessage> messages, string? model, string origin)
     {
-        var id = model.StartsWith("models/", StringComparison.Ordinal) ? model["models/".Length..] : model;
-        if (!id.StartsWith("gemini-3", StringComparison.OrdinalIgnoreCase))
+        var id = model is not null && model.StartsWith("models/", StringComparison.Ordinal) ? model["models/".Length..] : model;
+        if (id is null || !id.StartsWith("gemini-3", StringComparison.OrdinalIgnoreCase) || !ProviderState.IsForeignToolTurn(messages, origin))
         {
-            return;
+            return messages;
         }
 
-        var start = contents.FindLastIndex(static c => c.Role == "user" && c.Parts is { } parts && parts.Exists(static p => p.FunctionResponse is null));
-        for (var i = start + 1; i < contents.Count; i++)
+        var list = messages as IList<ChatMessage> ?? [.. messages];
+        var start = 0;
+        for (var i = list.Count - 1; i >= 0; i--)
         {
-            if (contents[i] is not { Role: "model", Parts: { } parts })
+            if (list[i] is { } m && m.Role == ChatRole.User && m.Contents.Any(static c => c is not FunctionResultContent))
+            {
+                start = i + 1;
+                break;
+            }
+        }
+
+        for (var i = start; i < list.Count; i++)
+        {
+            if (list[i] is not { } message || message.Role != ChatRole.Assistant ||
+                message.Contents.FirstOrDefault(static c => c is FunctionCallContent) is not FunctionCallContent first ||
+                message.Contents.Any(static c => c is FunctionCallContent { AdditionalProperties: { } p } && p.ContainsKey(GeminiChatClient.ThoughtSignaturePropertyName)) ||
+                !ProviderState.IsForeign(first, origin))
             {
                 continue;
             }
 
-            var first = parts.FindIndex(static p => p.FunctionCall is not null);
-            if (first >= 0 && !parts.Exists(static p => p.FunctionCall is not null && !string.IsNullOrEmpty(p.ThoughtSignature)))
-            {
-                parts[first].ThoughtSignature = SkipValidator;
-            }
+            // A copy made by ProviderState.ForTarget (the call is another origin's), so setting its property changes nothing of the caller's.
+            (first.AdditionalProperties ??= [])[GeminiChatClient.ThoughtSignaturePropertyName] = SkipValidator;
         }
+
+        return list;
     }
 }
