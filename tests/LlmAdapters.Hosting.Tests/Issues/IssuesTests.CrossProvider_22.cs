@@ -23,6 +23,7 @@ namespace LlmAdapters.Hosting.Tests.Issues;
 /// </summary>
 public sealed class IssuesTestsCrossProvider22
 {
+    private static readonly JsonSerializerOptions s_unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] s_providers = ["anthropic", "gemini", "openai", "ollama", "dashscope-native"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -241,7 +242,7 @@ public sealed class IssuesTestsCrossProvider22
 
     /// <summary>The body as text with JSON's escapes undone (a base64 signature's <c>+</c> is sent as <c>\u002B</c>).</summary>
     private static string Unescaped(EmulatorRequest request) =>
-        JsonSerializer.Serialize(JsonNode.Parse(request.Body), new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        JsonSerializer.Serialize(JsonNode.Parse(request.Body), s_unescaped);
 
     /// <summary>The client that served: on the response, or (streamed updates with a message id) on its message.</summary>
     private static object? ServedBy(ChatResponse response) =>
