@@ -244,7 +244,9 @@ public sealed class ConfiguredChatClientsTests
     {
         var (services, _) = Build(With(s_seed, ("AI:Provider", "nope")));
         await using var _ = services;
+#pragma warning disable SYSLIB0066 // IStartupValidator is obsolete in Microsoft.Extensions.Options 11; it is what ValidateOnStart registers and runs.
         var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+#pragma warning restore SYSLIB0066
         Assert.Contains("not a known provider", ex.Message, StringComparison.Ordinal);
     }
 

@@ -155,6 +155,39 @@ public sealed class IssuesTestsCrossProvider22
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ForeignReasoningAsText_OnRequest_TheNextProviderReadsItAsText_NeverTheSignature(bool streaming)
+    {
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        await using var services = Build(emulator, emulator, "anthropic", "ollama");
+        var client = services.GetRequiredKeyedService<IChatClient>("primary");
+
+        List<ChatMessage> history = [new(ChatRole.User, "call get_weather city=Paris")];
+        var first = await AskAsync(client, history, streaming);
+        var call = Assert.Single(first.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        var reasoning = string.Concat(first.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text));
+        history.AddRange(first.Messages);
+        history.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, "sunny in Paris")]));
+
+        emulator.Faults.Enqueue(new EmulatorFault { Dialect = "anthropic", StatusCode = 503 });
+        var options = Options();
+        options.AdditionalProperties = new() { [ProviderState.ForeignReasoningPropertyName] = "text" };
+        var second = streaming
+            ? await client.GetStreamingResponseAsync(history, options, Ct).ToChatResponseAsync(Ct)
+            : await client.GetResponseAsync(history, options, Ct);
+
+        Assert.Equal("backup", ServedBy(second));
+        var assistant = JsonNode.Parse(emulator.Requests[^1].Body)!["messages"]!.AsArray().Single(m => (string?)m!["role"] == "assistant")!;
+        Assert.Equal(reasoning, (string?)assistant["content"]);
+        Assert.Null(assistant["thinking"]);
+        foreach (var signature in Signatures(first))
+        {
+            Assert.DoesNotContain(signature, Unescaped(emulator.Requests[^1]), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task CrossProviderFailover_OneLedgerEntry_AtTheServingModelsPrice()
     {
