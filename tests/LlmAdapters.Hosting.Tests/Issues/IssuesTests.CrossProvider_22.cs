@@ -79,6 +79,53 @@ public sealed class IssuesTestsCrossProvider22
         }
     }
 
+    public static TheoryData<string, string, bool> PlainPairs()
+    {
+        var data = new TheoryData<string, string, bool>();
+        foreach (var from in s_providers)
+        {
+            foreach (var to in s_providers.Where(p => p != from))
+            {
+                data.Add(from, to, false);
+                data.Add(from, to, true);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PlainPairs))]
+    public async Task AnswerWithThinking_NextTurnFailsOver_NextProviderAnswers(string from, string to, bool streaming)
+    {
+        // The issue's first report: Gemini's text-part signature went to Anthropic as an empty thinking block, Anthropic's
+        // thinking to Gemini as a thought part carrying Anthropic's signature.
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        await using var services = Build(emulator, emulator, from, to);
+        var client = services.GetRequiredKeyedService<IChatClient>("primary");
+        var options = new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Low, Output = ReasoningOutput.Full } };
+
+        List<ChatMessage> history = [new(ChatRole.User, "Why is the sky blue?")];
+        var first = streaming
+            ? await client.GetStreamingResponseAsync(history, options, Ct).ToChatResponseAsync(Ct)
+            : await client.GetResponseAsync(history, options, Ct);
+        Assert.Contains(first.Messages.SelectMany(m => m.Contents), c => c is TextReasoningContent { Text.Length: > 0 });
+        history.AddRange(first.Messages);
+        history.Add(new ChatMessage(ChatRole.User, "Thanks. And at sunset?"));
+
+        emulator.Faults.Enqueue(new EmulatorFault { Dialect = Dialect(from), StatusCode = 503 });
+        var second = streaming
+            ? await client.GetStreamingResponseAsync(history, options, Ct).ToChatResponseAsync(Ct)
+            : await client.GetResponseAsync(history, options, Ct);
+
+        Assert.Equal("backup", ServedBy(second));
+        Assert.Equal(Dialect(to), emulator.Requests[^1].Dialect);
+        foreach (var signature in Signatures(first))
+        {
+            Assert.DoesNotContain(signature, Unescaped(emulator.Requests[^1]), StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("anthropic", false, false)]
     [InlineData("anthropic", true, false)]
