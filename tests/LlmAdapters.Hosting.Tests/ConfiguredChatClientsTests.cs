@@ -244,9 +244,7 @@ public sealed class ConfiguredChatClientsTests
     {
         var (services, _) = Build(With(s_seed, ("AI:Provider", "nope")));
         await using var _ = services;
-#pragma warning disable SYSLIB0066 // IStartupValidator is obsolete in Microsoft.Extensions.Options 11; it is what ValidateOnStart registers and runs.
-        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
-#pragma warning restore SYSLIB0066
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(async () => await services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(TestContext.Current.CancellationToken));
         Assert.Contains("not a known provider", ex.Message, StringComparison.Ordinal);
     }
 
