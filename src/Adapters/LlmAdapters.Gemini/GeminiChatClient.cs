@@ -60,6 +60,7 @@ public sealed partial class GeminiChatClient : IChatClient
         }
 
         _modelsBase = baseUri + "/" + version + "/models/";
+        transport.StateOrigin = ProviderState.CreateOrigin(GeminiConstants.ProviderName, endpoint);
         _transport = new NativeHttpTransport(transport, httpClient);
         _metadata = new ChatClientMetadata(GeminiConstants.MetadataProviderName, endpoint, options.Model);
     }
@@ -68,7 +69,7 @@ public sealed partial class GeminiChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var ((model, body), tier) = GeminiMapper.CreateRequest(this, messages, options, _options.Model, _options.ServiceTier);
+        var ((model, body), tier) = GeminiMapper.CreateRequest(this, ForTarget(messages, options), options, _options.Model, _options.ServiceTier);
         return _transport.GetResponseAsync(
             ModelUri(model, ":generateContent"),
             body,
@@ -88,7 +89,7 @@ public sealed partial class GeminiChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var ((model, body), tier) = GeminiMapper.CreateRequest(this, messages, options, _options.Model, _options.ServiceTier);
+        var ((model, body), tier) = GeminiMapper.CreateRequest(this, ForTarget(messages, options), options, _options.Model, _options.ServiceTier);
         return _transport.GetStreamingResponseAsync(
             ModelUri(model, ":streamGenerateContent?alt=sse"),
             (Body: body, Clock: _options.TimeProvider, Tier: tier),
@@ -101,6 +102,13 @@ public sealed partial class GeminiChatClient : IChatClient
 
     /// <inheritdoc/>
     public void Dispose() => _transport.Dispose();
+
+    /// <summary>The conversation as this endpoint may take it: another origin's state left out, its calls in the current turn given the documented signature on Gemini 3.</summary>
+    private IEnumerable<ChatMessage> ForTarget(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var origin = _transport.StateOrigin!;
+        return GeminiThoughtSignatures.ForCurrentTurn(ProviderState.ForTarget(messages, origin, options), options?.ModelId ?? _options.Model, origin);
+    }
 
     private Uri ModelUri(string model, string method)
     {

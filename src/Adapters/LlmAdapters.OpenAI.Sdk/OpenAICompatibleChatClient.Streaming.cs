@@ -24,7 +24,7 @@ public sealed partial class OpenAICompatibleChatClient
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         var terminal = new LlmAdapters.Native.TerminalEventRule(keepAssembledCalls: true);
-        var enumerator = _inner.GetStreamingResponseAsync(messages, ExtraBodyFields.Apply(options), linked.Token).GetAsyncEnumerator(linked.Token);
+        var enumerator = _inner.GetStreamingResponseAsync(LlmAdapters.Native.ProviderState.ForTarget(messages, _stateOrigin, options), ExtraBodyFields.Apply(options), linked.Token).GetAsyncEnumerator(linked.Token);
         await using (enumerator.ConfigureAwait(false))
         {
             var started = false;
@@ -83,6 +83,7 @@ public sealed partial class OpenAICompatibleChatClient
                 // Nothing passes on after the terminal event (the first finish reason), as on every native adapter.
                 if (terminal.Apply(update) is { } passed)
                 {
+                    LlmAdapters.Native.ProviderState.Mark(passed, _stateOrigin);
                     yield return passed;
                 }
             }

@@ -32,6 +32,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
     private readonly string? _apiKey;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _networkTimeout;
+    private readonly string _stateOrigin;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAICompatibleChatClient"/> class.</summary>
     /// <param name="options">The options. Their values are read once, here.</param>
@@ -103,6 +104,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         _sdkClient = new global::OpenAI.Chat.ChatClient(options.Model, new ApiKeyCredential(_apiKey ?? "no-key"), clientOptions);
         _inner = _sdkClient.AsIChatClient();
         _metadata = new ChatClientMetadata(_providerName, endpoint, options.Model);
+        _stateOrigin = LlmAdapters.Native.ProviderState.CreateOrigin(Native.OpenAIChatCompletionsClient.ProviderStateDialect, endpoint);
     }
 
     /// <inheritdoc/>
@@ -114,7 +116,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         try
         {
             ForgetPreviousAttemptTags();
-            response = await _inner.GetResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
+            response = await _inner.GetResponseAsync(LlmAdapters.Native.ProviderState.ForTarget(messages, _stateOrigin, options), ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -128,6 +130,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         }
 
         ReasoningFields.AddReasoning(response);
+        LlmAdapters.Native.ProviderState.Mark(response, _stateOrigin);
 
         // The rule every adapter follows: a 200 that carries no result is Unknown, never an empty success.
         return LlmAdapters.Native.NativeResults.ThrowIfNoResult(_providerName, response);

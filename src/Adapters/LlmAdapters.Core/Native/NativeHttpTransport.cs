@@ -38,6 +38,7 @@ public sealed class NativeHttpTransport : IDisposable
     private readonly TimeSpan _networkTimeout;
     private readonly long? _maxResponseBytes;
     private readonly Func<ChatProviderException, HttpResponseMessage?, ChatProviderException>? _refine;
+    private readonly string? _stateOrigin;
 
     /// <summary>Initializes a new instance of the <see cref="NativeHttpTransport"/> class.</summary>
     /// <param name="options">The options, read once, here.</param>
@@ -70,10 +71,14 @@ public sealed class NativeHttpTransport : IDisposable
         _networkTimeout = options.NetworkTimeout;
         _maxResponseBytes = options.MaxResponseBytes;
         _refine = options.RefineError;
+        _stateOrigin = options.StateOrigin;
         TimeProvider = options.TimeProvider;
         _ownsHttpClient = httpClient is null;
         _httpClient = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>Gets the origin responses are marked with (<see cref="NativeTransportOptions.StateOrigin"/>), or <see langword="null"/>.</summary>
+    public string? StateOrigin => _stateOrigin;
 
     /// <summary>Gets the clock of the transport (for <see cref="ChatResponse.CreatedAt"/>).</summary>
     public TimeProvider TimeProvider { get; }
@@ -163,6 +168,11 @@ public sealed class NativeHttpTransport : IDisposable
             if (result is ChatResponse chat && !NativeResults.CarriesResult(chat))
             {
                 throw NativeErrors.NoResult(_providerName, response.StatusCode);
+            }
+
+            if (_stateOrigin is not null && result is ChatResponse mapped)
+            {
+                ProviderState.Mark(mapped, _stateOrigin);
             }
 
             return result;
@@ -264,6 +274,11 @@ public sealed class NativeHttpTransport : IDisposable
 
                     if (update is not null)
                     {
+                        if (_stateOrigin is not null)
+                        {
+                            ProviderState.Mark(update, _stateOrigin);
+                        }
+
                         yield return update;
                     }
                 }

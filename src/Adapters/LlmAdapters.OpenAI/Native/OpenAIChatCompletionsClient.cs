@@ -22,6 +22,9 @@ namespace LlmAdapters.OpenAI.Native;
 /// </remarks>
 public sealed class OpenAIChatCompletionsClient : IChatClient
 {
+    /// <summary>The wire dialect in the origin of provider-bound state (<see cref="ProviderState"/>), on both the native and the SDK path.</summary>
+    internal const string ProviderStateDialect = "openai";
+
     private readonly NativeHttpTransport _transport;
     private readonly Uri _completionsUri;
     private readonly ChatClientMetadata _metadata;
@@ -59,6 +62,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
             transport.Headers["OpenAI-Project"] = common.Project;
         }
 
+        transport.StateOrigin = ProviderState.CreateOrigin(ProviderStateDialect, endpoint);
         _transport = new NativeHttpTransport(transport, httpClient);
         _completionsUri = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
         _model = common.Model;
@@ -73,7 +77,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = ChatCompletionsRequestWriter.Write(messages, options, _model, stream: false, _useMaxTokens, _serviceTier);
+        var body = ChatCompletionsRequestWriter.Write(ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _model, stream: false, _useMaxTokens, _serviceTier);
         return _transport.GetResponseAsync(
             _completionsUri,
             body,
@@ -91,7 +95,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
         {
             ArgumentNullException.ThrowIfNull(state.Messages, nameof(messages));
             var client = state.Client;
-            var body = ChatCompletionsRequestWriter.Write(state.Messages, state.Options, client._model, stream: true, client._useMaxTokens, client._serviceTier);
+            var body = ChatCompletionsRequestWriter.Write(ProviderState.ForTarget(state.Messages, client._transport.StateOrigin!, state.Options), state.Options, client._model, stream: true, client._useMaxTokens, client._serviceTier);
             return (body, (INativeStreamDecoder)new ChatCompletionsStreamDecoder(client._providerName, client._transport.TimeProvider));
         }, cancellationToken);
 
