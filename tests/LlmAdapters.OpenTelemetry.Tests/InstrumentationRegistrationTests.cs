@@ -114,6 +114,11 @@ public sealed class InstrumentationRegistrationTests
     {
         Assert.Equal(["Experimental.Microsoft.Extensions.AI"], LlmAdaptersTelemetrySources.ActivitySourceNames);
         Assert.Equal(["Experimental.Microsoft.Extensions.AI", "LlmAdapters.Resilience", "LlmAdapters.Cost", "LlmAdapters.Hosting", "LlmAdapters.Redis"], LlmAdaptersTelemetrySources.MeterNames);
+
+        // Written out in the OpenTelemetry package so that it does not bring Redis along: the names must agree.
+        Assert.Equal(LlmAdapters.Redis.RedisTelemetryNames.MeterName, LlmAdaptersTelemetrySources.Redis);
+        Assert.Equal(ResilienceTelemetryNames.MeterName, LlmAdaptersTelemetrySources.Resilience);
+        Assert.Equal(CostTelemetryNames.MeterName, LlmAdaptersTelemetrySources.Cost);
     }
 
     [Fact]

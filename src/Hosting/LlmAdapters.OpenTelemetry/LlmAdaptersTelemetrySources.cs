@@ -2,7 +2,6 @@
 
 using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
-using LlmAdapters.Redis;
 using LlmAdapters.Resilience;
 
 namespace LlmAdapters;
@@ -28,7 +27,11 @@ public static class LlmAdaptersTelemetrySources
     public const string Hosting = HostingTelemetryNames.MeterName;
 
     /// <summary>The meter of the Redis stores: operations Redis could not serve.</summary>
-    public const string Redis = RedisTelemetryNames.MeterName;
+    /// <remarks>
+    /// <c>LlmAdapters.Redis.RedisTelemetryNames.MeterName</c>, written out so that this package does not bring the Redis package (and
+    /// StackExchange.Redis) into an app that does not use it; a test checks the two agree.
+    /// </remarks>
+    public const string Redis = "LlmAdapters.Redis";
 
     /// <summary>
     /// Gets the names of every activity source: Microsoft.Extensions.AI's only. Our middleware starts no span of its own; it
