@@ -35,7 +35,7 @@ public sealed class PackageRegistrationTests
         }
 
         var stages = provider.GetServices<IChatPipelineStage>().Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        Assert.Superset(["Defaults", "Logging", "OpenTelemetry", "Cache", "FunctionInvocation", "CostAccounting", "Budget", "Timeout", "Fallback", "Retry", "RateLimit", "ApiKeys"], stages);
+        Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { "Defaults", "Logging", "OpenTelemetry", "Cache", "FunctionInvocation", "CostAccounting", "Budget", "Timeout", "Fallback", "Retry", "RateLimit", "ApiKeys" }, stages);
         Assert.NotNull(provider.GetService<ICostLedger>());
         Assert.NotNull(provider.GetService<ITokenEstimator>());
     }
@@ -69,7 +69,7 @@ public sealed class PackageRegistrationTests
             services.AddAnthropicChatProvider().AddChatProvider(mine);
         }
 
-        services.AddConfiguredChatClients(Section(("AI:Provider", "anthropic"), ("AI:ApiKey", "sk-ant-test")));
+        services.AddConfiguredChatClients(Section(("AI:Provider", "anthropic"), ("AI:Model", "m"), ("AI:ApiKey", "sk-ant-test")));
         await using var provider = services.BuildServiceProvider();
         var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hi", cancellationToken: Ct);
 
