@@ -11,15 +11,15 @@ using Microsoft.Extensions.AI;
 namespace LlmAdapters.Benchmarks;
 
 /// <summary>
-/// A streamed DashScope native answer of 500 <c>result</c> events (incremental output) served from memory, read by bare
-/// <see cref="HttpClient"/> + <see cref="SseParser"/> + <see cref="JsonDocument"/> (baseline, the floor) and by our
-/// <see cref="DashScopeChatClient"/> over the same handler.
+/// A streamed DashScope native answer of 2,000 <c>result</c> events (incremental output) served from memory, read by the floor
+/// (baseline: <see cref="HttpClient"/> + <see cref="SseParser"/> + <see cref="Utf8JsonReader"/>, no string per event), the floor
+/// plus one update per event (<c>FloorUpdates</c>), bare <see cref="JsonDocument"/> per event, and our <see cref="DashScopeChatClient"/>.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
 public class DashScopeStreamingBenchmarks
 {
-    private const int Events = 500;
+    private const int Events = 2000;
     private static readonly Uri s_generation = new("https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/text-generation/generation");
     private readonly List<ChatMessage> _messages = [new(ChatRole.User, "Hello")];
     private HttpClient _http = null!;
@@ -43,6 +43,8 @@ public class DashScopeStreamingBenchmarks
         _adapter = new DashScopeChatClient(new DashScopeChatClientOptions { Model = "qwen-plus", ApiKey = "sk-bench-0000000000000000" }, _http);
 
         var expected = new ChatAnswer(Payloads.SyntheticText(Events), null, 11, Events);
+        Floor().GetAwaiter().GetResult().Verify(expected, nameof(Floor));
+        FloorUpdates().GetAwaiter().GetResult().Verify(expected, nameof(FloorUpdates));
         Bare().GetAwaiter().GetResult().Verify(expected, nameof(Bare));
         DashScopeChatClient().GetAwaiter().GetResult().Verify(expected, nameof(DashScopeChatClient));
     }
@@ -54,19 +56,19 @@ public class DashScopeStreamingBenchmarks
         _http.Dispose();
     }
 
-    /// <summary>Bare HttpClient + SseParser + JsonDocument: text and the last usage, nothing else.</summary>
+    /// <summary>Floor: HttpClient + SseParser + Utf8JsonReader, text and usage only, no string per event.</summary>
     [Benchmark(Baseline = true)]
+    public Task<ChatAnswer> Floor() => FloorReader.SseStreamAsync(_http, CreateRequest(), "content"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray());
+
+    /// <summary>The floor plus one update per event: what the contract alone costs.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> FloorUpdates() => Answers.FromStreamAsync(FloorReader.SseUpdatesAsync(_http, CreateRequest(), "content"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray()));
+
+    /// <summary>Bare HttpClient + SseParser + JsonDocument: text and the last usage, nothing else.</summary>
+    [Benchmark]
     public async Task<ChatAnswer> Bare()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, s_generation)
-        {
-            Content = new StringContent(
-                "{\"model\":\"qwen-plus\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]},\"parameters\":{\"result_format\":\"message\",\"incremental_output\":true}}",
-                Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-bench-0000000000000000");
-        request.Headers.TryAddWithoutValidation("X-DashScope-SSE", "enable");
+        using var request = CreateRequest();
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         using var stream = await response.Content.ReadAsStreamAsync();
@@ -88,4 +90,18 @@ public class DashScopeStreamingBenchmarks
     /// <summary>LlmAdapters.DashScope's adapter.</summary>
     [Benchmark]
     public Task<ChatAnswer> DashScopeChatClient() => Answers.FromStreamAsync(_adapter.GetStreamingResponseAsync(_messages));
+
+    private static HttpRequestMessage CreateRequest()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, s_generation)
+        {
+            Content = new StringContent(
+                "{\"model\":\"qwen-plus\",\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]},\"parameters\":{\"result_format\":\"message\",\"incremental_output\":true}}",
+                Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-bench-0000000000000000");
+        request.Headers.TryAddWithoutValidation("X-DashScope-SSE", "enable");
+        return request;
+    }
 }

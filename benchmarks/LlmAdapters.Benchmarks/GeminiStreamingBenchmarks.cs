@@ -9,8 +9,9 @@ namespace LlmAdapters.Benchmarks;
 
 /// <summary>
 /// A streamed Gemini answer served from memory (the recorded <c>gemini/stream-text-simple.sse</c>, and a synthetic stream of
-/// 500 text chunks built from its first one, ending with its last), read by bare <see cref="HttpClient"/> + <c>SseParser</c> +
-/// <c>JsonDocument</c> (baseline) and by our <see cref="GeminiChatClient"/> over the same handler.
+/// 2,000 text chunks built from its first one, ending with its last), read by the floor (baseline: <see cref="HttpClient"/> +
+/// <c>SseParser</c> + <c>Utf8JsonReader</c>, no string per event), the floor plus one update per chunk (<c>FloorUpdates</c>,
+/// the <see cref="IChatClient"/> contract's minimum), bare <c>JsonDocument</c> per chunk, and our <see cref="GeminiChatClient"/>.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(QuickConfig))]
@@ -25,19 +26,23 @@ public class GeminiStreamingBenchmarks
     private HttpClient _http = null!;
     private GeminiChatClient _adapter = null!;
 
-    /// <summary>Gets or sets the stream served: <c>recorded</c> (3 chunks) or <c>synthetic-500</c>.</summary>
-    [Params("recorded", "synthetic-500")]
+    private const int Chunks = 2000;
+
+    /// <summary>Gets or sets the stream served: <c>recorded</c> (3 chunks) or <c>synthetic-2000</c>.</summary>
+    [Params("recorded", "synthetic-2000")]
     public string Stream { get; set; } = "recorded";
 
     [GlobalSetup]
     public void Setup()
     {
         var synthetic = Stream != "recorded";
-        var body = synthetic ? SyntheticStream(500) : Payloads.Load("gemini/stream-text-simple.sse");
+        var body = synthetic ? SyntheticStream(Chunks) : Payloads.Load("gemini/stream-text-simple.sse");
         _http = new HttpClient(new MemoryHttpHandler(body, "text/event-stream")) { Timeout = Timeout.InfiniteTimeSpan };
         _adapter = new GeminiChatClient(new GeminiChatClientOptions { Model = Model, ApiKey = ApiKey }, _http);
 
-        var expected = new ChatAnswer(synthetic ? Payloads.SyntheticText(500) + " is **Paris**.\n" : "The capital of France is **Paris**.\n", null, 7, 9);
+        var expected = new ChatAnswer(synthetic ? Payloads.SyntheticText(Chunks) + " is **Paris**.\n" : "The capital of France is **Paris**.\n", null, 7, 9);
+        Floor().GetAwaiter().GetResult().Verify(expected, nameof(Floor));
+        FloorUpdates().GetAwaiter().GetResult().Verify(expected, nameof(FloorUpdates));
         Bare().GetAwaiter().GetResult().Verify(expected, nameof(Bare));
         GeminiChatClient().GetAwaiter().GetResult().Verify(expected, nameof(GeminiChatClient));
     }
@@ -49,8 +54,16 @@ public class GeminiStreamingBenchmarks
         _http.Dispose();
     }
 
-    /// <summary>Bare HttpClient + SseParser + JsonDocument.</summary>
+    /// <summary>Floor: HttpClient + SseParser + Utf8JsonReader, text and usage only, no string per event.</summary>
     [Benchmark(Baseline = true)]
+    public Task<ChatAnswer> Floor() => FloorReader.SseStreamAsync(_http, BareGemini.CreateRequest(s_stream, Prompt, ApiKey), "text"u8.ToArray(), "promptTokenCount"u8.ToArray(), "candidatesTokenCount"u8.ToArray());
+
+    /// <summary>The floor plus one update per chunk: what the contract alone costs.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> FloorUpdates() => Answers.FromStreamAsync(FloorReader.SseUpdatesAsync(_http, BareGemini.CreateRequest(s_stream, Prompt, ApiKey), "text"u8.ToArray(), "promptTokenCount"u8.ToArray(), "candidatesTokenCount"u8.ToArray()));
+
+    /// <summary>Bare HttpClient + SseParser + JsonDocument.</summary>
+    [Benchmark]
     public Task<ChatAnswer> Bare() => BareGemini.StreamAsync(_http, s_stream, Prompt, ApiKey);
 
     /// <summary>LlmAdapters.Gemini's adapter.</summary>

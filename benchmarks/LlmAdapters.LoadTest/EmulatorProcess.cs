@@ -23,7 +23,18 @@ internal sealed class EmulatorProcess : IDisposable
     public static EmulatorProcess Start(string? dllPath, int port)
     {
         var dll = dllPath is { Length: > 0 } && File.Exists(dllPath) ? dllPath : FindBuiltEmulator();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // LOADTEST_EMULATOR_CPUS (run.sh sets it when the machine has cores to spare): the emulator pinned to those cores
+        // with taskset, away from the client's, so that the two do not take turns on the same cores.
+        var cpus = Environment.GetEnvironmentVariable("LOADTEST_EMULATOR_CPUS");
+        var pinned = !string.IsNullOrWhiteSpace(cpus) && File.Exists("/usr/bin/taskset");
+        var info = new ProcessStartInfo(pinned ? "/usr/bin/taskset" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (pinned)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(cpus!);
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--port");
         info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -6,6 +6,7 @@ using LlmAdapters.LoadTest;
 
 // Usage: dotnet run -c Release --project benchmarks/LlmAdapters.LoadTest -- [--streams N] [--seconds N] [--warmup N] [--port N]
 //            [--dialect openai|anthropic] [--path bare|adapter|meai|default|full] [--emulator path/to/LlmAdapters.Emulator.dll]
+//            [--overhead on]   (listens to llmadapters.client.overhead and prints it beside the process's CPU time per request)
 // With --dialect and --path it measures that one row (benchmarks/LlmAdapters.LoadTest/run.sh runs each row in its own
 // process, so that no row inherits another's heap, JIT state or working set).
 var settings = LoadSettings.Parse(args);
@@ -13,6 +14,7 @@ using var emulator = EmulatorProcess.Start(settings.EmulatorPath, settings.Port)
 await emulator.WaitReadyAsync(TimeSpan.FromSeconds(30));
 Console.WriteLine($"Emulator pid {emulator.Id} on {emulator.BaseAddress}; {settings.Streams} concurrent streams, {settings.Warmup} s warm-up then {settings.Seconds} s per row, {Environment.ProcessorCount} cores.");
 
+using var overhead = settings.Overhead ? new OverheadRecorder() : null;
 var results = new List<LoadResult>();
 foreach (var dialect in settings.Dialect is { } d ? [d] : new[] { "openai", "anthropic" })
 {
@@ -26,12 +28,22 @@ foreach (var dialect in settings.Dialect is { } d ? [d] : new[] { "openai", "ant
             _ = await LoadRunner.RunAsync(target, settings.Streams, TimeSpan.FromSeconds(settings.Warmup));
         }
 
+        overhead?.Reset();
         var result = await LoadRunner.RunAsync(target, settings.Streams, TimeSpan.FromSeconds(settings.Seconds));
         results.Add(result);
         Console.WriteLine(result.ToString());
+        var extra = string.Empty;
+        if (overhead is not null)
+        {
+            // The library's own figure (mean and p99 of llmadapters.client.overhead) beside the tool's external one (CPU per request).
+            var (mean, p99, cpu) = overhead.Read((long)(result.RequestsPerSecond * settings.Seconds));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead metric: mean {mean:0.000} ms, p99 {p99:0.000} ms; process CPU {cpu:0.000} ms per request"));
+            extra = string.Create(CultureInfo.InvariantCulture, $" {(double.IsNaN(mean) ? "-" : mean.ToString("0.000", CultureInfo.InvariantCulture))} {(double.IsNaN(p99) ? "-" : p99.ToString("0.000", CultureInfo.InvariantCulture))} {cpu:0.000}");
+        }
+
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"ROW {result.Dialect} {result.Path} {result.RequestsPerSecond:0.0} {result.P50.TotalMilliseconds:0} {result.P99.TotalMilliseconds:0} {result.PeakWorkingSet / 1048576.0:0} {result.Errors}"));
+            $"ROW {result.Dialect} {result.Path} {result.RequestsPerSecond:0.0} {result.P50.TotalMilliseconds:0} {result.P99.TotalMilliseconds:0} {result.PeakWorkingSet / 1048576.0:0} {result.Errors}{extra}"));
     }
 }
 
@@ -60,7 +72,7 @@ return 0;
 
 namespace LlmAdapters.LoadTest
 {
-    internal sealed record LoadSettings(int Streams, int Seconds, int Warmup, int Port, string EmulatorPath, string? Dialect, string? Path)
+    internal sealed record LoadSettings(int Streams, int Seconds, int Warmup, int Port, string EmulatorPath, string? Dialect, string? Path, bool Overhead)
     {
         public static LoadSettings Parse(string[] args)
         {
@@ -69,6 +81,7 @@ namespace LlmAdapters.LoadTest
             var warmup = 0;
             string? dialect = null;
             string? path = null;
+            var overhead = false;
             var port = 5391;
             var emulator = System.IO.Path.Combine(AppContext.BaseDirectory, "LlmAdapters.Emulator.dll");
             for (var i = 0; i + 1 < args.Length; i += 2)
@@ -82,12 +95,13 @@ namespace LlmAdapters.LoadTest
                     case "--dialect": dialect = args[i + 1] is "openai" or "anthropic" ? args[i + 1] : throw new ArgumentException("--dialect is openai or anthropic."); break;
                     case "--path": path = args[i + 1] is "bare" or "adapter" or "meai" or "default" or "full" ? args[i + 1] : throw new ArgumentException("--path is bare, adapter, meai, default or full."); break;
                     case "--emulator": emulator = args[i + 1]; break;
+                    case "--overhead": overhead = args[i + 1] == "on"; break;
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
             }
 
             // Bounded: at most 5,000 streams and 60 s per row, loopback only.
-            return new LoadSettings(Math.Clamp(streams, 1, 5000), Math.Clamp(seconds, 1, 60), Math.Clamp(warmup, 0, 60), port, emulator, dialect, path);
+            return new LoadSettings(Math.Clamp(streams, 1, 5000), Math.Clamp(seconds, 1, 60), Math.Clamp(warmup, 0, 60), port, emulator, dialect, path, overhead);
         }
     }
 

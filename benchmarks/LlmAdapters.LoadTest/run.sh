@@ -1,23 +1,59 @@
 #!/usr/bin/env bash
-# Runs every row of the load tool in its own process (a fresh emulator each time, a warm-up discarded) and prints the
-# table with each path's requests/s as a ratio of the bare reader's of the same dialect.
-# Usage: bash benchmarks/LlmAdapters.LoadTest/run.sh [streams=1000] [seconds=10] [warmup=3]   (LOADTEST_LOG=file keeps each row's output)
+# Runs every row of the load tool in its own process (a fresh emulator each time, a warm-up discarded), each row `runs`
+# times, and prints the table with each path's requests/s as a ratio of the bare reader's of the same dialect and run:
+# the median of the runs and their spread (min–max). Where the machine has at least 2 cores and taskset, the client is
+# pinned to the first half of the cores and the emulator to the other half (LOADTEST_EMULATOR_CPUS). The load average is
+# printed before and after, since other work on the machine moves every figure.
+# Usage: bash benchmarks/LlmAdapters.LoadTest/run.sh [streams=1000] [seconds=10] [warmup=3] [runs=3]
+#        (LOADTEST_LOG=file keeps each row's output; LOADTEST_DIALECTS / LOADTEST_PATHS narrow the rows;
+#         LOADTEST_OVERHEAD=on adds the overhead metric's mean and p99 and the process's CPU ms per request)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-streams=${1:-1000}; seconds=${2:-10}; warmup=${3:-3}
+streams=${1:-1000}; seconds=${2:-10}; warmup=${3:-3}; runs=${4:-3}
+dialects=${LOADTEST_DIALECTS:-openai anthropic}
+paths=${LOADTEST_PATHS:-bare adapter meai default full}
 dotnet build -c Release -v q -nologo benchmarks/LlmAdapters.LoadTest/LlmAdapters.LoadTest.csproj >/dev/null
 tool=benchmarks/LlmAdapters.LoadTest/bin/Release/net10.0/LlmAdapters.LoadTest.dll
+cores=$(nproc)
+pin=()
+if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
+  half=$((cores / 2))
+  pin=(taskset -c "0-$((half - 1))")
+  export LOADTEST_EMULATOR_CPUS="$half-$((cores - 1))"
+  echo "client pinned to cores 0-$((half - 1)), emulator to $LOADTEST_EMULATOR_CPUS"
+else
+  echo "client and emulator share the cores (no taskset, or one core)"
+fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
 port=47391
-for dialect in openai anthropic; do
-  for path in bare adapter meai default full; do
-    port=$((port + 1))
-    dotnet "$tool" --streams "$streams" --seconds "$seconds" --warmup "$warmup" --port "$port" --dialect "$dialect" --path "$path" \
-      | tee -a "${LOADTEST_LOG:-/dev/null}" | grep "^ROW " >>"$rows" || true
+for run in $(seq 1 "$runs"); do
+  for dialect in $dialects; do
+    for path in $paths; do
+      port=$((port + 1))
+      "${pin[@]}" dotnet "$tool" --streams "$streams" --seconds "$seconds" --warmup "$warmup" --port "$port" --dialect "$dialect" --path "$path" --overhead "${LOADTEST_OVERHEAD:-off}" \
+        | tee -a "${LOADTEST_LOG:-/dev/null}" | grep "^ROW " | sed "s/^ROW /ROW $run /" >>"$rows" || true
+    done
   done
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| Dialect | Path | Requests/s | Ratio | p50 ms | p99 ms | Peak working set MB | Errors |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|"
-awk '{ key=$2; if ($3=="bare") bare[key]=$4; row[NR]=$0 } END { for (i=1;i<=NR;i++) { split(row[i],f," "); printf "| %s | %s | %.0f | %.2f | %s | %s | %s | %s |\n", f[2], f[3], f[4], (bare[f[2]]>0 ? f[4]/bare[f[2]] : 0), f[5], f[6], f[7], f[8] } }' "$rows"
+echo "Every run:"
+echo
+echo "| Run | Dialect | Path | Requests/s | Ratio | p50 ms | p99 ms | Peak working set MB | Errors | Overhead mean ms | Overhead p99 ms | CPU ms/request |"
+echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ key=$2" "$3; if ($4=="bare") bare[key]=$5; row[NR]=$0 } END { for (i=1;i<=NR;i++) { split(row[i],f," "); printf "| %s | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", f[2], f[3], f[4], f[5], (bare[f[2]" "f[3]]>0 ? f[5]/bare[f[2]" "f[3]] : 0), f[6], f[7], f[8], f[9], (f[10]==""?"-":f[10]), (f[11]==""?"-":f[11]), (f[12]==""?"-":f[12]) } }' "$rows"
+echo
+echo "Median of $runs runs (spread: min–max of the ratio):"
+echo
+echo "| Dialect | Path | Ratio median | Ratio min–max | Requests/s median | Errors (all runs) |"
+echo "|---|---|---:|---|---:|---:|"
+awk 'function isort(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
+  { key=$2" "$3; if ($4=="bare") bare[key]=$5; row[NR]=$0 }
+  END {
+    for (i=1;i<=NR;i++) { split(row[i],f," "); id=f[3]" "f[4]; if (!(id in seen)) { seen[id]=1; order[++n]=id }
+      r=(bare[f[2]" "f[3]]>0 ? f[5]/bare[f[2]" "f[3]] : 0); ratios[id]=ratios[id]" "r; rps[id]=rps[id]" "f[5]; err[id]+=f[9] }
+    for (j=1;j<=n;j++) { id=order[j]; split(id,k," ");
+      m=split(ratios[id],a," "); isort(a, m); q=split(rps[id],b," "); isort(b, q);
+      printf "| %s | %s | %.2f | %.2f–%.2f | %.0f | %d |\n", k[1], k[2], a[int((m+1)/2)], a[1], a[m], b[int((q+1)/2)], err[id] } }' "$rows"

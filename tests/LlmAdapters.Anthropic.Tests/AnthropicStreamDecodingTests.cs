@@ -194,17 +194,19 @@ public sealed class AnthropicStreamDecodingTests
     }
 
     [Fact]
-    public async Task GetStreamingResponseAsync_InvalidUtf8_ReplacedAsTheStringParserDid()
+    public async Task GetStreamingResponseAsync_InvalidUtf8_IsUnknown()
     {
-        // 0xFF is never valid UTF-8: the event is read as the string an SSE string parser makes of it (U+FFFD).
+        // 0xFF is never valid UTF-8: the stream fails as Unknown, as every adapter's does (issue 20, N12), instead of
+        // succeeding with U+FFFD as it used to.
         var head = Encoding.UTF8.GetBytes(Start + TextStart + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a");
         var tail = Encoding.UTF8.GetBytes("b\"}}\n\n" + TextStop + Stop);
         byte[] bytes = [.. head, 0xFF, .. tail];
         using var client = CreateClient(StreamHandler(() => new TrickleStream(bytes, int.MaxValue)));
 
-        var updates = await CollectAsync(client.GetStreamingResponseAsync("Hi", cancellationToken: Ct));
+        var ex = await Assert.ThrowsAsync<ChatProviderException>(() => CollectAsync(client.GetStreamingResponseAsync("Hi", cancellationToken: Ct)));
 
-        Assert.Equal("a\uFFFDb", updates[0].Text);
+        Assert.Equal(ChatProviderErrorKind.Unknown, ex.Kind);
+        Assert.False(ex.IsTransient);
     }
 
     /// <summary>A response body served from memory, at most <c>readSize</c> bytes per read.</summary>

@@ -111,9 +111,9 @@ public sealed class RedisBudgetStoreTests(RedisServer redis)
         }
 
         Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "RedisFallback");
-        var measurements = fallbacks.GetMeasurementSnapshot();
+        // The counter is process-wide: other concerns' tests of a dead Redis (key cool-downs, routing) run beside this one.
+        var measurements = fallbacks.GetMeasurementSnapshot().Where(m => Equals(m.Tags[RedisTelemetryNames.ConcernTag], "budget")).ToList();
         Assert.Equal(3, measurements.Count);
-        Assert.All(measurements, m => Assert.Equal("budget", m.Tags[RedisTelemetryNames.ConcernTag]));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace LlmAdapters.Benchmarks;
 /// </summary>
 internal static class BareGemini
 {
-    public static async Task<ChatAnswer> StreamAsync(HttpClient http, Uri streamUri, string prompt, string apiKey)
+    /// <summary>The streaming request, its body written with <see cref="Utf8JsonWriter"/>.</summary>
+    public static HttpRequestMessage CreateRequest(Uri streamUri, string prompt, string apiKey)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -32,9 +33,15 @@ internal static class BareGemini
             writer.WriteEndObject();
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, streamUri) { Content = new ByteArrayContent(buffer.ToArray()) };
+        var request = new HttpRequestMessage(HttpMethod.Post, streamUri) { Content = new ByteArrayContent(buffer.ToArray()) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("x-goog-api-key", apiKey);
+        return request;
+    }
+
+    public static async Task<ChatAnswer> StreamAsync(HttpClient http, Uri streamUri, string prompt, string apiKey)
+    {
+        using var request = CreateRequest(streamUri, prompt, apiKey);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         using var body = await response.Content.ReadAsStreamAsync();

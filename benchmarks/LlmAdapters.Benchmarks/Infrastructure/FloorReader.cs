@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -41,6 +42,98 @@ internal static class FloorReader
             {
                 yield return update;
             }
+        }
+    }
+
+    /// <summary>Any SSE dialect: the named text member's strings, the last values of the two named usage members.</summary>
+    public static Task<ChatAnswer> SseStreamAsync(HttpClient http, HttpRequestMessage request, byte[] textName, byte[] inputName, byte[] outputName) =>
+        StreamAsync(http, request, textName, inputName, outputName);
+
+    /// <summary>
+    /// The floor plus what the <see cref="IChatClient"/> contract alone requires of any SSE dialect: one
+    /// <see cref="ChatResponseUpdate"/> with its <see cref="TextContent"/> per event with non-empty text, through an async
+    /// iterator, and one <see cref="UsageContent"/> with the last counts at the end.
+    /// </summary>
+    public static async IAsyncEnumerable<ChatResponseUpdate> SseUpdatesAsync(
+        HttpClient http, HttpRequestMessage request, byte[] textName, byte[] inputName, byte[] outputName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using (request)
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var state = new UpdateState(textName, inputName, outputName);
+            await foreach (var item in SseParser.Create(body, state.Parse).EnumerateAsync(cancellationToken))
+            {
+                if (item.Data is { } update)
+                {
+                    yield return update;
+                }
+            }
+
+            yield return state.Usage();
+        }
+    }
+
+    /// <summary>Any NDJSON dialect (Ollama): as <see cref="SseStreamAsync"/>, one line at a time from a pooled buffer.</summary>
+    public static async Task<ChatAnswer> NdjsonStreamAsync(HttpClient http, HttpRequestMessage request, byte[] textName, byte[] inputName, byte[] outputName)
+    {
+        using (request)
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            using var body = await response.Content.ReadAsStreamAsync();
+            var state = new State(textName, inputName, outputName);
+            var lines = new LineBuffer();
+            try
+            {
+                while (await lines.FillAsync(body, default))
+                {
+                    while (lines.TryTake(out var start, out var length))
+                    {
+                        state.Parse(string.Empty, lines.Span(start, length));
+                    }
+                }
+            }
+            finally
+            {
+                lines.Return();
+            }
+
+            return new ChatAnswer(state.Text.ToString(), null, state.Input, state.Output);
+        }
+    }
+
+    /// <summary>The NDJSON floor plus the contract's minimum, as <see cref="SseUpdatesAsync"/>.</summary>
+    public static async IAsyncEnumerable<ChatResponseUpdate> NdjsonUpdatesAsync(
+        HttpClient http, HttpRequestMessage request, byte[] textName, byte[] inputName, byte[] outputName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using (request)
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var state = new UpdateState(textName, inputName, outputName);
+            var lines = new LineBuffer();
+            try
+            {
+                while (await lines.FillAsync(body, cancellationToken))
+                {
+                    while (lines.TryTake(out var start, out var length))
+                    {
+                        if (state.Parse(string.Empty, lines.Span(start, length)) is { } update)
+                        {
+                            yield return update;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                lines.Return();
+            }
+
+            yield return state.Usage();
         }
     }
 
@@ -152,5 +245,109 @@ internal static class FloorReader
 
             return false;
         }
+    }
+
+    /// <summary>Reads each event's text into one update, and keeps the last usage counts as numbers.</summary>
+    private sealed class UpdateState(byte[] textName, byte[] inputName, byte[] outputName)
+    {
+        private long? _input;
+        private long? _output;
+
+        public ChatResponseUpdate Usage() => new(ChatRole.Assistant, [new UsageContent(new() { InputTokenCount = _input, OutputTokenCount = _output })]);
+
+        public ChatResponseUpdate? Parse(string eventType, ReadOnlySpan<byte> data)
+        {
+            if (data.IsEmpty || data[0] != (byte)'{')
+            {
+                return null;
+            }
+
+            string? text = null;
+            var reader = new Utf8JsonReader(data);
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
+
+                if (reader.ValueTextEquals(textName))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
+                    {
+                        text = reader.GetString();
+                    }
+                }
+                else if (reader.ValueTextEquals(inputName))
+                {
+                    reader.Read();
+                    _input = reader.GetInt64();
+                }
+                else if (reader.ValueTextEquals(outputName))
+                {
+                    reader.Read();
+                    _output = reader.GetInt64();
+                }
+            }
+
+            return text is null ? null : new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(text)]);
+        }
+    }
+
+    /// <summary>Newline-delimited lines from a pooled buffer, without a string per line.</summary>
+    private sealed class LineBuffer
+    {
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        private int _start;
+        private int _end;
+        private bool _ended;
+
+        public ReadOnlySpan<byte> Span(int start, int length) => _buffer.AsSpan(start, length);
+
+        public async ValueTask<bool> FillAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            if (_ended)
+            {
+                return false;
+            }
+
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
+
+            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            _ended = read == 0;
+            _end += read;
+            return true;
+        }
+
+        public bool TryTake(out int start, out int length)
+        {
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (newline < 0 && !(_ended && _start < _end))
+            {
+                (start, length) = (0, 0);
+                return false;
+            }
+
+            var end = newline < 0 ? _end : newline;
+            (start, length) = (_start, end - _start);
+            _start = newline < 0 ? _end : newline + 1;
+            return true;
+        }
+
+        public void Return() => ArrayPool<byte>.Shared.Return(_buffer);
     }
 }

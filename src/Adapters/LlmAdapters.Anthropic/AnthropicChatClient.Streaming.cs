@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Anthropic.Internal;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Anthropic;
@@ -20,7 +21,10 @@ public sealed partial class AnthropicChatClient
         _transport.GetStreamingResponseAsync(_messagesUri, (Client: this, Messages: messages, Options: options), static state =>
         {
             ArgumentNullException.ThrowIfNull(state.Messages, nameof(messages));
-            var (body, plan) = AnthropicMapper.CreateRequest(state.Client, state.Messages, state.Options, state.Client._options, stream: true);
+            var (body, plan) = AnthropicMapper.CreateRequest(
+                state.Client,
+                ProviderState.ForTarget(state.Messages, state.Client._transport.StateOrigin!, state.Options),
+                AnthropicThinkingReplay.ForTurn(state.Messages, state.Options, state.Client._transport.StateOrigin!), state.Client._options, stream: true);
             return (body, new AnthropicStreamState(plan, state.Client._options.TimeProvider));
         }, cancellationToken);
 }

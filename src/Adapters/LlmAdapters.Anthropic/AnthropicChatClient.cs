@@ -64,6 +64,7 @@ public sealed partial class AnthropicChatClient : IChatClient
         }
 
         // Our own client waits as long as NetworkTimeout allows (HttpClient's 100 s default would cut long thinking turns).
+        transport.StateOrigin = ProviderState.CreateOrigin(AnthropicConstants.ProviderName, endpoint);
         _transport = new NativeHttpTransport(transport, httpClient);
         _metadata = new ChatClientMetadata(AnthropicConstants.ProviderName, endpoint, options.Model);
     }
@@ -72,7 +73,9 @@ public sealed partial class AnthropicChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (body, plan) = AnthropicMapper.CreateRequest(this, messages, options, _options, stream: false);
+        var origin = _transport.StateOrigin!;
+        var (body, plan) = AnthropicMapper.CreateRequest(
+            this, ProviderState.ForTarget(messages, origin, options), AnthropicThinkingReplay.ForTurn(messages, options, origin), _options, stream: false);
         return _transport.GetResponseAsync(
             _messagesUri,
             body,

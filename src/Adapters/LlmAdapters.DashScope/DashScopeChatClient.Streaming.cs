@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.DashScope.Internal;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.DashScope;
@@ -19,7 +20,7 @@ public sealed partial class DashScopeChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (body, plan) = DashScopeMapper.CreateRequest(messages, options, _options, stream: true);
+        var (body, plan) = DashScopeMapper.CreateRequest(ProviderState.ForTarget(messages, _streamTransport.StateOrigin!, options), options, _options, stream: true);
         return _streamTransport.GetStreamingResponseAsync(
             plan.Multimodal ? _multimodalUri : _textUri,
             (Body: body, Plan: plan, Clock: _options.TimeProvider),

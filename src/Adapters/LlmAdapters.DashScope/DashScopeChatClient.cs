@@ -57,6 +57,7 @@ public sealed partial class DashScopeChatClient : IChatClient
         _textUri = new Uri(baseUri + "/" + DashScopeConstants.TextGenerationPath);
         _multimodalUri = new Uri(baseUri + "/" + DashScopeConstants.MultimodalGenerationPath);
 
+        transport.StateOrigin = streamTransport.StateOrigin = ProviderState.CreateOrigin(DashScopeConstants.Dialect, endpoint);
         _transport = new NativeHttpTransport(transport, httpClient);
         _streamTransport = new NativeHttpTransport(streamTransport, httpClient);
         _metadata = new ChatClientMetadata(DashScopeConstants.ProviderName, endpoint, options.Model);
@@ -66,7 +67,7 @@ public sealed partial class DashScopeChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (body, plan) = DashScopeMapper.CreateRequest(messages, options, _options, stream: false);
+        var (body, plan) = DashScopeMapper.CreateRequest(ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options, stream: false);
         return _transport.GetResponseAsync(
             plan.Multimodal ? _multimodalUri : _textUri,
             body,

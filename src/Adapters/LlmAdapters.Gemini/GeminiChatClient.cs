@@ -27,6 +27,13 @@ public sealed partial class GeminiChatClient : IChatClient
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key of the request's <c>safetySettings</c> (a JSON array, as a <see cref="System.Text.Json.JsonElement"/>, a JSON node or a string).</summary>
     public const string SafetySettingsPropertyName = "safetySettings";
 
+    /// <summary>
+    /// The <see cref="ChatOptions.AdditionalProperties"/> key of the call's <c>service_tier</c> (<c>flex</c>, <c>priority</c>,
+    /// <c>standard</c>), sent instead of <see cref="GeminiChatClientOptions.ServiceTier"/>; the response carries the tier sent under
+    /// the same key (Gemini reports a downgrade only in the <c>x-gemini-service-tier</c> header, which is not read yet).
+    /// </summary>
+    public const string ServiceTierPropertyName = "service_tier";
+
     private readonly GeminiChatClientOptions _options;
     private readonly NativeHttpTransport _transport;
     private readonly string _modelsBase;
@@ -53,6 +60,7 @@ public sealed partial class GeminiChatClient : IChatClient
         }
 
         _modelsBase = baseUri + "/" + version + "/models/";
+        transport.StateOrigin = ProviderState.CreateOrigin(GeminiConstants.ProviderName, endpoint);
         _transport = new NativeHttpTransport(transport, httpClient);
         _metadata = new ChatClientMetadata(GeminiConstants.MetadataProviderName, endpoint, options.Model);
     }
@@ -61,12 +69,12 @@ public sealed partial class GeminiChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (model, body) = GeminiMapper.CreateRequest(this, messages, options, _options.Model);
+        var ((model, body), tier) = GeminiMapper.CreateRequest(this, ForTarget(messages, options), options, _options.Model, _options.ServiceTier);
         return _transport.GetResponseAsync(
             ModelUri(model, ":generateContent"),
             body,
             GeminiJsonContext.Default.GenerateContentResponse,
-            response => GeminiMapper.ToChatResponse(response, _transport.TimeProvider.GetUtcNow()),
+            response => GeminiMapper.WithServiceTier(GeminiMapper.ToChatResponse(response, _transport.TimeProvider.GetUtcNow()), tier),
             cancellationToken);
     }
 
@@ -81,11 +89,11 @@ public sealed partial class GeminiChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (model, body) = GeminiMapper.CreateRequest(this, messages, options, _options.Model);
+        var ((model, body), tier) = GeminiMapper.CreateRequest(this, ForTarget(messages, options), options, _options.Model, _options.ServiceTier);
         return _transport.GetStreamingResponseAsync(
             ModelUri(model, ":streamGenerateContent?alt=sse"),
-            (Body: body, Clock: _options.TimeProvider),
-            static state => (state.Body, new GeminiStreamDecoder(state.Clock)),
+            (Body: body, Clock: _options.TimeProvider, Tier: tier),
+            static state => (state.Body, new GeminiStreamDecoder(state.Clock) { ServiceTier = state.Tier }),
             cancellationToken);
     }
 
@@ -94,6 +102,13 @@ public sealed partial class GeminiChatClient : IChatClient
 
     /// <inheritdoc/>
     public void Dispose() => _transport.Dispose();
+
+    /// <summary>The conversation as this endpoint may take it: another origin's state left out, its calls in the current turn given the documented signature on Gemini 3.</summary>
+    private IEnumerable<ChatMessage> ForTarget(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var origin = _transport.StateOrigin!;
+        return GeminiThoughtSignatures.ForCurrentTurn(ProviderState.ForTarget(messages, origin, options), options?.ModelId ?? _options.Model, origin);
+    }
 
     private Uri ModelUri(string model, string method)
     {

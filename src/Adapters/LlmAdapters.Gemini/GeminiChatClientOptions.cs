@@ -22,4 +22,8 @@ public sealed class GeminiChatClientOptions : NativeChatClientOptions
     /// <summary>Gets or sets the API version segment of the URL.</summary>
     /// <value>The default value is <c>v1beta</c> (<see cref="DefaultApiVersion"/>).</value>
     public string ApiVersion { get; set; } = DefaultApiVersion;
+
+    /// <summary>Gets or sets the <c>service_tier</c> sent with every request (<c>flex</c>, <c>priority</c>, <c>standard</c>), unless the call sets <see cref="GeminiChatClient.ServiceTierPropertyName"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: none is sent (standard).</value>
+    public string? ServiceTier { get; set; }
 }

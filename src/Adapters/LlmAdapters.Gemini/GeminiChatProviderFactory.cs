@@ -8,12 +8,12 @@ namespace LlmAdapters.Gemini;
 
 /// <summary>
 /// The <c>gemini</c> provider: the Gemini API through <see cref="GeminiChatClient"/>, keyed by <c>GEMINI_API_KEY</c>, then
-/// <c>GOOGLE_API_KEY</c> (as Google's own SDKs read them). Provider-specific key: <c>GeminiApiVersion</c> (default <c>v1beta</c>).
+/// <c>GOOGLE_API_KEY</c> (as Google's own SDKs read them). Provider-specific keys: <c>GeminiApiVersion</c> (default <c>v1beta</c>), <c>ServiceTier</c> (the <c>service_tier</c> sent).
 /// Registered by <c>services.AddGeminiChatProvider()</c> (the <c>LlmAdapters</c> package registers it with every other built-in).
 /// </summary>
 public sealed class GeminiChatProviderFactory()
     : NativeChatProviderFactory<GeminiChatClientOptions>(
-        ProviderName, requiresApiKey: true, GeminiChatClientOptions.DefaultEndpoint, GeminiChatClientOptions.DefaultModel, [ApiKeyVariable, FallbackApiKeyVariable], ApiVersionKey)
+        ProviderName, requiresApiKey: true, GeminiChatClientOptions.DefaultEndpoint, GeminiChatClientOptions.DefaultModel, [ApiKeyVariable, FallbackApiKeyVariable], ApiVersionKey, ServiceTierKey)
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "gemini";
@@ -27,6 +27,36 @@ public sealed class GeminiChatProviderFactory()
     /// <summary>The configuration key of the API version.</summary>
     internal const string ApiVersionKey = "GeminiApiVersion";
 
+    /// <summary>The configuration key of the <c>service_tier</c> sent with every request (<c>flex</c>, <c>priority</c>, <c>standard</c>).</summary>
+    internal const string ServiceTierKey = "ServiceTier";
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Gemini's model list, <c>GET {endpoint}/v1beta/models?pageSize=1</c>, with the key in <c>x-goog-api-key</c> (never a
+    /// Bearer key, which Gemini refuses, nor the URL). Gemini refuses a bad key with 400 <c>API_KEY_INVALID</c>.
+    /// </remarks>
+    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var endpoint = settings.Endpoint ?? DefaultEndpoint;
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
+        var uri = new Uri(endpoint.ToString().TrimEnd('/') + "/" + GeminiChatClientOptions.DefaultApiVersion + "/models?pageSize=1");
+        return new ChatProviderHealthProbe(
+            uri,
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.TryAddWithoutValidation("x-goog-api-key", key);
+                return request;
+            },
+            refusesKey: static (status, body) => status == 400 && body.Contains("API_KEY_INVALID", StringComparison.Ordinal));
+    }
+
     /// <inheritdoc/>
     protected override void Configure(GeminiChatClientOptions options, ChatProviderContext context)
     {
@@ -35,6 +65,11 @@ public sealed class GeminiChatProviderFactory()
         if (context.Configuration[ApiVersionKey] is { Length: > 0 } version)
         {
             options.ApiVersion = version.Trim();
+        }
+
+        if (context.Configuration[ServiceTierKey] is { Length: > 0 } tier)
+        {
+            options.ServiceTier = tier.Trim();
         }
     }
 

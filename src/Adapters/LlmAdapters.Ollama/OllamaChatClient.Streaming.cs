@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Ollama.Internal;
+using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Ollama;
@@ -21,7 +22,7 @@ public sealed partial class OllamaChatClient
         _transport.GetStreamingResponseAsync(_chatUri, (Client: this, Messages: messages, Options: options), static state =>
         {
             ArgumentNullException.ThrowIfNull(state.Messages, nameof(messages));
-            var body = OllamaMapper.CreateRequest(state.Messages, state.Options, state.Client._options, stream: true);
+            var body = OllamaMapper.CreateRequest(ProviderState.ForTarget(state.Messages, state.Client._transport.StateOrigin!, state.Options), state.Options, state.Client._options, stream: true);
             return (body, new OllamaStreamDecoder(state.Client._options.TimeProvider));
         }, cancellationToken);
 }

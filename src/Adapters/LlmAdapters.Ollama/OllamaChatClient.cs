@@ -58,6 +58,7 @@ public sealed partial class OllamaChatClient : IChatClient
         }
 
         _chatUri = new Uri(baseUri + "/" + OllamaConstants.ChatPath);
+        transport.StateOrigin = ProviderState.CreateOrigin(OllamaConstants.ProviderName, _endpoint);
         _transport = new NativeHttpTransport(transport, httpClient);
         _metadata = new ChatClientMetadata(OllamaConstants.ProviderName, _endpoint, options.Model);
     }
@@ -66,7 +67,7 @@ public sealed partial class OllamaChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = OllamaMapper.CreateRequest(messages, options, _options, stream: false);
+        var body = OllamaMapper.CreateRequest(ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _options, stream: false);
         return _transport.GetResponseAsync(
             _chatUri,
             body,

@@ -18,7 +18,13 @@ public sealed partial class OpenAICompatibleChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         ForgetPreviousAttemptTags();
-        var enumerator = _inner.GetStreamingResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+        // The network timeout bounds each silence between two updates, as on the native path: the SDK's bounds each read, so
+        // a server sending only SSE comments would keep a raw call open for ever (issue 20, N11).
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        var terminal = new LlmAdapters.Native.TerminalEventRule(keepAssembledCalls: true);
+        var enumerator = _inner.GetStreamingResponseAsync(LlmAdapters.Native.ProviderState.ForTarget(messages, _stateOrigin, options), ExtraBodyFields.Apply(options), linked.Token).GetAsyncEnumerator(linked.Token);
         await using (enumerator.ConfigureAwait(false))
         {
             var started = false;
@@ -28,6 +34,11 @@ public sealed partial class OpenAICompatibleChatClient
                 ChatResponseUpdate update;
                 try
                 {
+                    if (_networkTimeout != Timeout.InfiniteTimeSpan)
+                    {
+                        idle.CancelAfter(_networkTimeout);
+                    }
+
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     {
                         break;
@@ -37,12 +48,22 @@ public sealed partial class OpenAICompatibleChatClient
                 }
                 catch (Exception ex)
                 {
-                    if (Translate(ex, cancellationToken) is not { } translated)
-            {
-                throw;
-            }
+                    if (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw new ChatProviderException(
+                            ChatProviderErrorKind.Timeout,
+                            _providerName,
+                            "No streamed update arrived within the network timeout (NetworkTimeout).",
+                            null,
+                            ex is OperationCanceledException ? null : ex);
+                    }
 
-            throw translated;
+                    if (Translate(ex, cancellationToken) is not { } translated)
+                    {
+                        throw;
+                    }
+
+                    throw translated;
                 }
 
                 started = true;
@@ -58,7 +79,13 @@ public sealed partial class OpenAICompatibleChatClient
                 }
 
                 finished |= update.FinishReason is not null;
-                yield return update;
+
+                // Nothing passes on after the terminal event (the first finish reason), as on every native adapter.
+                if (terminal.Apply(update) is { } passed)
+                {
+                    LlmAdapters.Native.ProviderState.Mark(passed, _stateOrigin);
+                    yield return passed;
+                }
             }
 
             if (!finished)

@@ -31,6 +31,8 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
     private readonly string _providerName;
     private readonly string? _apiKey;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _networkTimeout;
+    private readonly string _stateOrigin;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAICompatibleChatClient"/> class.</summary>
     /// <param name="options">The options. Their values are read once, here.</param>
@@ -75,6 +77,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         _providerName = options.ProviderName;
         _apiKey = string.IsNullOrEmpty(options.ApiKey) ? null : options.ApiKey;
         _timeProvider = options.TimeProvider;
+        _networkTimeout = options.NetworkTimeout;
 
         var clientOptions = new global::OpenAI.OpenAIClientOptions
         {
@@ -101,6 +104,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         _sdkClient = new global::OpenAI.Chat.ChatClient(options.Model, new ApiKeyCredential(_apiKey ?? "no-key"), clientOptions);
         _inner = _sdkClient.AsIChatClient();
         _metadata = new ChatClientMetadata(_providerName, endpoint, options.Model);
+        _stateOrigin = LlmAdapters.Native.ProviderState.CreateOrigin(Native.OpenAIChatCompletionsClient.ProviderStateDialect, endpoint);
     }
 
     /// <inheritdoc/>
@@ -112,7 +116,7 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         try
         {
             ForgetPreviousAttemptTags();
-            response = await _inner.GetResponseAsync(messages, ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
+            response = await _inner.GetResponseAsync(LlmAdapters.Native.ProviderState.ForTarget(messages, _stateOrigin, options), ExtraBodyFields.Apply(options), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -126,7 +130,10 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
         }
 
         ReasoningFields.AddReasoning(response);
-        return response;
+        LlmAdapters.Native.ProviderState.Mark(response, _stateOrigin);
+
+        // The rule every adapter follows: a 200 that carries no result is Unknown, never an empty success.
+        return LlmAdapters.Native.NativeResults.ThrowIfNoResult(_providerName, response);
     }
 
     /// <inheritdoc/>

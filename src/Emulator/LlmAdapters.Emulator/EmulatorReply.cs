@@ -25,4 +25,13 @@ public sealed class EmulatorReply
 
     /// <summary>Gets or sets the output token count to report, or <see langword="null"/> to count.</summary>
     public int? OutputTokens { get; set; }
+
+    /// <summary>Gets or sets the model id the response names, or <see langword="null"/> for the requested one (a provider may answer with another id).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Gets or sets the service tier the response reports (OpenAI: <c>service_tier</c> of the response and each chunk; Anthropic: <c>usage.service_tier</c>), or <see langword="null"/> for none.</summary>
+    public string? ServiceTier { get; set; }
+
+    /// <summary>Gets or sets a JSON object whose members are added to the dialect's usage object (e.g. Anthropic's <c>cache_creation</c> TTL split), or <see langword="null"/>.</summary>
+    public string? UsageJson { get; set; }
 }

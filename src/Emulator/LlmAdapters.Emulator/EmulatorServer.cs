@@ -37,6 +37,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         Options = options;
     }
 
+    /// <summary>Gets the signatures this server issues (thinking signatures, thought signatures) and alone recognises.</summary>
+    public EmulatorSignatures Signatures { get; } = new();
+
     /// <summary>Gets the server's options.</summary>
     public EmulatorOptions Options { get; }
 

@@ -130,18 +130,36 @@ public sealed partial class ConfiguredChatClients
     /// </summary>
     private void ValidateFallbackTargets(string client, List<string> errors)
     {
-        var path = _configuration.SectionPath(client, "Pipeline:Fallback:Clients");
-        foreach (var target in FallbackTargets(client))
+        foreach (var (key, target) in FallbackTargetKeys(client))
         {
             if (!_configuration.Contains(target))
             {
-                errors.Add($"{path} names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
+                errors.Add($"{_configuration.SectionPath(client, key)} names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
             }
         }
 
         if (FindFallbackCycle(client, [client]) is { } cycle)
         {
+            var path = _configuration.SectionPath(client, "Pipeline:Fallback:Clients");
             errors.Add($"{path} leads back to '{client}' ({string.Join(" -> ", cycle)}): a client cannot fall back to itself, directly or through others.");
+        }
+    }
+
+    /// <summary>The clients a client falls back to, each with the key that names it: <c>Clients</c>, then each <c>ByKind:{Kind}</c>.</summary>
+    private IEnumerable<(string Key, string Target)> FallbackTargetKeys(string client)
+    {
+        var fallback = _configuration.GetClientConfiguration(client).GetSection("Pipeline:Fallback");
+        foreach (var target in ConfigurationReader.GetList(fallback, "Clients"))
+        {
+            yield return ("Pipeline:Fallback:Clients", target);
+        }
+
+        foreach (var kind in fallback.GetSection("ByKind").GetChildren())
+        {
+            foreach (var target in ConfigurationReader.GetList(kind, string.Empty))
+            {
+                yield return ("Pipeline:Fallback:ByKind:" + kind.Key, target);
+            }
         }
     }
 
@@ -159,8 +177,8 @@ public sealed partial class ConfiguredChatClients
         }
     }
 
-    private IReadOnlyList<string> FallbackTargets(string client) =>
-        ConfigurationReader.GetList(_configuration.GetClientConfiguration(client), "Pipeline:Fallback:Clients");
+    private IEnumerable<string> FallbackTargets(string client) =>
+        FallbackTargetKeys(client).Select(t => t.Target).Distinct(StringComparer.OrdinalIgnoreCase);
 
     private List<string>? FindFallbackCycle(string start, List<string> path)
     {

@@ -88,7 +88,7 @@ public sealed partial class ConfiguredChatClients
         if (string.IsNullOrWhiteSpace(apiKey))
         {
             apiKey = apiKeys.Count > 0 ? apiKeys[0] : null;
-            apiKeySource = _configuration.KeyParentPath(name, "Pipeline:ApiKeys:0");
+            apiKeySource = _configuration.KeyPath(name, "Pipeline:ApiKeys:0");
             foreach (var variable in factory.ApiKeyEnvironmentVariables)
             {
                 if (!string.IsNullOrWhiteSpace(apiKey))
@@ -106,6 +106,16 @@ public sealed partial class ConfiguredChatClients
         if (ApiKeyRules.GetProblem(apiKey) is { } keyProblem)
         {
             errors.Add($"The API key in {apiKeySource} {keyProblem}. The key is not shown.");
+        }
+
+        // Every rotation key too, each with its own path: a CR/LF in Pipeline:ApiKeys:1 would otherwise pass start-up and
+        // fail at the first call that rotates to it (issue 20, N9). The first is checked above when it is the client's key.
+        for (var i = string.Equals(apiKey, apiKeys.Count > 0 ? apiKeys[0] : null, StringComparison.Ordinal) ? 1 : 0; i < apiKeys.Count; i++)
+        {
+            if (ApiKeyRules.GetProblem(apiKeys[i]) is { } rotationProblem)
+            {
+                errors.Add($"The API key in {_configuration.KeyPath(name, "Pipeline:ApiKeys:" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))} {rotationProblem}. The key is not shown.");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(apiKey))

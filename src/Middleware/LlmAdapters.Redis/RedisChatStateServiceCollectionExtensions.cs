@@ -39,7 +39,7 @@ public static class RedisChatStateServiceCollectionExtensions
     /// Registers the shared state on Redis when <c>Configuration</c> is set in the section (<c>AI:Redis</c>): one
     /// <see cref="IConnectionMultiplexer"/> (a registered one is reused), and as services the <see cref="IBudgetStore"/>,
     /// <see cref="ICostLedger"/> (a <see cref="RedisCostLedger"/>), <see cref="IChatRateLimitStore"/>,
-    /// <see cref="IApiKeyCooldownStore"/> and <see cref="IDistributedCache"/> (unless one is registered). Without
+    /// <see cref="IApiKeyCooldownStore"/>, <see cref="IChatRoutingStore"/> and <see cref="IDistributedCache"/> (unless one is registered). Without
     /// <c>Configuration</c> nothing is registered and everything stays in process.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -51,6 +51,7 @@ public static class RedisChatStateServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         var options = new RedisStateOptions();
+        RedisStateOptions.ThrowOnUnknownKeys(section);
         options.Bind(section);
         if (options.Configuration is null && section is IConfigurationSection { Value: { Length: > 0 } inline })
         {
@@ -90,6 +91,7 @@ public static class RedisChatStateServiceCollectionExtensions
         services.TryAddSingleton(sp => new RedisCostLedger(sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<ILogger<RedisCostLedger>>()));
         services.TryAddSingleton(sp => new RedisChatRateLimitStore(sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<ILogger<RedisChatRateLimitStore>>()));
         services.TryAddSingleton(sp => new RedisApiKeyCooldownStore(sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<ILogger<RedisApiKeyCooldownStore>>()));
+        services.TryAddSingleton(sp => new RedisChatRoutingStore(sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<ILogger<RedisChatRoutingStore>>()));
         services.TryAddSingleton(sp => new RedisFailSafeDistributedCache(
             new RedisCache(new RedisCacheOptions
             {
@@ -102,6 +104,7 @@ public static class RedisChatStateServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<ICostLedger>(sp => sp.GetRequiredService<RedisCostLedger>()));
         services.TryAddSingleton<IChatRateLimitStore>(sp => sp.GetRequiredService<RedisChatRateLimitStore>());
         services.TryAddSingleton<IApiKeyCooldownStore>(sp => sp.GetRequiredService<RedisApiKeyCooldownStore>());
+        services.TryAddSingleton<IChatRoutingStore>(sp => sp.GetRequiredService<RedisChatRoutingStore>());
         services.TryAddSingleton<IDistributedCache>(sp => sp.GetRequiredService<RedisFailSafeDistributedCache>());
         services.TryAddSingleton(sp => new RedisChatState(
             sp.GetRequiredService<IConnectionMultiplexer>(),

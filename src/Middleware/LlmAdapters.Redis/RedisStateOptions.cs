@@ -68,6 +68,36 @@ public sealed class RedisStateOptions
     /// <param name="section">The section.</param>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
     /// <exception cref="InvalidOperationException">A value is invalid; the message names the key.</exception>
+    /// <summary>
+    /// Throws when the section holds a key these options do not read: <c>AI:Redis:Configuraton</c> would otherwise leave
+    /// Redis unconfigured and turn every shared budget and limit into a per-process one, silently (issue 20, N7).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A key is unknown; the message names its path and the known keys.</exception>
+    internal static void ThrowOnUnknownKeys(IConfiguration section)
+    {
+        string[] known = [ConfigurationKey, KeyPrefixKey, ReservationTimeoutKey, LeaseTimeoutKey, RateLimitWindowKey, FailureKey];
+        string[] failureKeys = ["Cache", "RateLimit", "Budget"];
+        var problems = new List<string>();
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add($"{child.Path} is not a key of the Redis section; the keys are {string.Join(", ", known)}.");
+            }
+            else if (string.Equals(child.Key, FailureKey, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.AddRange(child.GetChildren()
+                    .Where(f => !failureKeys.Contains(f.Key, StringComparer.OrdinalIgnoreCase))
+                    .Select(f => $"{f.Path} is not a key of the Redis failure policies; the keys are {string.Join(", ", failureKeys)}."));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+    }
+
     internal void Bind(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);

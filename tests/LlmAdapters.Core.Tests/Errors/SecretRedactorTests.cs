@@ -64,6 +64,59 @@ public sealed class SecretRedactorTests
         Assert.Null(SecretRedactor.Redact(null, "local-vllm-secret"));
     }
 
+    // Issue 20, N3/N4: a configured key echoed in another encoding than its own.
+    public static TheoryData<string, string> EncodedEchoes { get; } = new()
+    {
+        { "hostile-gateway-token-Q7w2E9r4", "percent %s" },
+        { "hostile-gateway-token-Q7w2E9r4", "every byte %S" },
+        { "hostile-gateway-token-Q7w2E9r4", "json {\"message\":\"%j\"}" },
+        { "hostile-gateway-token-Q7w2E9r4", "base64 %b" },
+        { "hostile-gateway-token-Q7w2E9r4", "basic %B" },
+        { "gw+tok/en=Zq8Rk2Lw9Xv4", "percent %s" },
+        { "gw+tok/en=Zq8Rk2Lw9Xv4", "json %j" },
+        { "gw+tok/en=Zq8Rk2Lw9Xv4", "json slash %/" },
+        { "gw+tok/en=Zq8Rk2Lw9Xv4", "base64 %b" },
+        { "gw+tok/en=Zq8Rk2Lw9Xv4", "base64url %u" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EncodedEchoes))]
+    public void Redact_KnownSecretInAnotherEncoding_Masked(string secret, string template)
+    {
+        var placeholder = template[template.IndexOf('%', StringComparison.Ordinal)..][..2];
+        var encoded = Encode(secret, placeholder[1]);
+        var text = template.Replace(placeholder, encoded, StringComparison.Ordinal);
+
+        var redacted = SecretRedactor.Redact(text, secret)!;
+
+        Assert.Contains(SecretRedactor.Mask, redacted, StringComparison.Ordinal);
+        Assert.DoesNotContain(encoded.Substring(encoded.Length / 4, encoded.Length / 2), redacted, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_KeyShapedEchoPercentOrJsonEscaped_Masked()
+    {
+        Assert.DoesNotContain("Hq7Lw2Zt9Km4", SecretRedactor.Redact("bad key sk%2Dproj%2DHq7Lw2Zt9Km4Xp1Rs8Vb3Nc6Jd0Fg5"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Hq7Lw2Zt9Km4", SecretRedactor.Redact("bad key sk\\u002dproj\\u002DHq7Lw2Zt9Km4Xp1Rs8Vb3Nc6Jd0Fg5"), StringComparison.Ordinal);
+    }
+
+    private static string Encode(string secret, char form)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(secret);
+        return form switch
+        {
+            's' => Uri.EscapeDataString(secret).Replace("-", "%2D", StringComparison.Ordinal),
+            'S' => string.Concat(bytes.Select(b => "%" + b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))),
+            'j' => string.Concat(secret.Select(c => char.IsLetterOrDigit(c) ? c.ToString() : "\\u" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture))),
+            '/' => secret.Replace("/", "\\/", StringComparison.Ordinal),
+            'b' => Convert.ToBase64String(bytes),
+            'B' => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:" + secret)),
+            'u' => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            _ => throw new ArgumentOutOfRangeException(nameof(form)),
+        };
+    }
+
     [Theory]
     [MemberData(nameof(Secrets))]
     public void FromStatus_BodyEchoesSecret_SecretAppearsNowhere(string text, string secret)

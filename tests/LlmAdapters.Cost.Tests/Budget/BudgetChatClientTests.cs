@@ -235,11 +235,20 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
-    public async Task GetResponseAsync_UnpricedModel_PassesOrRejectsAsConfigured()
+    public async Task GetResponseAsync_UnpricedModel_IsRejected_UnlessTheCatalogEstimatesIt()
     {
-        using var inner = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Response(10, 10, "llama3")) };
-        using var lenient = NewClient(inner, new InMemoryBudgetStore(), Daily(0m));
-        await lenient.GetResponseAsync("hi", new ChatOptions { ModelId = "llama3" }, TestContext.Current.CancellationToken);
+        var calls = 0;
+        using var inner = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => { calls++; return Task.FromResult(Response(1_000_000, 1_000_000, "llama3")); } };
+        using var unset = NewClient(inner, new InMemoryBudgetStore(), Daily(1m));
+        var silent = await Assert.ThrowsAsync<BudgetExceededException>(() => unset.GetResponseAsync("hi", new ChatOptions { ModelId = "llama3" }, TestContext.Current.CancellationToken));
+        Assert.Contains("AI:Pricing:Models:llama3", silent.Message, StringComparison.Ordinal);
+        Assert.Equal(0, calls);
+
+        var store = new InMemoryBudgetStore();
+        var estimating = PriceCatalog.Default.WithUnpricedModels(UnpricedModelPolicy.Estimate, new ModelPrice { ModelId = "(estimate)", InputPerMillion = 1m, OutputPerMillion = 2m });
+        using var estimated = new BudgetChatClient(inner, new BudgetChatClientOptions { Catalog = estimating, Store = store, TokenEstimator = s_fixedEstimator, Limits = { Daily(10m) } });
+        await estimated.GetResponseAsync("hi", new ChatOptions { ModelId = "llama3", MaxOutputTokens = 10 }, TestContext.Current.CancellationToken);
+        Assert.Equal(3m, (await store.GetUsageAsync(Daily(10m), "default", TestContext.Current.CancellationToken)).Spent);
 
         using var strict = new BudgetChatClient(inner, new BudgetChatClientOptions { RejectUnpricedModels = true, TokenEstimator = s_fixedEstimator, Limits = { Daily(1m) } });
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => strict.GetResponseAsync("hi", new ChatOptions { ModelId = "llama3" }, TestContext.Current.CancellationToken));

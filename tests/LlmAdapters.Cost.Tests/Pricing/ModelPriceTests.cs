@@ -153,7 +153,7 @@ public sealed class ModelPriceTests
         Assert.Equal(0.0075m, price.CalculateWorstCase(1000, 500)); // 1000 x $2.50 + 500 x $10
 
         var claude = PriceCatalog.Default.GetPrice("claude-sonnet-4-6")!;
-        Assert.Equal(0.01875m, claude.CalculateWorstCase(1000, 1000)); // input at the cache-write price $3.75 + $15
+        Assert.Equal(0.021m, claude.CalculateWorstCase(1000, 1000)); // input at the 1-hour cache-write price $6 (2x) + $15
     }
 
     [Fact]

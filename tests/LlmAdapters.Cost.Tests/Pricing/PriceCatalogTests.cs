@@ -63,8 +63,16 @@ public sealed class PriceCatalogTests
         {
             Assert.True(price.InputPerMillion > 0 && price.OutputPerMillion > 0, price.ModelId);
             Assert.False(string.IsNullOrWhiteSpace(price.Source), price.ModelId);
-            Assert.Equal(new DateOnly(2026, 7, 24), price.EffectiveDate);
+            Assert.NotNull(price.EffectiveDate);
+            Assert.True(price.EffectiveDate >= new DateOnly(2026, 7, 24), price.ModelId);
             Assert.All(price.Tiers, t => Assert.True(t.AboveInputTokens > 0));
+            Assert.All(price.ServiceTiers, row =>
+            {
+                Assert.Contains(row.ServiceTier, new[] { "flex", "priority", "batch" });
+                Assert.True(row.InputPerMillion > 0 && row.OutputPerMillion > 0, price.ModelId + " " + row.ServiceTier);
+                Assert.False(string.IsNullOrWhiteSpace(row.Source), price.ModelId + " " + row.ServiceTier);
+                Assert.NotNull(row.EffectiveDate);
+            });
         }
     }
 

@@ -30,4 +30,20 @@ public sealed class DashScopeHostileProviderTests : HostileProviderTests
     // An incremental chunk whose finish_reason is the string "null": the stream is not over after it.
     protected override string StreamChunk(string text) =>
         $$"""data: {"output":{"choices":[{"message":{"role":"assistant","content":"{{text}}"},"finish_reason":"null"}]},"request_id":"hostile-request"}""" + "\n\n";
+
+    protected override string ResponseBody(string text) =>
+        $$$"""{"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"{{{text}}}"}}]},"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2},"request_id":"hostile-request"}""";
+
+    protected override string StreamFinish(bool length) =>
+        $$"""data: {"output":{"choices":[{"message":{"role":"assistant","content":""},"finish_reason":"{{(length ? "length" : "stop")}}"}]},"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2},"request_id":"hostile-request"}""" + "\n\n";
+
+    // DashScope carries the arguments as a JSON string holding JSON text, as Chat Completions does.
+    protected override string ToolCallBody(string arguments) =>
+        """{"output":{"choices":[{"finish_reason":"tool_calls","message":{"role":"assistant","content":"","tool_calls":[{"type":"function","id":"call_1","function":{"name":"f","arguments":""" + System.Text.Json.JsonSerializer.Serialize(arguments) + """}}]}}]},"request_id":"hostile-request"}""";
+
+    protected override string ToolCallStream(string arguments) => "data: " + ToolCallBody(arguments) + "\n\n";
+
+    protected override IEnumerable<string> NoResultBodies =>
+        ["""{"output":{"choices":[]},"request_id":"hostile-request"}""",
+         """{"output":{"choices":[{"message":{"role":"assistant","content":""},"finish_reason":"null"}]},"request_id":"hostile-request"}"""];
 }

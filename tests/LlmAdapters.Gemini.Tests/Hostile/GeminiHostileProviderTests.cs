@@ -34,4 +34,18 @@ public sealed class GeminiHostileProviderTests : HostileProviderTests
     protected override IEnumerable<string> WrongShapeBodies =>
         [.. base.WrongShapeBodies, """{"candidates":null}""",
          """{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"""];
+
+    protected override string ResponseBody(string text) =>
+        $$$"""{"candidates":[{"content":{"parts":[{"text":"{{{text}}}"}],"role":"model"},"finishReason":"STOP","index":0}],"modelVersion":"hostile-model"}""";
+
+    protected override string StreamFinish(bool length) =>
+        $$$"""data: {"candidates":[{"content":{"parts":[{"text":""}],"role":"model"},"finishReason":"{{{(length ? "MAX_TOKENS" : "STOP")}}}","index":0}],"modelVersion":"hostile-model"}""" + "\n\n";
+
+    protected override string ToolCallBody(string arguments) =>
+        $$$"""{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{{{arguments}}}}}],"role":"model"},"finishReason":"STOP","index":0}],"modelVersion":"hostile-model"}""";
+
+    protected override string ToolCallStream(string arguments) => "data: " + ToolCallBody(arguments) + "\n\n";
+
+    protected override IEnumerable<string> NoResultBodies =>
+        ["""{"candidates":[]}""", """{"candidates":[{"content":{"parts":[],"role":"model"},"index":0}],"modelVersion":"hostile-model"}"""];
 }

@@ -42,7 +42,7 @@ public sealed class ChatClientsHealthChecksTests : IAsyncLifetime
             ["AI:Clients:claude:Endpoint"] = _emulator.AnthropicEndpoint.ToString(),
             ["AI:Clients:claude:ApiKey"] = "sk-ant-test",
             ["AI:Clients:local:Provider"] = "ollama",
-            ["AI:Clients:local:Endpoint"] = _emulator.OpenAIEndpoint.ToString(),
+            ["AI:Clients:local:Endpoint"] = _emulator.OllamaEndpoint.ToString(),
             ["AI:Clients:local:Model"] = "llama3.2",
         });
 
@@ -79,7 +79,7 @@ public sealed class ChatClientsHealthChecksTests : IAsyncLifetime
         var report = await CheckAsync(new()
         {
             ["AI:Provider"] = "ollama",
-            ["AI:Endpoint"] = _emulator.OpenAIEndpoint.ToString(),
+            ["AI:Endpoint"] = _emulator.OllamaEndpoint.ToString(),
             ["AI:Model"] = "mistral",
         });
 
@@ -122,5 +122,42 @@ public sealed class ChatClientsHealthChecksTests : IAsyncLifetime
         var entry = report.Entries["chat:default"];
         Assert.Equal(HealthStatus.Unhealthy, entry.Status);
         Assert.Contains("cannot be reached", entry.Description, StringComparison.Ordinal);
+    }
+
+    // Issue 20: each descriptor owns its probe. Gemini's model list takes the key in x-goog-api-key (a Bearer key at
+    // {endpoint}/models is answered by neither Gemini nor DashScope: both were always Degraded).
+    [Theory]
+    [InlineData("gemini", "v1beta/models?pageSize=1")]
+    [InlineData("dashscope-native", "compatible-mode/v1/models")]
+    public async Task ProviderOwnProbe_IsHealthy(string provider, string probe)
+    {
+        var report = await CheckAsync(new()
+        {
+            ["AI:Provider"] = provider,
+            ["AI:Endpoint"] = _emulator.BaseAddress.ToString(),
+            ["AI:ApiKey"] = "test-key-0000000000",
+        });
+
+        var entry = report.Entries["chat:default"];
+        Assert.Equal(HealthStatus.Healthy, entry.Status);
+        Assert.Equal(new Uri(_emulator.BaseAddress, probe).ToString(), entry.Data["probe"]);
+    }
+
+    [Theory]
+    [InlineData("gemini", 400)]
+    [InlineData("dashscope-native", 401)]
+    public async Task ProviderOwnProbe_RefusedKey_IsUnhealthy_AndTheKeyIsNeverShown(string provider, int status)
+    {
+        var report = await CheckAsync(new()
+        {
+            ["AI:Provider"] = provider,
+            ["AI:Endpoint"] = _emulator.BaseAddress.ToString(),
+            ["AI:ApiKey"] = "invalid-sk-secret-0123456789",
+        });
+
+        var entry = report.Entries["chat:default"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Equal($"{provider} refused the API key ({status}).", entry.Description);
+        Assert.DoesNotContain(entry.Data.Values, v => v.ToString()!.Contains("secret", StringComparison.Ordinal));
     }
 }

@@ -22,4 +22,25 @@ public sealed class OllamaHostileProviderTests : HostileProviderTests
     // One NDJSON line that is not the last (done is false): the stream is not over after it.
     protected override string StreamChunk(string text) =>
         $$"""{"model":"hostile-model","message":{"role":"assistant","content":"{{text}}"},"done":false}""" + "\n";
+
+    protected override string ResponseBody(string text) =>
+        $$"""{"model":"hostile-model","created_at":"2025-01-01T00:00:00Z","message":{"role":"assistant","content":"{{text}}"},"done":true,"done_reason":"stop"}""";
+
+    protected override string StreamFinish(bool length) =>
+        $$"""{"model":"hostile-model","message":{"role":"assistant","content":""},"done":true,"done_reason":"{{(length ? "length" : "stop")}}"}""" + "\n";
+
+    protected override string ToolCallBody(string arguments) =>
+        """{"model":"hostile-model","created_at":"2025-01-01T00:00:00Z","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f","arguments":""" + arguments + """}}]},"done":true,"done_reason":"stop"}""";
+
+    protected override string ToolCallStream(string arguments) =>
+        """{"model":"hostile-model","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f","arguments":""" + arguments + """}}]},"done":false}""" + "\n" + StreamFinish(length: false);
+
+    protected override IEnumerable<string> NoResultBodies =>
+        ["""{"message":null,"done":true}""", """{"model":"hostile-model","done":true}"""];
+
+    protected override IEnumerable<string> NoResultStreams =>
+        ["""{"model":"hostile-model","message":null,"done":true}""" + "\n"];
+
+    // NDJSON has no comments: a blank line is what the reader skips.
+    protected override string KeepAlive => "\n";
 }

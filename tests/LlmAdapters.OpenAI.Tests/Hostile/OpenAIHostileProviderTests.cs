@@ -27,4 +27,51 @@ public sealed class OpenAIHostileProviderTests : HostileProviderTests
     protected override IEnumerable<string> WrongShapeBodies =>
         [.. base.WrongShapeBodies, """{"choices":[]}""", """{"choices":"x"}""",
          """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":42},"finish_reason":"stop"}]}"""];
+
+    protected override string ResponseBody(string text) =>
+        $$$"""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"{{{text}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
+
+    protected override string StreamFinish(bool length) =>
+        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"{{{(length ? "length" : "stop")}}}"}]}""" + "\n\n";
+
+    protected override string StreamDone => "data: [DONE]\n\n";
+
+    // Chat Completions carries the arguments as a JSON string holding JSON text.
+    protected override string ToolCallBody(string arguments) =>
+        $$$"""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":{{{System.Text.Json.JsonSerializer.Serialize(arguments)}}}}}]},"finish_reason":"tool_calls"}]}""";
+
+    protected override string ToolCallStream(string arguments) =>
+        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":{{{System.Text.Json.JsonSerializer.Serialize(arguments)}}}}}]},"finish_reason":null}]}""" + "\n\n" +
+        """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""" + "\n\n" + StreamDone;
+
+    protected override IEnumerable<string> NoResultBodies =>
+        ["""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[]}""",
+         """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null}}]}"""];
+
+    // The configured pipeline runs the SDK path too (the default is native).
+    protected override IReadOnlyDictionary<string, string?> PipelineSettings { get; } = new Dictionary<string, string?> { ["AI:Implementation"] = "sdk" };
+
+    // Issue 20, N11: on a raw call too, a stream of SSE comments only times out (the SDK bounds each read, not each event).
+    [Fact]
+    public async Task Raw_Sdk_StreamOfCommentsOnly_TimesOut()
+    {
+        await using var server = HostileProviderServer.Start(HostileAnswer.Text(200, "text/event-stream", ": ping\n\n", cut: true) with { Trickle = System.Text.Encoding.UTF8.GetBytes(": ping\n\n") });
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new OpenAICompatibleChatClient(
+            new OpenAICompatibleChatClientOptions { ProviderName = ProviderName, Endpoint = Endpoint(server.BaseAddress), ApiKey = Key, Model = "hostile-model", NetworkTimeout = TimeSpan.FromSeconds(1) },
+            http);
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        guard.CancelAfter(TimeSpan.FromMinutes(2)); // a hang guard only
+
+        var thrown = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hi", cancellationToken: guard.Token))
+            {
+                Assert.Fail("A comment is no update.");
+            }
+        });
+
+        Assert.False(guard.IsCancellationRequested && !Ct.IsCancellationRequested, "The stream of comments never timed out.");
+        Assert.Equal(ChatProviderErrorKind.Timeout, Assert.IsType<ChatProviderException>(thrown).Kind);
+    }
 }

@@ -33,4 +33,26 @@ public sealed class OpenAINativeHostileProviderTests : HostileProviderTests
     protected override IEnumerable<string> WrongShapeBodies =>
         [.. base.WrongShapeBodies, """{"choices":[]}""", """{"choices":"x"}""",
          """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":42},"finish_reason":"stop"}]}"""];
+
+    protected override string ResponseBody(string text) =>
+        $$$"""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"{{{text}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
+
+    protected override string StreamFinish(bool length) =>
+        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"{{{(length ? "length" : "stop")}}}"}]}""" + "\n\n";
+
+    protected override string StreamDone => "data: [DONE]\n\n";
+
+    // Chat Completions carries the arguments as a JSON string holding JSON text.
+    protected override string ToolCallBody(string arguments) =>
+        $$$"""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":{{{System.Text.Json.JsonSerializer.Serialize(arguments)}}}}}]},"finish_reason":"tool_calls"}]}""";
+
+    protected override string ToolCallStream(string arguments) =>
+        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":{{{System.Text.Json.JsonSerializer.Serialize(arguments)}}}}}]},"finish_reason":null}]}""" + "\n\n" +
+        """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""" + "\n\n" + StreamDone;
+
+    protected override IEnumerable<string> NoResultBodies =>
+        ["""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[]}""",
+         """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null}}]}"""];
+
+    protected override IReadOnlyDictionary<string, string?> PipelineSettings { get; } = new Dictionary<string, string?> { ["AI:Implementation"] = "native" };
 }

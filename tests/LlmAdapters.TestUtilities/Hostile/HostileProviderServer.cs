@@ -17,11 +17,13 @@ public sealed class HostileProviderServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly byte[] _answer;
+    private readonly byte[]? _trickle;
     private int _requests;
 
-    private HostileProviderServer(byte[] answer)
+    private HostileProviderServer(byte[] answer, byte[]? trickle = null)
     {
         _answer = answer;
+        _trickle = trickle;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
@@ -50,11 +52,11 @@ public sealed class HostileProviderServer : IAsyncDisposable
 
         if (!answer.Cut)
         {
-            head.Append("Content-Length: ").Append(answer.Body.Length).Append("\r\n");
+            head.Append("Content-Length: ").Append(answer.ContentLength ?? answer.Body.Length).Append("\r\n");
         }
 
         head.Append("Connection: close\r\n\r\n");
-        return new HostileProviderServer([.. Encoding.ASCII.GetBytes(head.ToString()), .. answer.Body]);
+        return new HostileProviderServer([.. Encoding.ASCII.GetBytes(head.ToString()), .. answer.Body], answer.Trickle);
     }
 
     /// <inheritdoc/>
@@ -103,6 +105,14 @@ public sealed class HostileProviderServer : IAsyncDisposable
                 Interlocked.Increment(ref _requests);
                 await stream.WriteAsync(_answer, _stop.Token);
                 await stream.FlushAsync(_stop.Token);
+                while (_trickle is not null && !_stop.IsCancellationRequested)
+                {
+                    // Keep the stream alive with bytes that are no event, until the client goes away (an IOException).
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, _stop.Token);
+                    await stream.WriteAsync(_trickle, _stop.Token);
+                    await stream.FlushAsync(_stop.Token);
+                }
+
                 connection.Client.Shutdown(SocketShutdown.Send);
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

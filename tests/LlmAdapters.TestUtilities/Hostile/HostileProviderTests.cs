@@ -51,6 +51,27 @@ public abstract class HostileProviderTests
     /// <summary>Gets streamed events of the wrong shape (each must fail as <see cref="ChatProviderErrorKind.Unknown"/>).</summary>
     protected virtual IEnumerable<string> WrongShapeChunks => ["data: []\n\n", "data: 42\n\n", "data: \"text\"\n\n"];
 
+    /// <summary>Gets a complete, successful non-streamed answer carrying <paramref name="text"/> (finished normally).</summary>
+    protected abstract string ResponseBody(string text);
+
+    /// <summary>Gets the streamed event that finishes the answer: normally, or (<paramref name="length"/>) at the output-token limit.</summary>
+    protected abstract string StreamFinish(bool length);
+
+    /// <summary>Gets what the dialect sends after the finish to end the stream (<c>[DONE]</c>, <c>message_stop</c>), or nothing.</summary>
+    protected virtual string StreamDone => string.Empty;
+
+    /// <summary>Gets a non-streamed answer whose one tool call has <paramref name="arguments"/> (the JSON value as the dialect carries it: a string for OpenAI and DashScope, an object for the others).</summary>
+    protected abstract string ToolCallBody(string arguments);
+
+    /// <summary>Gets a complete stream whose one tool call has <paramref name="arguments"/> (see <see cref="ToolCallBody"/>).</summary>
+    protected abstract string ToolCallStream(string arguments);
+
+    /// <summary>Gets 200 bodies of the dialect's shape that carry no result: no content and no finish reason (each must fail as <see cref="ChatProviderErrorKind.Unknown"/>).</summary>
+    protected abstract IEnumerable<string> NoResultBodies { get; }
+
+    /// <summary>Gets streams that reach the dialect's terminal event without a result (each must fail as <see cref="ChatProviderErrorKind.Unknown"/>); none when the dialect cannot end a stream without a finish.</summary>
+    protected virtual IEnumerable<string> NoResultStreams => [];
+
     /// <summary>Gets the hostile classes, each streaming and not (the answers and expected kinds are in <c>Answers</c>).</summary>
     public static TheoryData<string, bool> Cases { get; } = new()
     {
@@ -60,7 +81,15 @@ public abstract class HostileProviderTests
         { "html-502", false }, { "html-502", true },
         { "401-echoes-key", false }, { "401-echoes-key", true },
         { "429-retry-after-overflow", false }, { "429-retry-after-overflow", true },
-        { "invalid-utf8-200", false },
+        { "invalid-utf8-200", false }, { "invalid-utf8-200", true },
+        { "lying-content-length", false }, { "lying-content-length", true },
+        { "no-result-200", false }, { "no-result-stream", true },
+    };
+
+    /// <summary>Gets the wrong JSON types a tool call's arguments can come as (each must set <see cref="FunctionCallContent.Exception"/>).</summary>
+    public static TheoryData<string, bool> WrongArguments { get; } = new()
+    {
+        { "\"x\"", false }, { "\"x\"", true }, { "[1,2]", false }, { "[1,2]", true }, { "42", false }, { "42", true },
     };
 
     [Theory]
@@ -97,7 +126,7 @@ public abstract class HostileProviderTests
             };
             ActivitySource.AddActivityListener(listener);
 
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(PipelineSettings)
             {
                 ["AI:Provider"] = ProviderName,
                 ["AI:Endpoint"] = Endpoint(server.BaseAddress).ToString(),
@@ -128,6 +157,171 @@ public abstract class HostileProviderTests
             }
 
             AssertNoTextTwice(texts);
+        }
+    }
+
+    // Issue 20, N2: a Content-Length is a hint. A body announcing 12 MB that holds a few bytes does not make the adapter
+    // hold a buffer of the announced size (a 16 MiB pooled array before the fix).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Raw_LyingContentLength_NoBufferOfTheAnnouncedSize(bool streaming)
+    {
+        const long Announced = 12_000_000;
+        var body = streaming ? StreamChunk("Hello") : ResponseBody("Hello");
+        await using var server = HostileProviderServer.Start(HostileAnswer.Text(200, streaming ? "text/event-stream" : "application/json", body) with { ContentLength = Announced });
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = CreateRawClient(Endpoint(server.BaseAddress), Key, http);
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var (ex, _) = await CallAsync(client, streaming);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(ChatProviderErrorKind.Unavailable, ex.Kind);
+        Assert.True(allocated < Announced, $"The call allocated {allocated} bytes for a body of {body.Length} bytes announcing {Announced}.");
+    }
+
+    // Issue 20, N10: nothing passes on after the terminal event: no text after the finish, no second, contradicting finish.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StreamAfterTerminalEvent_NothingPassesOn(bool pipeline)
+    {
+        var stream = StreamChunk("Hello") + StreamFinish(length: false) + StreamChunk("Again") + StreamFinish(length: true) + StreamDone;
+        await using var server = HostileProviderServer.Start(HostileAnswer.Text(200, "text/event-stream", stream));
+        await using var scope = CreateClient(server, pipeline);
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in scope.Client.GetStreamingResponseAsync("hi", cancellationToken: Ct))
+        {
+            updates.Add(update);
+        }
+
+        var response = updates.ToChatResponse();
+        Assert.Equal("Hello", response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.DoesNotContain(updates, u => u.FinishReason is { } reason && reason != ChatFinishReason.Stop);
+    }
+
+    // Issue 20, N13: arguments that are not a JSON object never become "no arguments": the call carries the exception,
+    // and through the pipeline the tool never runs.
+    [Theory]
+    [MemberData(nameof(WrongArguments))]
+    public async Task Raw_ToolArgumentsNotAnObject_CallCarriesException(string arguments, bool streaming)
+    {
+        await using var server = HostileProviderServer.Start(Answer(streaming ? ToolCallStream(arguments) : ToolCallBody(arguments), streaming));
+        await using var scope = CreateClient(server, pipeline: false);
+
+        var response = await GetAsync(scope.Client, streaming, new ChatOptions { Tools = [AIFunctionFactory.Create((string? city) => city, "f")] });
+
+        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("f", call.Name);
+        Assert.NotNull(call.Exception);
+    }
+
+    [Theory]
+    [MemberData(nameof(WrongArguments))]
+    public async Task Pipeline_ToolArgumentsNotAnObject_ToolNeverRuns(string arguments, bool streaming)
+    {
+        await using var server = HostileProviderServer.Start(Answer(streaming ? ToolCallStream(arguments) : ToolCallBody(arguments), streaming));
+        await using var scope = CreateClient(server, pipeline: true);
+        var runs = 0;
+
+        await GetAsync(scope.Client, streaming, new ChatOptions { Tools = [AIFunctionFactory.Create((string? city = null) => { Interlocked.Increment(ref runs); return city; }, "f")] });
+
+        Assert.Equal(0, runs);
+    }
+
+    /// <summary>Gets what keeps a stream alive without being an event (an SSE comment; a blank line for NDJSON).</summary>
+    protected virtual string KeepAlive => ": keep-alive\n\n";
+
+    // Issue 20, N11: the network timeout bounds each silence between two events, also when the server keeps the
+    // connection busy with bytes that are no event (a stream of SSE comments only never timed out on the sdk path).
+    [Fact]
+    public async Task Pipeline_StreamOfKeepAlivesOnly_TimesOut()
+    {
+        await using var server = HostileProviderServer.Start(HostileAnswer.Text(200, "text/event-stream", KeepAlive, cut: true) with { Trickle = System.Text.Encoding.UTF8.GetBytes(KeepAlive) });
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(PipelineSettings)
+        {
+            ["AI:Provider"] = ProviderName,
+            ["AI:Endpoint"] = Endpoint(server.BaseAddress).ToString(),
+            ["AI:ApiKey"] = Key,
+            ["AI:Model"] = "hostile-model",
+            ["AI:NetworkTimeout"] = "00:00:01",
+            ["AI:Pipeline:Retry:MaxAttempts"] = "1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        await using var provider = services.BuildServiceProvider();
+        var clients = provider.GetRequiredService<LlmAdapters.Hosting.ConfiguredChatClients>();
+
+        // A hang guard only: the network timeout (1 s) ends the call long before.
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        guard.CancelAfter(TimeSpan.FromMinutes(2));
+        var thrown = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var update in clients.GetClient(clients.Names[0]).GetStreamingResponseAsync("hi", cancellationToken: guard.Token))
+            {
+                Assert.Fail("A keep-alive is no update.");
+            }
+        });
+
+        Assert.False(guard.IsCancellationRequested && !Ct.IsCancellationRequested, "The stream of keep-alives never timed out.");
+        Assert.Equal(ChatProviderErrorKind.Timeout, Assert.IsType<ChatProviderException>(thrown).Kind);
+    }
+
+    private static HostileAnswer Answer(string body, bool streaming) =>
+        HostileAnswer.Text(200, streaming ? "text/event-stream" : "application/json", body);
+
+    private static async Task<ChatResponse> GetAsync(IChatClient client, bool streaming, ChatOptions? options = null) =>
+        streaming
+            ? await client.GetStreamingResponseAsync("hi", options, Ct).ToChatResponseAsync(Ct)
+            : await client.GetResponseAsync("hi", options, Ct);
+
+    private ClientScope CreateClient(HostileProviderServer server, bool pipeline)
+    {
+        if (!pipeline)
+        {
+            var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            return new ClientScope(CreateRawClient(Endpoint(server.BaseAddress), Key, http), http);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(PipelineSettings)
+        {
+            ["AI:Provider"] = ProviderName,
+            ["AI:Endpoint"] = Endpoint(server.BaseAddress).ToString(),
+            ["AI:ApiKey"] = Key,
+            ["AI:Model"] = "hostile-model",
+            ["AI:Pipeline:Retry:MaxAttempts"] = "1",
+            ["AI:Pipeline:FunctionInvocation:MaximumIterationsPerRequest"] = "2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        var provider = services.BuildServiceProvider();
+        var clients = provider.GetRequiredService<LlmAdapters.Hosting.ConfiguredChatClients>();
+        return new ClientScope(clients.GetClient(clients.Names[0]), provider);
+    }
+
+    /// <summary>Gets extra configuration for the pipeline runs (e.g. <c>AI:Implementation</c>).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> PipelineSettings { get; } = new Dictionary<string, string?>();
+
+    private sealed class ClientScope(IChatClient client, object owner) : IAsyncDisposable
+    {
+        public IChatClient Client { get; } = client;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (owner is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                Client.Dispose();
+                (owner as IDisposable)?.Dispose();
+            }
         }
     }
 
@@ -165,7 +359,14 @@ public abstract class HostileProviderTests
                 break;
             case "401-echoes-key":
                 yield return (
-                    HostileAnswer.Text(401, Json, ErrorBody($"Invalid key {Key} (also tried {ShapedKey}, url ?key={Key}, id_{ShapedKey})", "authentication_error"), false, ("x-request-id", "req_" + Key), ("request-id", "id_" + ShapedKey)),
+                    HostileAnswer.Text(
+                        401,
+                        Json,
+                        ErrorBody($"Invalid key {Key} (also tried {ShapedKey}, url ?key={Key}, id_{ShapedKey}, {PercentEncoded(Key)}, {PercentEncoded(ShapedKey)}, {Base64(Key)}, {JsonEscapedMarker})", "authentication_error")
+                            .Replace(JsonEscapedMarker, JsonEscaped(Key), StringComparison.Ordinal),
+                        false,
+                        ("x-request-id", "req_" + Key),
+                        ("request-id", "id_" + ShapedKey)),
                     _ => ChatProviderErrorKind.Authentication);
                 break;
             case "429-retry-after-overflow":
@@ -178,7 +379,36 @@ public abstract class HostileProviderTests
 
                 break;
             case "invalid-utf8-200":
-                yield return (new HostileAnswer(200, Json, [(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}'], []), _ => ChatProviderErrorKind.Unknown);
+                // Issue 20, N1/N12: invalid UTF-8 inside the answer's text, streamed or not, as well as in a member name.
+                if (!streaming)
+                {
+                    yield return (new HostileAnswer(200, Json, [(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}'], []), _ => ChatProviderErrorKind.Unknown);
+                    yield return (new HostileAnswer(200, Json, WithInvalidUtf8(ResponseBody("Hel" + InvalidUtf8Marker + "lo")), []), _ => ChatProviderErrorKind.Unknown);
+                }
+                else
+                {
+                    yield return (new HostileAnswer(200, Sse, WithInvalidUtf8(StreamChunk("Hel" + InvalidUtf8Marker + "lo") + StreamFinish(length: false) + StreamDone), []), _ => ChatProviderErrorKind.Unknown);
+                }
+
+                break;
+            case "lying-content-length":
+                // Issue 20, N2: a Content-Length far beyond the body: the connection closes before it, a cut body.
+                yield return (HostileAnswer.Text(200, streaming ? Sse : Json, streaming ? StreamChunk("Hello") : ResponseBody("Hello")) with { ContentLength = 12_000_000 }, Unavailable);
+                break;
+            case "no-result-200":
+                // Issue 20, N6: a 200 of the dialect's shape that carries no result.
+                foreach (var body in NoResultBodies)
+                {
+                    yield return (HostileAnswer.Text(200, Json, body), _ => ChatProviderErrorKind.Unknown);
+                }
+
+                break;
+            case "no-result-stream":
+                foreach (var stream in NoResultStreams)
+                {
+                    yield return (HostileAnswer.Text(200, Sse, stream), _ => ChatProviderErrorKind.Unknown);
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "No such hostile case.");
@@ -224,9 +454,31 @@ public abstract class HostileProviderTests
     {
         foreach (var value in values)
         {
-            Assert.DoesNotContain(Key, value ?? string.Empty, StringComparison.Ordinal);
-            Assert.DoesNotContain(ShapedKey, value ?? string.Empty, StringComparison.Ordinal);
+            // The key in every form a server may echo it in (issue 20, N3/N4), and the key-shaped one's secret part.
+            foreach (var form in new[] { Key, ShapedKey, ShapedKey[8..], PercentEncoded(Key), JsonEscaped(Key), Base64(Key)[4..^4] })
+            {
+                Assert.DoesNotContain(form, value ?? string.Empty, StringComparison.Ordinal);
+            }
         }
+    }
+
+    private const string JsonEscapedMarker = "JSON-ESCAPED-KEY";
+
+    private const string InvalidUtf8Marker = "INVALIDUTF8";
+
+    private static string PercentEncoded(string key) => key.Replace("-", "%2D", StringComparison.Ordinal);
+
+    private static string JsonEscaped(string key) => key.Replace("-", "\\u002D", StringComparison.Ordinal);
+
+    private static string Base64(string key) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key));
+
+    private static byte[] WithInvalidUtf8(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var marker = System.Text.Encoding.UTF8.GetBytes(InvalidUtf8Marker);
+        var at = bytes.AsSpan().IndexOf(marker);
+        Assert.True(at >= 0, "The dialect's body lost the marker.");
+        return [.. bytes.AsSpan(0, at), 0xC3, 0x28, .. bytes.AsSpan(at + marker.Length)];
     }
 
     private static void AssertNoTextTwice(List<string> texts) =>

@@ -60,6 +60,7 @@ internal static partial class AnthropicMapper
         };
 
         AddStopDetails(response.AdditionalProperties ??= [], message.StopSequence, message.StopDetails);
+        AddServiceTier(response.AdditionalProperties, message.Usage);
         if (response.AdditionalProperties.Count == 0)
         {
             response.AdditionalProperties = null;
@@ -96,7 +97,7 @@ internal static partial class AnthropicMapper
                 return new TextContent(ResponseToolAnswer(block.Input, plan)) { RawRepresentation = raw };
 
             case "tool_use":
-                return new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, ParseArguments(block.Input)) { RawRepresentation = raw };
+                return NativeJson.WithArgumentsCheck(new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, ParseArguments(block.Input)) { RawRepresentation = raw }, block.Input);
 
             default:
                 // Server tool use (web search), its results, and block types this adapter does not know: kept raw,
@@ -197,6 +198,20 @@ internal static partial class AnthropicMapper
         return details;
     }
 
+    /// <summary>The <see cref="ChatResponse.AdditionalProperties"/> key of <c>usage.service_tier</c> (<c>standard</c>, <c>priority</c>, <c>batch</c>): it drives the price (docs/cost.md).</summary>
+    public const string ServiceTierKey = "service_tier";
+
+    /// <summary>Adds the tier the usage reports, if any.</summary>
+    /// <param name="properties">The response's or final update's properties.</param>
+    /// <param name="usage">The usage.</param>
+    public static void AddServiceTier(AdditionalPropertiesDictionary properties, AnthropicUsage? usage)
+    {
+        if (!string.IsNullOrEmpty(usage?.ServiceTier))
+        {
+            properties[ServiceTierKey] = usage.ServiceTier;
+        }
+    }
+
     /// <summary>Overwrites, member by member, the usage seen so far with a later (cumulative) report.</summary>
     /// <param name="target">The usage seen so far, or <see langword="null"/>.</param>
     /// <param name="update">The later report.</param>
@@ -216,6 +231,7 @@ internal static partial class AnthropicMapper
         target.CacheCreation = update.CacheCreation ?? target.CacheCreation;
         target.ServerToolUse = update.ServerToolUse ?? target.ServerToolUse;
         target.OutputTokensDetails = update.OutputTokensDetails ?? target.OutputTokensDetails;
+        target.ServiceTier = update.ServiceTier ?? target.ServiceTier;
         return target;
     }
 

@@ -61,11 +61,17 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
     /// <remarks>
     /// A <c>content_block_delta</c> event, nearly every event of a stream, is read by <see cref="ContentBlockDelta"/> without
     /// the <see cref="StreamEvent"/> DTO; the other events, and any delta it does not read exactly as the DTO would, go
-    /// through the DTO. Data that is not valid UTF-8, or not an object, is read as the string an SSE string parser makes of
-    /// it (invalid sequences replaced by U+FFFD).
+    /// through the DTO. Data that is not an object is read as a string; data that is not valid UTF-8 never arrives here
+    /// (the kit's transport answers it Unknown, issue 20).
     /// </remarks>
     public ChatResponseUpdate? Process(string eventType, ReadOnlySpan<byte> data)
     {
+        // Nothing after the finish (the first message_delta with a stop reason) but usage and message_stop (issue 20, N10).
+        if (_stopReason is not null && eventType is not ("message_delta" or "message_stop" or "error" or "message"))
+        {
+            return null;
+        }
+
         var start = data.IndexOfAnyExcept(" \t\r\n"u8);
         if (start < 0)
         {
@@ -167,7 +173,7 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
                 return StopBlock(index);
 
             case "message_delta":
-                _stopReason = data.Delta?.StopReason ?? _stopReason;
+                _stopReason ??= data.Delta?.StopReason; // the first stop reason wins: a second one contradicts it
                 _stopSequence = data.Delta?.StopSequence ?? _stopSequence;
                 _stopDetails = data.Delta?.StopDetails is { ValueKind: JsonValueKind.Object } details ? details.Clone() : _stopDetails;
                 _usage = AnthropicMapper.MergeUsage(_usage, data.Usage);
@@ -247,7 +253,7 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
                 _sawFunctionCall = true;
                 var json = state.Json.ToString();
                 var call = string.IsNullOrWhiteSpace(json)
-                    ? new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, AnthropicMapper.ParseArguments(block.Input))
+                    ? NativeJson.WithArgumentsCheck(new FunctionCallContent(block.Id ?? string.Empty, block.Name ?? string.Empty, AnthropicMapper.ParseArguments(block.Input)), block.Input)
                     : FunctionCallContent.CreateFromParsedArguments(json, block.Id ?? string.Empty, block.Name ?? string.Empty, NativeJson.ParseArguments);
                 call.RawRepresentation = CompleteRaw(state);
                 return Update(call);
@@ -272,6 +278,7 @@ internal sealed class AnthropicStreamState : INativeStreamDecoder
 
         var properties = new AdditionalPropertiesDictionary();
         AnthropicMapper.AddStopDetails(properties, _stopSequence, _stopDetails);
+        AnthropicMapper.AddServiceTier(properties, _usage);
         if (properties.Count > 0)
         {
             update.AdditionalProperties = properties;

@@ -61,6 +61,11 @@ public abstract class NativeChatProviderFactory<TOptions> : IChatProviderFactory
     /// <inheritdoc/>
     public IReadOnlyCollection<string> ConfigurationKeys { get; }
 
+    /// <summary>Creates the provider's own health probe (see <see cref="IChatProviderFactory.CreateHealthProbe"/>).</summary>
+    /// <param name="settings">The client's settings.</param>
+    /// <returns>The probe, or <see langword="null"/> (the default) for hosting's <c>GET {endpoint}/models</c> with a Bearer key.</returns>
+    public virtual ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => null;
+
     /// <inheritdoc/>
     public virtual IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf)
     {

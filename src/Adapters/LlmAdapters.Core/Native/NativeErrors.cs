@@ -26,6 +26,30 @@ public static class NativeErrors
         IsTransient = false,
     };
 
+    /// <summary>
+    /// A successful response of the dialect's shape that carries no result (no content, no finish reason; see
+    /// <see cref="NativeResults"/>), or a stream that reached its terminal event without one. Kind
+    /// <see cref="ChatProviderErrorKind.Unknown"/>, not transient, like any answer the adapter cannot read.
+    /// </summary>
+    /// <param name="providerName">The provider name.</param>
+    /// <param name="statusCode">The HTTP status of the response.</param>
+    /// <returns>The exception to throw.</returns>
+    public static ChatProviderException NoResult(string providerName, HttpStatusCode? statusCode = null) => new(
+        ChatProviderErrorKind.Unknown,
+        providerName,
+        "The provider answered without a result: no content and no finish reason.",
+        statusCode)
+    {
+        IsTransient = false,
+    };
+
+    /// <summary>A response body, or a streamed event, that is not valid UTF-8: <see cref="ChatProviderErrorKind.Unknown"/>, not transient.</summary>
+    /// <param name="providerName">The provider name.</param>
+    /// <param name="statusCode">The HTTP status of the response.</param>
+    /// <returns>The exception to throw.</returns>
+    public static ChatProviderException InvalidUtf8(string providerName, HttpStatusCode? statusCode = null) =>
+        InvalidShape(providerName, "it is not valid UTF-8.", statusCode);
+
     /// <summary>A stream that ended before the provider's terminal event: a cut connection, transient (<see cref="ChatProviderErrorKind.Unavailable"/>).</summary>
     /// <param name="providerName">The provider name.</param>
     /// <param name="terminalEventName">The terminal event that did not come.</param>
@@ -82,5 +106,5 @@ public static class NativeErrors
         };
     }
 
-    private static bool Holds(string? text, string secret) => text is not null && text.Contains(secret, StringComparison.Ordinal);
+    private static bool Holds(string? text, string secret) => SecretRedactor.Contains(text, secret);
 }

@@ -25,6 +25,9 @@ namespace LlmAdapters.Native;
 /// </remarks>
 public sealed class NativeHttpTransport : IDisposable
 {
+    /// <summary>The largest first buffer a Content-Length may ask for (64 KiB); a larger body grows it as it arrives.</summary>
+    private const int MaxInitialBuffer = 64 * 1024;
+
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
     private readonly string _providerName;
@@ -35,6 +38,7 @@ public sealed class NativeHttpTransport : IDisposable
     private readonly TimeSpan _networkTimeout;
     private readonly long? _maxResponseBytes;
     private readonly Func<ChatProviderException, HttpResponseMessage?, ChatProviderException>? _refine;
+    private readonly string? _stateOrigin;
 
     /// <summary>Initializes a new instance of the <see cref="NativeHttpTransport"/> class.</summary>
     /// <param name="options">The options, read once, here.</param>
@@ -67,10 +71,14 @@ public sealed class NativeHttpTransport : IDisposable
         _networkTimeout = options.NetworkTimeout;
         _maxResponseBytes = options.MaxResponseBytes;
         _refine = options.RefineError;
+        _stateOrigin = options.StateOrigin;
         TimeProvider = options.TimeProvider;
         _ownsHttpClient = httpClient is null;
         _httpClient = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>Gets the origin responses are marked with (<see cref="NativeTransportOptions.StateOrigin"/>), or <see langword="null"/>.</summary>
+    public string? StateOrigin => _stateOrigin;
 
     /// <summary>Gets the clock of the transport (for <see cref="ChatResponse.CreatedAt"/>).</summary>
     public TimeProvider TimeProvider { get; }
@@ -104,12 +112,21 @@ public sealed class NativeHttpTransport : IDisposable
         using var request = CreateRequest(uri, body, stream: false);
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
-        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var token = timeout?.Token ?? cancellationToken;
+        var wait = ProviderWaitTime.Current;
+        var started = wait is null ? 0 : TimeProvider.GetTimestamp();
+        using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
         byte[]? buffer = null;
         try
         {
             int length;
-            (buffer, length) = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+            (buffer, length) = await ReadBodyAsync(response, token).ConfigureAwait(false);
+            wait?.Add(TimeProvider.GetElapsedTime(started)); // headers and body: the provider's time
+            if (!IsUtf8OrCut(buffer.AsSpan(0, length)))
+            {
+                throw NativeErrors.InvalidUtf8(_providerName, response.StatusCode);
+            }
+
             TResponse dto;
             try
             {
@@ -132,7 +149,33 @@ public sealed class NativeHttpTransport : IDisposable
                 throw NativeErrors.InvalidShape(_providerName, shapeError, response.StatusCode);
             }
 
-            return map(dto);
+            TResult result;
+            try
+            {
+                result = map(dto);
+            }
+            catch (Exception ex) when (ex is not (ChatProviderException or OperationCanceledException or OutOfMemoryException))
+            {
+                // Whatever the mapping cannot read (a transcoding error, a bad base64, a wrong JSON type) is the body's fault.
+                throw new ChatProviderException(
+                    ChatProviderErrorKind.Unknown, _providerName, "The provider returned a response the adapter cannot read: " + ex.GetType().Name + ".", response.StatusCode, ex)
+                {
+                    IsTransient = false,
+                };
+            }
+
+            // One rule for every adapter: a 200 that carries no result is Unknown, never an empty success.
+            if (result is ChatResponse chat && !NativeResults.CarriesResult(chat))
+            {
+                throw NativeErrors.NoResult(_providerName, response.StatusCode);
+            }
+
+            if (_stateOrigin is not null && result is ChatResponse mapped)
+            {
+                ProviderState.Mark(mapped, _stateOrigin);
+            }
+
+            return result;
         }
         catch (Exception ex)
         {
@@ -167,16 +210,21 @@ public sealed class NativeHttpTransport : IDisposable
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(prepare);
-        var (body, decoder) = prepare(state);
+        var (body, adapterDecoder) = prepare(state);
+        var decoder = new NativeStreamRules(adapterDecoder, _providerName);
         using var request = CreateRequest(uri, body, stream: true);
         using var timeout = StartNetworkTimeout();
         using var callerCancellation = LinkCaller(timeout, cancellationToken);
-        using var response = await SendAsync(request, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var token = timeout?.Token ?? cancellationToken;
+        var wait = ProviderWaitTime.Current;
+        var started = wait is null ? 0 : TimeProvider.GetTimestamp();
+        using var response = await SendAsync(request, token, cancellationToken).ConfigureAwait(false);
+        wait?.Add(TimeProvider.GetElapsedTime(started)); // until the headers: the provider's time
 
         Stream inner;
         try
         {
-            inner = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            inner = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -190,14 +238,14 @@ public sealed class NativeHttpTransport : IDisposable
         }
 
         var sse = decoder.Format == NativeStreamFormat.ServerSentEvents;
-        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: sse);
+        var stream = new NativeResponseStream(inner, _maxResponseBytes, terminate: sse, wait, TimeProvider);
         await using (stream.ConfigureAwait(false))
         {
             // One loop, one enumerator field and one awaiter for both formats: each event (or line) is decoded as it is read,
             // from its UTF-8 bytes, with no string per event.
             IAsyncEnumerator<SseItem<ChatResponseUpdate?>> events = sse
-                ? SseParser.Create(stream, decoder.Decode).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token)
-                : new NdjsonLineReader(stream, decoder, timeout.Token);
+                ? SseParser.Create(stream, decoder.Decode).EnumerateAsync(token).GetAsyncEnumerator(token)
+                : new NdjsonLineReader(stream, decoder, token);
             await using (events.ConfigureAwait(false))
             {
                 while (!decoder.Completed)
@@ -205,7 +253,7 @@ public sealed class NativeHttpTransport : IDisposable
                     ChatResponseUpdate? update;
                     try
                     {
-                        timeout.CancelAfter(_networkTimeout);
+                        timeout?.Restart(); // a timestamp write: the deadline's one timer notices when it wakes
                         if (!await events.MoveNextAsync().ConfigureAwait(false))
                         {
                             break;
@@ -226,6 +274,11 @@ public sealed class NativeHttpTransport : IDisposable
 
                     if (update is not null)
                     {
+                        if (_stateOrigin is not null)
+                        {
+                            ProviderState.Mark(update, _stateOrigin);
+                        }
+
                         yield return update;
                     }
                 }
@@ -234,6 +287,11 @@ public sealed class NativeHttpTransport : IDisposable
             if (!decoder.Completed)
             {
                 throw Finish(NativeErrors.Incomplete(_providerName, decoder.TerminalEventName, response.StatusCode), response);
+            }
+
+            if (!decoder.SawResult)
+            {
+                throw Finish(NativeErrors.NoResult(_providerName, response.StatusCode), response);
             }
         }
     }
@@ -315,12 +373,47 @@ public sealed class NativeHttpTransport : IDisposable
         }
     }
 
-    /// <summary>Reads the whole body into a pooled buffer (the caller returns it), bounded by the response-size limit.</summary>
+    /// <summary>
+    /// Tells whether a body is valid UTF-8, or would be but for an incomplete sequence at its very end (a body cut inside a
+    /// character, which the cut-JSON rule then reports as incomplete).
+    /// </summary>
+    private static bool IsUtf8OrCut(ReadOnlySpan<byte> body)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return true;
+        }
+
+        // Up to three continuation bytes and their lead byte at the end.
+        var end = body.Length;
+        for (var i = 1; i <= 4 && i <= body.Length; i++)
+        {
+            var b = body[^i];
+            if ((b & 0xC0) == 0xC0)
+            {
+                end = body.Length - i;
+                break;
+            }
+
+            if ((b & 0xC0) != 0x80)
+            {
+                return false;
+            }
+        }
+
+        return end < body.Length && System.Text.Unicode.Utf8.IsValid(body[..end]);
+    }
+
+    /// <summary>
+    /// Reads the whole body into a pooled buffer (the caller returns it), bounded by the response-size limit. The
+    /// Content-Length is a hint only: the first buffer holds at most <see cref="MaxInitialBuffer"/> bytes and grows as bytes
+    /// arrive, so that a body announcing 32 MB and holding a few bytes costs a few bytes (issue 20, N2).
+    /// </summary>
     private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var limit = _maxResponseBytes ?? Array.MaxLength;
         var expected = response.Content.Headers.ContentLength;
-        var size = expected is > 0 && expected < limit ? (int)expected.Value + 1 : 4096;
+        var size = expected is > 0 && expected < limit ? (int)Math.Min(expected.Value + 1, MaxInitialBuffer) : 4096;
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         var length = 0;
         try
@@ -359,16 +452,21 @@ public sealed class NativeHttpTransport : IDisposable
         }
     }
 
-    /// <summary>Starts the network timeout: a source cancelled by the options' clock.</summary>
-    private CancellationTokenSource StartNetworkTimeout() => new(_networkTimeout, TimeProvider);
+    /// <summary>
+    /// Starts the network timeout: a source cancelled by the options' clock after the longest silence, whose deadline each event
+    /// moves without a timer operation (<see cref="NetworkDeadline"/>); none when the timeout is infinite (the caller's token
+    /// alone bounds the exchange).
+    /// </summary>
+    private NetworkDeadline? StartNetworkTimeout() =>
+        _networkTimeout == Timeout.InfiniteTimeSpan ? null : new NetworkDeadline(_networkTimeout, TimeProvider);
 
     /// <summary>
     /// Makes the caller's token cancel the network-timeout source too, so that one token bounds the exchange. A registration
     /// on the caller's token (none when it cannot cancel) instead of a linked source per call: the caller's cancellation is
     /// still told from the timeout's by the caller's own token (<see cref="Translate"/>).
     /// </summary>
-    private static CancellationTokenRegistration LinkCaller(CancellationTokenSource timeout, CancellationToken callerToken) =>
-        callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
+    private static CancellationTokenRegistration LinkCaller(NetworkDeadline? timeout, CancellationToken callerToken) =>
+        timeout is null ? default : callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
 
     /// <summary>Sends a request and returns a successful response (headers read), or throws the taxonomy exception.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, CancellationToken callerToken)

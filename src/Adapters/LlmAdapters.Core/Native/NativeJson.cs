@@ -86,11 +86,38 @@ public static class NativeJson
     /// <summary>Parses a tool call's arguments JSON text (as streamed fragments join into) like <see cref="ParseArguments(JsonElement?)"/>.</summary>
     /// <param name="json">The JSON text of an object.</param>
     /// <returns>The arguments.</returns>
-    /// <exception cref="JsonException"><paramref name="json"/> is not valid JSON.</exception>
+    /// <exception cref="JsonException"><paramref name="json"/> is not valid JSON, or not a JSON object (a string, an array, a number: never read as "no arguments").</exception>
     public static Dictionary<string, object?> ParseArguments(string json)
     {
         using var document = JsonDocument.Parse(json);
+        if (ArgumentsError(document.RootElement) is { } error)
+        {
+            throw error;
+        }
+
         return ParseArguments(document.RootElement);
+    }
+
+    /// <summary>
+    /// Says what is wrong with a tool call's arguments value: the one rule every adapter follows, so that arguments of the
+    /// wrong JSON type become the call's <see cref="FunctionCallContent.Exception"/> and the tool never runs with none.
+    /// </summary>
+    /// <param name="arguments">The arguments value as the provider sent it; absent or JSON <c>null</c> means no arguments.</param>
+    /// <returns><see langword="null"/> for an object, an absent value or <c>null</c>; otherwise the exception to set on the call.</returns>
+    public static JsonException? ArgumentsError(JsonElement? arguments) =>
+        arguments is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null) } value
+            ? new JsonException($"The tool call's arguments are a JSON {value.ValueKind.ToString().ToLowerInvariant()}, not an object.")
+            : null;
+
+    /// <summary>Sets <see cref="FunctionCallContent.Exception"/> when the call's arguments value is not a JSON object (see <see cref="ArgumentsError"/>).</summary>
+    /// <param name="call">The call, made with <see cref="ParseArguments(JsonElement?)"/>'s arguments.</param>
+    /// <param name="arguments">The arguments value as the provider sent it.</param>
+    /// <returns><paramref name="call"/>.</returns>
+    public static FunctionCallContent WithArgumentsCheck(FunctionCallContent call, JsonElement? arguments)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        call.Exception ??= ArgumentsError(arguments);
+        return call;
     }
 
     private static void SetIfPresent<T>(IDictionary<string, JsonElement> parameters, string name, T? value)

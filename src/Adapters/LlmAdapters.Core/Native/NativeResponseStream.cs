@@ -8,8 +8,11 @@ namespace LlmAdapters.Native;
 /// (as some servers send their last event) is still dispatched. An extra blank line after a well-terminated stream
 /// dispatches nothing.
 /// </summary>
-internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool terminate) : Stream
+/// <remarks>When the call is measured (<see cref="ProviderWaitTime"/>), the time of each read of the inner stream is added to it.</remarks>
+internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool terminate, ProviderWaitTime? wait = null, TimeProvider? clock = null) : Stream
 {
+    private readonly ProviderWaitTime? _wait = clock is null ? null : wait;
+    private readonly TimeProvider? _clock = clock;
     private static readonly byte[] s_terminator = "\n\n"u8.ToArray();
     private readonly Stream _inner = inner;
     private readonly long _limit = maxBytes ?? long.MaxValue; // a plain long, not the 16-byte long?, keeps the wrapper small
@@ -34,7 +37,9 @@ internal sealed class NativeResponseStream(Stream inner, long? maxBytes, bool te
     {
         if (_terminatorPosition < 0)
         {
+            var started = _wait is null ? 0 : _clock!.GetTimestamp();
             var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            _wait?.Add(_clock!.GetElapsedTime(started));
             if (read > 0 || buffer.IsEmpty)
             {
                 return Count(read);

@@ -52,4 +52,11 @@ public sealed class NativeTransportOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the shared rules alone.</value>
     public Func<ChatProviderException, HttpResponseMessage?, ChatProviderException>? RefineError { get; set; }
+
+    /// <summary>
+    /// Gets or sets the origin (<see cref="ProviderState.CreateOrigin"/>) the transport marks every response and streamed
+    /// update with, as it leaves the adapter (<see cref="ProviderState.Mark(Microsoft.Extensions.AI.ChatResponse, string)"/>).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: nothing is marked.</value>
+    public string? StateOrigin { get; set; }
 }

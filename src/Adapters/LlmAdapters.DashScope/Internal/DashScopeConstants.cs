@@ -10,6 +10,9 @@ internal static class DashScopeConstants
     /// <summary>The provider name, in metadata and errors.</summary>
     public const string ProviderName = "dashscope-native";
 
+    /// <summary>The wire dialect, in the origin of provider-bound state (<see cref="LlmAdapters.Native.ProviderState"/>).</summary>
+    public const string Dialect = "dashscope";
+
     /// <summary>The path of text generation under the endpoint.</summary>
     public const string TextGenerationPath = "api/v1/services/aigc/text-generation/generation";
 

@@ -12,8 +12,14 @@ namespace LlmAdapters.DashScope.Internal;
 /// reasoning and text as they arrive, tool calls assembled from their fragments and yielded complete at the end, and a final
 /// update with the finish reason and the last (cumulative) usage. An error event (<c>{code, message, request_id}</c>) throws.
 /// </summary>
-internal sealed class DashScopeStreamDecoder(RequestPlan plan, TimeProvider timeProvider) : INativeStreamDecoder
+/// <remarks>
+/// The hot event (one choice whose message carries only text or reasoning, no finish reason) is read from its bytes by
+/// <see cref="DashScopeTextEvent"/>, without the DTO graph; its update carries no <see cref="ChatResponseUpdate.RawRepresentation"/>.
+/// Its usage counts wait as numbers until the event that needs them (the finish) is read by the DTO.
+/// </remarks>
+internal sealed class DashScopeStreamDecoder(RequestPlan plan, TimeProvider timeProvider, bool fastPath = true) : INativeStreamDecoder
 {
+    private DashScopeTextEvent.UsageCounts? _pendingUsage;
     private readonly StreamingToolCallBuilder _calls = new();
     private readonly HashSet<string> _seenIds = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _createdAt = timeProvider.GetUtcNow();
@@ -39,6 +45,30 @@ internal sealed class DashScopeStreamDecoder(RequestPlan plan, TimeProvider time
             return null;
         }
 
+        // The hot event, once one has set the request id: read from the bytes (DashScopeTextEvent leaves every other to the DTO).
+        if (fastPath && _requestId is not null && eventType != "error" &&
+            DashScopeTextEvent.TryRead(data, _requestId, out var fastText, out var reasoning, out var counts))
+        {
+            _pendingUsage = counts ?? _pendingUsage;
+            var hasReasoning = !string.IsNullOrEmpty(reasoning);
+            var hasText = !string.IsNullOrEmpty(fastText);
+            if (!hasReasoning && !hasText)
+            {
+                return null;
+            }
+
+            IList<AIContent> fastContents = hasReasoning && hasText ? [new TextReasoningContent(reasoning), new TextContent(fastText)]
+                : hasReasoning ? [new TextReasoningContent(reasoning)]
+                : [new TextContent(fastText)];
+            return new ChatResponseUpdate(ChatRole.Assistant, fastContents)
+            {
+                ResponseId = _requestId,
+                MessageId = _requestId,
+                ModelId = plan.Model,
+                CreatedAt = _createdAt,
+            };
+        }
+
         var item = JsonSerializer.Deserialize(data, DashScopeJsonContext.Default.GenerationResponse)
             ?? throw new JsonException("An event of the stream is JSON null.");
         if (eventType == "error" || (item.Output is null && !string.IsNullOrEmpty(item.Code)))
@@ -49,6 +79,12 @@ internal sealed class DashScopeStreamDecoder(RequestPlan plan, TimeProvider time
         if (item.GetShapeError() is { } shapeError)
         {
             throw NativeErrors.InvalidShape(DashScopeConstants.ProviderName, shapeError, System.Net.HttpStatusCode.OK);
+        }
+
+        if (_pendingUsage is { } pending)
+        {
+            _usage = pending.ToDto();
+            _pendingUsage = null;
         }
 
         _requestId = item.RequestId ?? _requestId;

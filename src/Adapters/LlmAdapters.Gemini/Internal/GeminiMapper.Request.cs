@@ -17,7 +17,12 @@ internal static partial class GeminiMapper
     /// <param name="defaultModel">The client's default model.</param>
     /// <returns>The model to call and the UTF-8 JSON body.</returns>
     /// <exception cref="InvalidOperationException">No model is set.</exception>
-    public static (string Model, byte[] Body) CreateRequest(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModel)
+    public static (string Model, byte[] Body) CreateRequest(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModel) =>
+        CreateRequest(client, messages, options, defaultModel, serviceTier: null).Request;
+
+    /// <summary>Builds the request, with the call's <c>service_tier</c> (an additional property) else the client's.</summary>
+    /// <returns>The model, the body, and the service tier sent (or <see langword="null"/>).</returns>
+    public static ((string Model, byte[] Body) Request, string? ServiceTier) CreateRequest(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModel, string? serviceTier)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var model = options?.ModelId ?? defaultModel;
@@ -26,7 +31,10 @@ internal static partial class GeminiMapper
             throw new InvalidOperationException("No Gemini model is set: set GeminiChatClientOptions.Model or ChatOptions.ModelId.");
         }
 
-        var request = new GenerateContentRequest();
+        var request = new GenerateContentRequest
+        {
+            ServiceTier = options?.AdditionalProperties?.TryGetValue(GeminiChatClient.ServiceTierPropertyName, out var tier) == true ? tier?.ToString() : serviceTier,
+        };
         var system = new List<GeminiPart>();
         if (!string.IsNullOrEmpty(options?.Instructions))
         {
@@ -61,10 +69,10 @@ internal static partial class GeminiMapper
                 }
             }
 
-            return (model, JsonSerializer.SerializeToUtf8Bytes(node, GeminiJsonContext.Default.JsonNode));
+            return ((model, JsonSerializer.SerializeToUtf8Bytes(node, GeminiJsonContext.Default.JsonNode)), node["service_tier"]?.ToString());
         }
 
-        return (model, JsonSerializer.SerializeToUtf8Bytes(request, GeminiJsonContext.Default.GenerateContentRequest));
+        return ((model, JsonSerializer.SerializeToUtf8Bytes(request, GeminiJsonContext.Default.GenerateContentRequest)), request.ServiceTier);
     }
 
     private static void AddMessages(IEnumerable<ChatMessage> messages, List<GeminiPart> system, List<GeminiContent> contents)

@@ -85,7 +85,7 @@ internal static partial class GeminiMapper
 
         if (part.FunctionCall is { } call)
         {
-            contents.Add(ToFunctionCall(call.Id, call.Name, NativeJson.ParseArguments(call.Args), part.ThoughtSignature, part));
+            contents.Add(NativeJson.WithArgumentsCheck(ToFunctionCall(call.Id, call.Name, NativeJson.ParseArguments(call.Args), part.ThoughtSignature, part), call.Args));
             return;
         }
 
@@ -187,6 +187,20 @@ internal static partial class GeminiMapper
                 ErrorType = reason,
             };
         }
+    }
+
+    /// <summary>Adds the service tier the request was sent with to a response that carries usage.</summary>
+    /// <param name="response">The response.</param>
+    /// <param name="serviceTier">The tier sent, or <see langword="null"/>.</param>
+    /// <returns>The response.</returns>
+    public static ChatResponse WithServiceTier(ChatResponse response, string? serviceTier)
+    {
+        if (!string.IsNullOrEmpty(serviceTier) && response.Usage is not null)
+        {
+            (response.AdditionalProperties ??= [])[GeminiChatClient.ServiceTierPropertyName] = serviceTier;
+        }
+
+        return response;
     }
 
     /// <summary>Keeps the candidate's finish message and grounding metadata.</summary>

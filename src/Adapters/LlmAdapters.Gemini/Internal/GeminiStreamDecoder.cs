@@ -14,10 +14,21 @@ namespace LlmAdapters.Gemini.Internal;
 /// they arrive, each function call complete, and, on the chunk with the finish reason, that reason and one
 /// <see cref="UsageContent"/> from the last chunk's usage (Gemini's usage is cumulative: never summed).
 /// </summary>
-internal sealed class GeminiStreamDecoder(TimeProvider timeProvider) : INativeStreamDecoder
+/// <remarks>
+/// The hot chunk (one candidate, one text part, no finish reason, the same id and model as the chunk before) is read from its
+/// bytes by <see cref="GeminiTextChunk"/>, without the DTO graph; its update carries no <see cref="ChatResponseUpdate.RawRepresentation"/>.
+/// Its usage counts wait as numbers until a chunk that needs them (the finish) is read by the DTO.
+/// </remarks>
+internal sealed class GeminiStreamDecoder(TimeProvider timeProvider, bool fastPath = true) : INativeStreamDecoder
 {
+    /// <summary>Gets the service tier the request was sent with: it travels with the usage, to be priced (docs/cost.md).</summary>
+    public string? ServiceTier { get; init; }
+
     private readonly DateTimeOffset _createdAt = timeProvider.GetUtcNow();
     private UsageDetails? _usage;
+    private GeminiTextChunk.UsageCounts? _pendingUsage;
+    private string? _responseId;
+    private string? _modelVersion;
     private bool _sawFunctionCall;
     private PendingCall? _pending;
 
@@ -38,6 +49,25 @@ internal sealed class GeminiStreamDecoder(TimeProvider timeProvider) : INativeSt
             return null;
         }
 
+        // The hot chunk, text only, once a chunk has set the response's id and model: read from the bytes (GeminiTextChunk leaves
+        // every other chunk to the DTO).
+        if (fastPath && _responseId is not null && _modelVersion is not null &&
+            GeminiTextChunk.TryRead(data, _responseId, _modelVersion, out var text, out var counts))
+        {
+            if (counts is { Counts: true })
+            {
+                _pendingUsage = counts; // merged by the "last" rule: only the latest counting report matters
+            }
+
+            return string.IsNullOrEmpty(text) ? null : new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(text)])
+            {
+                ResponseId = _responseId,
+                MessageId = _responseId,
+                ModelId = _modelVersion,
+                CreatedAt = _createdAt,
+            };
+        }
+
         var chunk = JsonSerializer.Deserialize(data, GeminiJsonContext.Default.GenerateContentResponse) ?? throw new JsonException("A chunk is JSON null.");
         if (chunk.Error is { ValueKind: JsonValueKind.Object } error)
         {
@@ -51,7 +81,15 @@ internal sealed class GeminiStreamDecoder(TimeProvider timeProvider) : INativeSt
         }
 
         GeminiMapper.ThrowIfBlocked(chunk);
+        if (_pendingUsage is { } pending)
+        {
+            _usage = NativeUsage.Merge(_usage, GeminiMapper.ToUsage(pending.ToDto()), UsageMergeRule.Last);
+            _pendingUsage = null;
+        }
+
         _usage = NativeUsage.Merge(_usage, GeminiMapper.ToUsage(chunk.UsageMetadata), UsageMergeRule.Last);
+        _responseId = chunk.ResponseId;
+        _modelVersion = chunk.ModelVersion;
 
         var candidate = chunk.Candidates is { Count: > 0 } candidates ? candidates[0] : null;
         var contents = new List<AIContent>();
@@ -91,6 +129,10 @@ internal sealed class GeminiStreamDecoder(TimeProvider timeProvider) : INativeSt
             if (_usage is not null)
             {
                 contents.Add(new UsageContent(_usage));
+                if (ServiceTier is { Length: > 0 } tier)
+                {
+                    (update.AdditionalProperties ??= [])[GeminiChatClient.ServiceTierPropertyName] = tier;
+                }
             }
         }
 

@@ -25,7 +25,9 @@ internal static partial class OllamaMapper
         {
             ModelId = response.Model,
             CreatedAt = response.CreatedAt ?? now,
-            FinishReason = FinishReason(response.DoneReason, response.Done == true, hasToolCalls),
+            // "done" with neither a message nor a done_reason is no answer: no finish reason, so that the kit's rule
+            // (a 200 without a result is Unknown) sees it, instead of an empty success (issue 20, N6).
+            FinishReason = response.Message is null && response.DoneReason is null ? null : FinishReason(response.DoneReason, response.Done == true, hasToolCalls),
             Usage = Usage(response),
             AdditionalProperties = Metrics(response),
             RawRepresentation = response,
@@ -64,9 +66,12 @@ internal static partial class OllamaMapper
             var name = call.Function?.Name ?? string.Empty;
 
             // Arguments are an object; a server that sends a string gets it parsed; missing or null give an empty set.
-            var content = call.Function?.Arguments is { ValueKind: JsonValueKind.String } text && !string.IsNullOrWhiteSpace(text.GetString())
-                ? FunctionCallContent.CreateFromParsedArguments(text.GetString()!, id, name, NativeJson.ParseArguments)
-                : new FunctionCallContent(id, name, NativeJson.ParseArguments(call.Function?.Arguments));
+            // Any other JSON type is the call's Exception (NativeJson.ArgumentsError), never "no arguments".
+            var content = call.Function?.Arguments is { ValueKind: JsonValueKind.String } text
+                ? string.IsNullOrWhiteSpace(text.GetString())
+                    ? new FunctionCallContent(id, name, new Dictionary<string, object?>(StringComparer.Ordinal))
+                    : FunctionCallContent.CreateFromParsedArguments(text.GetString()!, id, name, NativeJson.ParseArguments)
+                : NativeJson.WithArgumentsCheck(new FunctionCallContent(id, name, NativeJson.ParseArguments(call.Function?.Arguments)), call.Function?.Arguments);
             content.RawRepresentation = call;
             contents.Add(content);
         }

@@ -39,6 +39,12 @@ internal sealed class ResponseGuardPolicy(string providerName, string? apiKey, l
             response.ContentStream = new LimitedReadStream(stream, max, () => TooLarge(max));
         }
 
+        if (!response.IsError && response.ContentStream is { } content)
+        {
+            // Invalid UTF-8 is Unknown, as on the native path, not decoded to U+FFFD by the SDK's readers (issue 20).
+            response.ContentStream = new Utf8ValidatingStream(content, () => LlmAdapters.Native.NativeErrors.InvalidUtf8(providerName, (System.Net.HttpStatusCode)response.Status));
+        }
+
         if (!buffer)
         {
             return;
@@ -96,6 +102,26 @@ internal sealed class ResponseGuardPolicy(string providerName, string? apiKey, l
         }
     }
 
+    private static bool HasResult(JsonElement message)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["content", "refusal", "reasoning_content", "reasoning"])
+        {
+            if (message.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String && value.GetString() is { Length: > 0 })
+            {
+                return true;
+            }
+
+            if (message.TryGetProperty(name, out value) && value.ValueKind is JsonValueKind.Array && value.GetArrayLength() > 0)
+            {
+                return true;
+            }
+        }
+
+        return (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array && calls.GetArrayLength() > 0)
+            || (message.TryGetProperty("function_call", out var call) && call.ValueKind == JsonValueKind.Object)
+            || (message.TryGetProperty("audio", out var audio) && audio.ValueKind == JsonValueKind.Object);
+    }
+
     private static string? ShapeProblem(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -133,6 +159,13 @@ internal sealed class ResponseGuardPolicy(string providerName, string? apiKey, l
             if (choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
                 return $"a choice's 'finish_reason' is a JSON {finish.ValueKind}, not a string.";
+            }
+
+            // The kit's rule (NativeResults): no content and no finish reason is no result. Read here, on the JSON, because
+            // the SDK reads an absent finish_reason as "stop" (issue 20, N6).
+            if (finish.ValueKind != JsonValueKind.String && !HasResult(message))
+            {
+                return "a choice carries no result: no content and no finish reason.";
             }
         }
 

@@ -18,6 +18,8 @@ internal sealed class CompletionDto : INativeResponse
 
     public UsageDto? Usage { get; set; }
 
+    public string? ServiceTier { get; set; }
+
     public string? GetShapeError()
     {
         if (Choices is not { Count: > 0 })
@@ -49,6 +51,8 @@ internal sealed class ChunkDto
     public List<ChoiceDto>? Choices { get; set; }
 
     public UsageDto? Usage { get; set; }
+
+    public string? ServiceTier { get; set; }
 
     public JsonElement? Error { get; set; }
 }

@@ -40,6 +40,7 @@ internal static class ChatCompletionsMapper
             FinishReason = ToFinishReason(choice.FinishReason),
             Usage = ToUsage(completion.Usage),
             RawRepresentation = completion,
+            AdditionalProperties = ToAdditionalProperties(completion.ServiceTier),
         };
     }
 
@@ -67,6 +68,13 @@ internal static class ChatCompletionsMapper
         "content_filter" => ChatFinishReason.ContentFilter,
         _ => new ChatFinishReason(reason),
     };
+
+    /// <summary>The <see cref="ChatResponse.AdditionalProperties"/> key of the <c>service_tier</c> the response reports (it drives the price: docs/cost.md).</summary>
+    public const string ServiceTierKey = "service_tier";
+
+    /// <summary>The response's <c>service_tier</c> as additional properties, or <see langword="null"/> when it reports none.</summary>
+    public static AdditionalPropertiesDictionary? ToAdditionalProperties(string? serviceTier) =>
+        string.IsNullOrEmpty(serviceTier) ? null : new() { [ServiceTierKey] = serviceTier };
 
     public static UsageDetails? ToUsage(UsageDto? usage) => usage is null ? null : new UsageDetails
     {

@@ -14,7 +14,7 @@ namespace LlmAdapters.OpenAI.Native;
 /// </summary>
 internal static class ChatCompletionsRequestWriter
 {
-    public static byte[] Write(IEnumerable<ChatMessage> messages, ChatOptions? options, string defaultModel, bool stream, bool useMaxTokens)
+    public static byte[] Write(IEnumerable<ChatMessage> messages, ChatOptions? options, string defaultModel, bool stream, bool useMaxTokens, string? serviceTier = null)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -40,6 +40,12 @@ internal static class ChatCompletionsRequestWriter
             if (options is not null)
             {
                 WriteOptions(writer, options, useMaxTokens);
+            }
+
+            // The client's tier, unless the call chose its own (an additional property, written with the options).
+            if (!string.IsNullOrEmpty(serviceTier) && options?.AdditionalProperties?.ContainsKey(ChatCompletionsMapper.ServiceTierKey) != true)
+            {
+                writer.WriteString("service_tier"u8, serviceTier);
             }
 
             if (stream)

@@ -115,6 +115,9 @@ internal sealed class ChatCompletionsStreamDecoder(string providerName, TimeProv
         if (ChatCompletionsMapper.ToUsage(chunk.Usage) is { } usage)
         {
             update.Contents.Add(new UsageContent(usage));
+
+            // The tier the usage was billed at travels with it (every chunk names it; the usage chunk is the one priced).
+            update.AdditionalProperties = ChatCompletionsMapper.ToAdditionalProperties(chunk.ServiceTier) ?? update.AdditionalProperties;
         }
 
         return update.Contents.Count == 0 && update.FinishReason is null ? null : update;

@@ -22,12 +22,16 @@ namespace LlmAdapters.OpenAI.Native;
 /// </remarks>
 public sealed class OpenAIChatCompletionsClient : IChatClient
 {
+    /// <summary>The wire dialect in the origin of provider-bound state (<see cref="ProviderState"/>), on both the native and the SDK path.</summary>
+    internal const string ProviderStateDialect = "openai";
+
     private readonly NativeHttpTransport _transport;
     private readonly Uri _completionsUri;
     private readonly ChatClientMetadata _metadata;
     private readonly string _model;
     private readonly string _providerName;
     private readonly bool _useMaxTokens;
+    private readonly string? _serviceTier;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIChatCompletionsClient"/> class.</summary>
     /// <param name="options">The options, read once, here.</param>
@@ -58,11 +62,13 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
             transport.Headers["OpenAI-Project"] = common.Project;
         }
 
+        transport.StateOrigin = ProviderState.CreateOrigin(ProviderStateDialect, endpoint);
         _transport = new NativeHttpTransport(transport, httpClient);
         _completionsUri = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
         _model = common.Model;
         _providerName = common.ProviderName;
         _useMaxTokens = options.UseMaxTokens;
+        _serviceTier = options.ServiceTier;
         _metadata = new ChatClientMetadata(common.ProviderName, endpoint, common.Model);
     }
 
@@ -71,7 +77,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = ChatCompletionsRequestWriter.Write(messages, options, _model, stream: false, _useMaxTokens);
+        var body = ChatCompletionsRequestWriter.Write(ProviderState.ForTarget(messages, _transport.StateOrigin!, options), options, _model, stream: false, _useMaxTokens, _serviceTier);
         return _transport.GetResponseAsync(
             _completionsUri,
             body,
@@ -89,7 +95,7 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
         {
             ArgumentNullException.ThrowIfNull(state.Messages, nameof(messages));
             var client = state.Client;
-            var body = ChatCompletionsRequestWriter.Write(state.Messages, state.Options, client._model, stream: true, client._useMaxTokens);
+            var body = ChatCompletionsRequestWriter.Write(ProviderState.ForTarget(state.Messages, client._transport.StateOrigin!, state.Options), state.Options, client._model, stream: true, client._useMaxTokens, client._serviceTier);
             return (body, (INativeStreamDecoder)new ChatCompletionsStreamDecoder(client._providerName, client._transport.TimeProvider));
         }, cancellationToken);
 

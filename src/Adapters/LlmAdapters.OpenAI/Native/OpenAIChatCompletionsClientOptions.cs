@@ -13,4 +13,12 @@ public sealed class OpenAIChatCompletionsClientOptions
     /// <c>max_tokens</c> (older servers) instead of <c>max_completion_tokens</c>.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool UseMaxTokens { get; set; }
+
+    /// <summary>
+    /// Gets or sets the <c>service_tier</c> sent with every request (<c>flex</c>, <c>priority</c>, <c>default</c>, <c>auto</c>), unless
+    /// the call sets its own in <see cref="Microsoft.Extensions.AI.ChatOptions.AdditionalProperties"/> (<c>service_tier</c>). The tier
+    /// the response reports is surfaced as the response's <c>service_tier</c> additional property, and priced (docs/cost.md).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: none is sent (the provider's default tier).</value>
+    public string? ServiceTier { get; set; }
 }

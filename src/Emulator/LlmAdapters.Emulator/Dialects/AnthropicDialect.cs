@@ -17,9 +17,10 @@ namespace LlmAdapters.Emulator;
 /// </remarks>
 internal sealed class AnthropicDialect : IEmulatorDialect
 {
+    private const string DialectName = "anthropic";
     private const string ResponseToolFallback = "answer";
 
-    public string Name => "anthropic";
+    public string Name => DialectName;
 
     public void Map(IEndpointRouteBuilder routes, EmulatorServer server) =>
         routes.MapPost("/v1/messages", context => HandleAsync(context, server));
@@ -58,7 +59,7 @@ internal sealed class AnthropicDialect : IEmulatorDialect
             return;
         }
 
-        if (Validate(request) is { } problem)
+        if (Validate(request, server.Signatures) is { } problem)
         {
             await WriteErrorAsync(context, 400, "invalid_request_error", problem).ConfigureAwait(false);
             return;
@@ -66,7 +67,7 @@ internal sealed class AnthropicDialect : IEmulatorDialect
 
         var conversation = Parse(request, out var forcedTool);
         var turn = EmulatorModel.Respond(conversation, server.TakeReply(Name));
-        var blocks = Blocks(turn, forcedTool);
+        var blocks = Blocks(turn, forcedTool, server.Signatures);
         var stopReason = forcedTool is not null ? "tool_use" : StopReason(turn.FinishReason);
         if (conversation.Stream)
         {
@@ -98,7 +99,7 @@ internal sealed class AnthropicDialect : IEmulatorDialect
     }
 
     /// <summary>The checks the real API makes that an adapter can get wrong.</summary>
-    private static string? Validate(JsonObject request)
+    private static string? Validate(JsonObject request, EmulatorSignatures signatures)
     {
         if (request["model"] is null)
         {
@@ -130,9 +131,18 @@ internal sealed class AnthropicDialect : IEmulatorDialect
                 {
                     case "thinking" when role == "assistant":
                         var thinking = block["thinking"]?.GetValue<string>() ?? string.Empty;
-                        if (!EmulatorModel.IsValidSignature(thinking, block["signature"]?.GetValue<string>()))
+                        // Only a signature this server issued over exactly this thinking verifies, as with the real API.
+                        if (!signatures.IsSigned(DialectName, thinking, block["signature"]?.GetValue<string>()))
                         {
                             return $"messages.{i}.content.{j}: Invalid `signature` in `thinking` block";
+                        }
+
+                        break;
+                    case "redacted_thinking" when role == "assistant":
+                        // The emulator never redacts: any redacted data is another service's.
+                        if (!signatures.TryReadToken(DialectName, block["data"]?.GetValue<string>(), out _))
+                        {
+                            return $"messages.{i}.content.{j}: Invalid `data` in `redacted_thinking` block";
                         }
 
                         break;
@@ -250,15 +260,16 @@ internal sealed class AnthropicDialect : IEmulatorDialect
     };
 
     /// <summary>The answer's content blocks: complete (for JSON) and as stream events.</summary>
-    private static List<Block> Blocks(EmulatorTurn turn, string? forcedTool)
+    private static List<Block> Blocks(EmulatorTurn turn, string? forcedTool, EmulatorSignatures signatures)
     {
         var blocks = new List<Block>();
         if (turn.Reasoning is not null)
         {
+            var signature = signatures.Sign(DialectName, turn.Reasoning);
             List<JsonObject> deltas = [.. turn.ReasoningChunks.Select(c => new JsonObject { ["type"] = "thinking_delta", ["thinking"] = c })];
-            deltas.Add(new JsonObject { ["type"] = "signature_delta", ["signature"] = turn.ReasoningSignature });
+            deltas.Add(new JsonObject { ["type"] = "signature_delta", ["signature"] = signature });
             blocks.Add(new Block(
-                new JsonObject { ["type"] = "thinking", ["thinking"] = turn.Reasoning, ["signature"] = turn.ReasoningSignature },
+                new JsonObject { ["type"] = "thinking", ["thinking"] = turn.Reasoning, ["signature"] = signature },
                 new JsonObject { ["type"] = "thinking", ["thinking"] = string.Empty, ["signature"] = string.Empty },
                 deltas));
         }
@@ -316,7 +327,7 @@ internal sealed class AnthropicDialect : IEmulatorDialect
                 ["content"] = new JsonArray(),
                 ["stop_reason"] = null,
                 ["stop_sequence"] = null,
-                ["usage"] = new JsonObject { ["input_tokens"] = turn.InputTokens, ["cache_creation_input_tokens"] = 0, ["cache_read_input_tokens"] = 0, ["output_tokens"] = 1 },
+                ["usage"] = turn.WithExtraUsage(new JsonObject { ["input_tokens"] = turn.InputTokens, ["cache_creation_input_tokens"] = 0, ["cache_read_input_tokens"] = 0, ["output_tokens"] = 1 }),
             },
         }.ToJsonString());
 
@@ -356,13 +367,22 @@ internal sealed class AnthropicDialect : IEmulatorDialect
         _ => finishReason,
     };
 
-    private static JsonObject Usage(EmulatorTurn turn) => new()
+    private static JsonObject Usage(EmulatorTurn turn)
     {
-        ["input_tokens"] = turn.InputTokens,
-        ["cache_creation_input_tokens"] = 0,
-        ["cache_read_input_tokens"] = 0,
-        ["output_tokens"] = turn.OutputTokens,
-    };
+        var usage = turn.WithExtraUsage(new()
+        {
+            ["input_tokens"] = turn.InputTokens,
+            ["cache_creation_input_tokens"] = 0,
+            ["cache_read_input_tokens"] = 0,
+            ["output_tokens"] = turn.OutputTokens,
+        });
+        if (turn.ServiceTier is { } tier)
+        {
+            usage["service_tier"] = tier;
+        }
+
+        return usage;
+    }
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string type, string message)
     {

@@ -9,8 +9,10 @@ namespace LlmAdapters.Emulator;
 /// The Google Gemini dialect: <c>POST /{version}/models/{model}:generateContent</c> and <c>:streamGenerateContent?alt=sse</c>
 /// (<c>data:</c>-only events, cumulative <c>usageMetadata</c> in every chunk, the finish reason on the last), the google.rpc.Status
 /// error envelope, and the checks the real API makes that an adapter can get wrong: the key in <c>x-goog-api-key</c> (never in the
-/// URL), roles <c>user</c> and <c>model</c>, a <c>functionResponse</c> naming a function called in the previous model turn, and on
-/// Gemini 3 models the <c>thoughtSignature</c> of every replayed <c>functionCall</c>.
+/// URL), roles <c>user</c> and <c>model</c>, a <c>functionResponse</c> naming a function called in the previous model turn, a
+/// <c>thoughtSignature</c> this server did not issue (400 "Corrupted thought signature."), and on Gemini 3 models a step of the
+/// current turn whose first <c>functionCall</c> comes back without its signature. The two values Google documents for calls a
+/// Gemini 3 model did not make (<c>skip_thought_signature_validator</c>, <c>context_engineering_is_the_way_to_go</c>) pass, as there.
 /// </summary>
 /// <remarks>
 /// Thoughts (<c>thinkingConfig.includeThoughts</c>) come as <c>thought: true</c> parts; every function call carries a
@@ -21,13 +23,15 @@ namespace LlmAdapters.Emulator;
 /// </remarks>
 internal sealed class GeminiDialect : IEmulatorDialect
 {
-    public string Name => "gemini";
+    private const string DialectName = "gemini";
+
+    private static readonly string[] s_documentedSkips = ["skip_thought_signature_validator", "context_engineering_is_the_way_to_go"];
+
+    public string Name => DialectName;
 
     public void Map(IEndpointRouteBuilder routes, EmulatorServer server) =>
         routes.MapPost("/{version}/models/{target}", context => HandleAsync(context, server));
 
-    /// <summary>The signature the emulator gives a function call, and wants back.</summary>
-    public static string CallSignature(string name) => EmulatorModel.Signature("call:" + name);
 
     private async Task HandleAsync(HttpContext context, EmulatorServer server)
     {
@@ -80,7 +84,7 @@ internal sealed class GeminiDialect : IEmulatorDialect
             return;
         }
 
-        if (Validate(request, model) is { } problem)
+        if (Validate(request, model, server.Signatures) is { } problem)
         {
             await WriteErrorAsync(context, 400, problem).ConfigureAwait(false);
             return;
@@ -91,7 +95,7 @@ internal sealed class GeminiDialect : IEmulatorDialect
         var responseId = "gem-" + turn.Id[4..];
         if (stream)
         {
-            var chunks = Chunks(turn, responseId).Select(c => ((string?)null, c.ToJsonString())).ToList();
+            var chunks = Chunks(turn, responseId, server.Signatures).Select(c => ((string?)null, c.ToJsonString())).ToList();
             if (fault is { StatusCode: null, ErrorType: { } midStreamError })
             {
                 // An error chunk mid-stream: the status is already 200, so the API reports the failure in the stream.
@@ -107,7 +111,7 @@ internal sealed class GeminiDialect : IEmulatorDialect
             {
                 ["candidates"] = new JsonArray(new JsonObject
                 {
-                    ["content"] = new JsonObject { ["parts"] = new JsonArray([.. Parts(turn)]), ["role"] = "model" },
+                    ["content"] = new JsonObject { ["parts"] = new JsonArray([.. Parts(turn, server.Signatures)]), ["role"] = "model" },
                     ["finishReason"] = FinishReason(turn.FinishReason),
                     ["index"] = 0,
                 }),
@@ -120,13 +124,26 @@ internal sealed class GeminiDialect : IEmulatorDialect
     }
 
     /// <summary>The checks the real API makes that an adapter can get wrong.</summary>
-    private static string? Validate(JsonObject request, string model)
+    private static string? Validate(JsonObject request, string model, EmulatorSignatures signatures)
     {
         if (request["contents"] is not JsonArray { Count: > 0 } contents)
         {
             return "* GenerateContentRequest.contents: contents is not specified";
         }
 
+        // The current turn: the model turns after the last user content that is not only function responses.
+        var currentTurn = 0;
+        for (var i = contents.Count - 1; i >= 0; i--)
+        {
+            if (contents[i]?["role"]?.GetValue<string>() == "user" &&
+                (contents[i]?["parts"] as JsonArray ?? []).Any(p => p?["functionResponse"] is null))
+            {
+                currentTurn = i + 1;
+                break;
+            }
+        }
+
+        var gemini3 = model.StartsWith("gemini-3", StringComparison.Ordinal);
         HashSet<string> previousCalls = [];
         for (var i = 0; i < contents.Count; i++)
         {
@@ -141,11 +158,19 @@ internal sealed class GeminiDialect : IEmulatorDialect
             for (var j = 0; j < parts.Count; j++)
             {
                 var part = parts[j];
+                var signature = part?["thoughtSignature"]?.GetValue<string>();
+                if (signature is not null && !s_documentedSkips.Contains(signature) && !signatures.TryReadToken(DialectName, signature, out _))
+                {
+                    // Another service's signature (or another server's): the real API cannot decrypt it either.
+                    return "Corrupted thought signature.";
+                }
+
                 if (part?["functionCall"] is JsonObject call)
                 {
                     var name = call["name"]?.GetValue<string>() ?? string.Empty;
+                    var firstOfStep = calls.Count == 0;
                     calls.Add(name);
-                    if (model.StartsWith("gemini-3", StringComparison.Ordinal) && part["thoughtSignature"]?.GetValue<string>() != CallSignature(name))
+                    if (gemini3 && role == "model" && i >= currentTurn && firstOfStep && signature is null)
                     {
                         return $"Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:{name}` , position {j + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.";
                     }
@@ -259,7 +284,7 @@ internal sealed class GeminiDialect : IEmulatorDialect
     private static string Text(JsonArray parts) => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>()));
 
     /// <summary>The answer's parts: thoughts, text (with the thoughts' signature), then function calls, each with its signature.</summary>
-    private static IEnumerable<JsonObject> Parts(EmulatorTurn turn)
+    private static IEnumerable<JsonObject> Parts(EmulatorTurn turn, EmulatorSignatures signatures)
     {
         if (turn.Reasoning is not null)
         {
@@ -271,7 +296,7 @@ internal sealed class GeminiDialect : IEmulatorDialect
             var text = new JsonObject { ["text"] = turn.Text };
             if (turn.ReasoningSignature is not null && turn.ToolCalls.Count == 0)
             {
-                text["thoughtSignature"] = turn.ReasoningSignature;
+                text["thoughtSignature"] = signatures.Token(DialectName, "thought:" + turn.Id);
             }
 
             yield return text;
@@ -282,21 +307,21 @@ internal sealed class GeminiDialect : IEmulatorDialect
             yield return new JsonObject
             {
                 ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = JsonNode.Parse(call.ArgumentsJson) },
-                ["thoughtSignature"] = CallSignature(call.Name),
+                ["thoughtSignature"] = signatures.Token(DialectName, "call:" + call.Name),
             };
         }
     }
 
-    private static IEnumerable<JsonObject> Chunks(EmulatorTurn turn, string responseId)
+    private static IEnumerable<JsonObject> Chunks(EmulatorTurn turn, string responseId, EmulatorSignatures signatures)
     {
         var pieces = new List<JsonObject>();
         pieces.AddRange(turn.ReasoningChunks.Select(c => new JsonObject { ["text"] = c, ["thought"] = true }));
         pieces.AddRange(turn.TextChunks.Select(c => new JsonObject { ["text"] = c }));
-        var calls = Parts(turn).Where(p => p["functionCall"] is not null).ToList();
+        var calls = Parts(turn, signatures).Where(p => p["functionCall"] is not null).ToList();
         if (turn.ReasoningSignature is not null && turn.ToolCalls.Count == 0)
         {
             // As Gemini 3 streams it: the signature on a trailing empty text part.
-            pieces.Add(new JsonObject { ["text"] = string.Empty, ["thoughtSignature"] = turn.ReasoningSignature });
+            pieces.Add(new JsonObject { ["text"] = string.Empty, ["thoughtSignature"] = signatures.Token(DialectName, "thought:" + turn.Id) });
         }
 
         if (pieces.Count == 0 && calls.Count == 0)

@@ -23,6 +23,8 @@ internal static class ModelListEndpoints
             context.Request.Headers.ContainsKey("anthropic-version") || context.Request.Headers.ContainsKey("x-api-key")
                 ? AnthropicAsync(context)
                 : OpenAIAsync(context));
+        routes.MapGet("/compatible-mode/v1/models", (RequestDelegate)OpenAIAsync);
+        routes.MapGet("/{version}/models", (RequestDelegate)GeminiAsync);
         routes.MapGet("/api/tags", context => EmulatorWire.WriteJsonAsync(context, """
             {"models":[
               {"name":"llama3.2:latest","model":"llama3.2:latest","modified_at":"2026-01-01T00:00:00Z","size":2019393189,"digest":"a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72","details":{"format":"gguf","family":"llama","parameter_size":"3.2B","quantization_level":"Q4_K_M"}},
@@ -49,6 +51,31 @@ internal static class ModelListEndpoints
               {"id":"gpt-4.1-mini","object":"model","created":1744318173,"owned_by":"system"},
               {"id":"emulator-1","object":"model","created":1767225600,"owned_by":"emulator"}
             ]}
+            """).ConfigureAwait(false);
+    }
+
+    // Gemini's list: the key only in x-goog-api-key; a bad key is a 400 whose ErrorInfo reason is API_KEY_INVALID.
+    private static async Task GeminiAsync(HttpContext context)
+    {
+        var key = context.Request.Headers["x-goog-api-key"].ToString();
+        if (key.Length == 0)
+        {
+            context.Response.StatusCode = 403;
+            await EmulatorWire.WriteJsonAsync(context, """{"error":{"code":403,"message":"Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.","status":"PERMISSION_DENIED"}}""").ConfigureAwait(false);
+            return;
+        }
+
+        if (key.StartsWith(InvalidKeyPrefix, StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = 400;
+            await EmulatorWire.WriteJsonAsync(context, """{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com","metadata":{"service":"generativelanguage.googleapis.com"}}]}}""").ConfigureAwait(false);
+            return;
+        }
+
+        await EmulatorWire.WriteJsonAsync(context, """
+            {"models":[
+              {"name":"models/gemini-2.5-flash","version":"001","displayName":"Gemini 2.5 Flash","inputTokenLimit":1048576,"outputTokenLimit":65536,"supportedGenerationMethods":["generateContent","countTokens","createCachedContent","batchGenerateContent"]}
+            ],"nextPageToken":"Ch5tb2RlbHMvZ2VtaW5pLTIuNS1mbGFzaA=="}
             """).ConfigureAwait(false);
     }
 

@@ -124,19 +124,19 @@ internal sealed class OpenAIDialect : IEmulatorDialect
             ["model"] = turn.Model,
             ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["logprobs"] = null, ["finish_reason"] = turn.FinishReason }),
             ["usage"] = Usage(turn),
-        };
+        }.WithServiceTier(turn);
     }
 
     private static IEnumerable<(string?, string)> StreamEvents(EmulatorTurn turn, bool includeUsage)
     {
-        JsonObject Chunk(JsonObject delta, string? finish) => new()
+        JsonObject Chunk(JsonObject delta, string? finish) => new JsonObject()
         {
             ["id"] = "chatcmpl-" + turn.Id,
             ["object"] = "chat.completion.chunk",
             ["created"] = turn.Created,
             ["model"] = turn.Model,
             ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finish }),
-        };
+        }.WithServiceTier(turn);
 
         yield return (null, Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null).ToJsonString());
         foreach (var piece in turn.ReasoningChunks)
@@ -180,20 +180,20 @@ internal sealed class OpenAIDialect : IEmulatorDialect
                 ["model"] = turn.Model,
                 ["choices"] = new JsonArray(),
                 ["usage"] = Usage(turn),
-            }.ToJsonString());
+            }.WithServiceTier(turn).ToJsonString());
         }
 
         yield return (null, "[DONE]");
     }
 
-    private static JsonObject Usage(EmulatorTurn turn) => new()
+    private static JsonObject Usage(EmulatorTurn turn) => turn.WithExtraUsage(new()
     {
         ["prompt_tokens"] = turn.InputTokens,
         ["completion_tokens"] = turn.OutputTokens,
         ["total_tokens"] = turn.InputTokens + turn.OutputTokens,
         ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = 0 },
         ["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = turn.ReasoningTokens },
-    };
+    });
 
     private static string ErrorBody(int status, string? type) => ErrorBody(status, type, null);
 
@@ -214,5 +214,19 @@ internal sealed class OpenAIDialect : IEmulatorDialect
         {
             ["error"] = new JsonObject { ["message"] = message ?? text, ["type"] = type ?? defaultType, ["param"] = null, ["code"] = code },
         }.ToJsonString();
+    }
+}
+
+/// <summary>The <c>service_tier</c> member OpenAI adds to a response and to each chunk.</summary>
+internal static class OpenAIServiceTier
+{
+    public static JsonObject WithServiceTier(this JsonObject body, EmulatorTurn turn)
+    {
+        if (turn.ServiceTier is { } tier)
+        {
+            body["service_tier"] = tier;
+        }
+
+        return body;
     }
 }

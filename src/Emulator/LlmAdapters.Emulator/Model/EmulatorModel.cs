@@ -35,7 +35,9 @@ internal static partial class EmulatorModel
             return new EmulatorTurn
             {
                 Id = id,
-                Model = conversation.Model,
+                Model = script.Model ?? conversation.Model,
+                ServiceTier = script.ServiceTier,
+                UsageJson = script.UsageJson,
                 Text = scriptedText,
                 TextChunks = Chunk(scriptedText),
                 Reasoning = script.Reasoning,

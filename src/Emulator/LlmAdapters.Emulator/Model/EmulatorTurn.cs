@@ -32,4 +32,27 @@ internal sealed class EmulatorTurn
     public int ReasoningTokens { get; init; }
 
     public long Created { get; init; }
+
+    /// <summary>Gets the service tier the response reports, if any.</summary>
+    public string? ServiceTier { get; init; }
+
+    /// <summary>Gets a JSON object whose members are added to the usage object, if any.</summary>
+    public string? UsageJson { get; init; }
+
+    /// <summary>Adds <see cref="UsageJson"/>'s members to a dialect's usage object.</summary>
+    /// <param name="usage">The usage object.</param>
+    /// <returns>The same object.</returns>
+    public System.Text.Json.Nodes.JsonObject WithExtraUsage(System.Text.Json.Nodes.JsonObject usage)
+    {
+        if (UsageJson is { Length: > 0 } json && System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject extra)
+        {
+            foreach (var (key, value) in extra.ToList())
+            {
+                _ = extra.Remove(key);
+                usage[key] = value;
+            }
+        }
+
+        return usage;
+    }
 }

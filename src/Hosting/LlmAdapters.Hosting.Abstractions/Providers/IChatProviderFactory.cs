@@ -52,6 +52,15 @@ public interface IChatProviderFactory
     /// <returns>One message per problem, each naming its key's path; none by default.</returns>
     IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) => [];
 
+    /// <summary>
+    /// Creates the provider's health probe for a client: the provider's own cheapest request that needs the key (Gemini's
+    /// model list with <c>x-goog-api-key</c>, Ollama's <c>/api/tags</c>…). The default, <see langword="null"/>, leaves the
+    /// probe to hosting: <c>GET {endpoint}/models</c> with a Bearer key, as OpenAI-compatible servers answer.
+    /// </summary>
+    /// <param name="settings">The client's settings (endpoint, key, model).</param>
+    /// <returns>The probe, or <see langword="null"/> for hosting's default.</returns>
+    ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => null;
+
     /// <summary>Creates the provider's adapter, with no middleware.</summary>
     /// <param name="context">What the configuration says of the client, with the services to use.</param>
     /// <returns>The adapter. The caller owns it and disposes of it.</returns>

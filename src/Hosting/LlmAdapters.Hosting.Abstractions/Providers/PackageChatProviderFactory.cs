@@ -17,6 +17,8 @@ internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : I
 
     public string? ApiKeyEnvironmentVariable => inner.ApiKeyEnvironmentVariable;
 
+    // Every member of the interface is forwarded, default ones included: a dropped one silently falls back to the
+    // interface's default (GOOGLE_API_KEY was never read, issue 20). IssuesTests_Hardening_20 checks each member.
     public IReadOnlyList<string> ApiKeyEnvironmentVariables => inner.ApiKeyEnvironmentVariables;
 
     public bool RequiresApiKey => inner.RequiresApiKey;
@@ -28,6 +30,8 @@ internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : I
     public IReadOnlyCollection<string> ConfigurationKeys => inner.ConfigurationKeys;
 
     public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) => inner.ValidateConfiguration(configuration, pathOf);
+
+    public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => inner.CreateHealthProbe(settings);
 
     public IChatClient CreateClient(ChatProviderContext context) => inner.CreateClient(context);
 }

@@ -43,7 +43,7 @@ internal sealed class ChatClientHealthCheck(string clientName, ConfiguredChatCli
             ["model"] = settings.Model ?? string.Empty,
             ["endpoint"] = settings.Endpoint?.ToString() ?? string.Empty,
         };
-        if (ProviderProbe.For(settings) is not { } probe)
+        if (ProviderProbe.For(settings, clients.FindProvider(settings.Provider)) is not { } probe)
         {
             return HealthCheckResult.Healthy($"The configuration is valid; '{settings.Provider}' has no endpoint to probe.", data);
         }
@@ -65,16 +65,18 @@ internal sealed class ChatClientHealthCheck(string clientName, ConfiguredChatCli
 
             if (!response.IsSuccessStatusCode)
             {
+                if (probe.RefusesKey is { } refusesKey && refusesKey((int)response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false)))
+                {
+                    return new HealthCheckResult(context.Registration.FailureStatus, $"{settings.Provider} refused the API key ({(int)response.StatusCode}).", data: data);
+                }
+
                 return HealthCheckResult.Degraded($"{settings.Provider} answered {(int)response.StatusCode} at {probe.Uri}.", data: data);
             }
 
-            if (probe.ModelMustBeListed && settings.Model is { } model)
+            if (probe.CheckBody is { } checkBody
+                && checkBody(await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false)) is { } degraded)
             {
-                var body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-                if (!ProviderProbe.ListsOllamaModel(body, model))
-                {
-                    return HealthCheckResult.Degraded($"{settings.Provider} is reachable but has not pulled '{model}' (ollama pull {model}).", data: data);
-                }
+                return HealthCheckResult.Degraded(degraded, data: data);
             }
 
             return HealthCheckResult.Healthy($"{settings.Provider} is reachable and accepts the key.", data);

@@ -27,15 +27,16 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var started = timeProvider.GetTimestamp();
+        var wait = CallOutcomeTelemetry.Overhead.Enabled ? ProviderWaitTime.Begin() : null;
         try
         {
             var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-            Record(started, null, cancellationToken);
+            Record(started, null, wait, timeProvider.GetElapsedTime(started), cancellationToken);
             return response;
         }
         catch (Exception ex)
         {
-            Record(started, ex, cancellationToken);
+            Record(started, ex, wait, timeProvider.GetElapsedTime(started), cancellationToken);
             throw;
         }
     }
@@ -44,30 +45,47 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var started = timeProvider.GetTimestamp();
+
+        // Measured only while someone listens: the time spent inside the inner enumerator (the library and the provider's
+        // bytes, not the caller's own time between updates), and what the adapter reports of its waiting.
+        var wait = CallOutcomeTelemetry.Overhead.Enabled ? ProviderWaitTime.Begin() : null;
+        var inside = TimeSpan.Zero;
         var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var completed = false;
         try
         {
             while (true)
             {
+                var step = 0L;
+                if (wait is not null)
+                {
+                    // Each step of an async iterator runs on its caller's flow: the accumulator is set again, so that a later
+                    // round (a tool loop, a retry started after the first update) reports into it too.
+                    ProviderWaitTime.Resume(wait);
+                    step = timeProvider.GetTimestamp();
+                }
+
                 try
                 {
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     {
+                        inside += wait is null ? TimeSpan.Zero : timeProvider.GetElapsedTime(step);
                         break;
                     }
                 }
                 catch (Exception ex)
                 {
-                    Record(started, ex, cancellationToken);
+                    inside += wait is null ? TimeSpan.Zero : timeProvider.GetElapsedTime(step);
+                    Record(started, ex, wait, inside, cancellationToken);
                     completed = true;
                     throw;
                 }
 
+                inside += wait is null ? TimeSpan.Zero : timeProvider.GetElapsedTime(step);
                 yield return enumerator.Current;
             }
 
-            Record(started, null, cancellationToken);
+            Record(started, null, wait, inside, cancellationToken);
             completed = true;
         }
         finally
@@ -75,14 +93,14 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
             if (!completed)
             {
                 // The caller stopped enumerating before the end: its choice, like a cancellation.
-                Record(started, new OperationCanceledException(), new CancellationToken(canceled: true));
+                Record(started, new OperationCanceledException(), wait, inside, new CancellationToken(canceled: true));
             }
 
             await enumerator.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private void Record(long started, Exception? failure, CancellationToken cancellationToken)
+    private void Record(long started, Exception? failure, ProviderWaitTime? wait, TimeSpan inside, CancellationToken cancellationToken)
     {
         var (outcome, kind, level, withException) = Classify(failure, cancellationToken);
         var tags = new TagList
@@ -98,6 +116,11 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
 
         CallOutcomeTelemetry.Requests.Add(1, tags);
         CallOutcomeTelemetry.Duration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, tags);
+        if (wait is { Reported: true })
+        {
+            CallOutcomeTelemetry.Overhead.Record(Math.Max(0, (inside - wait.Elapsed).TotalSeconds), tags);
+        }
+
         if (failure is null || !logger.IsEnabled(level))
         {
             return;

@@ -19,5 +19,7 @@ internal static class CallOutcomeTelemetry
 
     internal static Counter<long> Requests { get; } = s_meter.CreateCounter<long>(HostingTelemetryNames.RequestsInstrument, "{request}", "Calls of configured chat clients, by outcome and error kind.");
 
+    internal static Histogram<double> Overhead { get; } = s_meter.CreateHistogram<double>(HostingTelemetryNames.OverheadInstrument, "s", "Time calls of configured chat clients spent in the library (pipeline and adapter), without the time waiting on the provider's bytes.");
+
     internal static Histogram<double> Duration { get; } = s_meter.CreateHistogram<double>(HostingTelemetryNames.DurationInstrument, "s", "Duration of calls of configured chat clients, tool loops and retries included.");
 }

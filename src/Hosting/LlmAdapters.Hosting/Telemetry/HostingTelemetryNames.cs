@@ -18,6 +18,14 @@ public static class HostingTelemetryNames
     /// <summary>The histogram of call durations, tool loops and retries included (unit <c>s</c>).</summary>
     public const string DurationInstrument = "llmadapters.client.duration";
 
+    /// <summary>
+    /// The histogram of the time a call spent in the library, the configured pipeline and the adapter, minus the time the adapter
+    /// waited on the provider's bytes (unit <c>s</c>); for a stream, the time the caller waited on the next update, without the
+    /// caller's own time between updates. Recorded only while someone listens to it, and only for adapters that report their
+    /// waiting (the native ones, through <see cref="ProviderWaitTime"/>).
+    /// </summary>
+    public const string OverheadInstrument = "llmadapters.client.overhead";
+
     /// <summary>The tag of the configured client's name.</summary>
     public const string ClientTag = "llmadapters.client";
 

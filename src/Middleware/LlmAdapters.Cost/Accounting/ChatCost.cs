@@ -34,6 +34,21 @@ public sealed class ChatCost
     /// <summary>Gets the id of the catalog row whose prices were used (e.g. <c>gpt-4o</c> for <c>gpt-4o-2024-08-06</c>).</summary>
     public string? PricedAs { get; init; }
 
+    /// <summary>Gets which model id the call was priced by: the response's when the catalog knows it, else the requested one.</summary>
+    /// <value>The default value is <see cref="PricedModelSource.ResponseModel"/>.</value>
+    public PricedModelSource PricedBy { get; init; }
+
+    /// <summary>Gets the service tier whose prices were used (<c>flex</c>, <c>priority</c>, <c>batch</c>), or <see langword="null"/> for standard.</summary>
+    public string? ServiceTier { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the amount is an estimate of the library rather than a price of provider-reported usage:
+    /// a stream cancelled before its usage arrived (tokens counted from the prompt and the text received), or a model priced by
+    /// the <c>UnpricedModels: Estimate</c> policy.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool IsEstimated { get; init; }
+
     /// <summary>Gets the prompt-size threshold of the tier that applied, or <see langword="null"/> for the base prices.</summary>
     public long? TierAboveInputTokens { get; init; }
 
@@ -69,12 +84,15 @@ public sealed class ChatCost
             ModelId = string.Equals(ModelId, other.ModelId, StringComparison.OrdinalIgnoreCase) ? ModelId : null,
             PricedAs = string.Equals(PricedAs, other.PricedAs, StringComparison.OrdinalIgnoreCase) ? PricedAs : null,
             TierAboveInputTokens = TierAboveInputTokens == other.TierAboveInputTokens ? TierAboveInputTokens : null,
+            PricedBy = (PricedModelSource)Math.Max((int)PricedBy, (int)other.PricedBy),
+            ServiceTier = string.Equals(ServiceTier, other.ServiceTier, StringComparison.OrdinalIgnoreCase) ? ServiceTier : null,
+            IsEstimated = IsEstimated || other.IsEstimated,
             IsCached = IsCached && other.IsCached,
         };
     }
 
     /// <summary>Returns the cost in US dollars, e.g. <c>$0.0075</c>, or <c>$0.00 (cached)</c> for a cached response.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => IsCached ? FormatUsd(Total) + " (cached)" : FormatUsd(Total);
+    public override string ToString() => IsCached ? FormatUsd(Total) + " (cached)" : IsEstimated ? FormatUsd(Total) + " (estimated)" : FormatUsd(Total);
 }
 

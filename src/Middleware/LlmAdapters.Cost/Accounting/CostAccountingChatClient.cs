@@ -48,8 +48,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var modelId = response.ModelId ?? options?.ModelId ?? _metadata?.DefaultModelId;
-        var cost = Account(modelId, response.Usage, options);
+        var cost = Account(response.ModelId, options, response.Usage, PricingDecision.ServiceTier(response.AdditionalProperties, options), estimated: false);
         if (cost is not null)
         {
             response.SetCost(cost);
@@ -64,53 +63,98 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? modelId = null;
+        string? serviceTier = null;
         ChatCost? total = null;
         var unknown = false;
-        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        var sawUsage = false;
+        var completed = false;
+        var failed = false;
+        long received = 0;
+        var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
         {
-            modelId = update.ModelId ?? modelId;
-
-            // By index: a foreach over the IList would box its enumerator on every update.
-            var contents = update.Contents;
-            for (var i = 0; i < contents.Count; i++)
+            while (true)
             {
-                if (contents[i] is UsageContent usage)
+                ChatResponseUpdate update;
+                try
                 {
-                    var cost = Account(modelId ?? options?.ModelId ?? _metadata?.DefaultModelId, usage.Details, options);
-                    unknown |= cost is null;
-                    total = cost is null ? total : total?.Add(cost) ?? cost;
-                    if (!unknown && total is not null)
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     {
-                        update.SetCost(total);
-                        Activity.Current?.SetTag(CostTelemetry.CostTag, (double)total.Total);
+                        completed = true;
+                        break;
+                    }
+
+                    update = enumerator.Current;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw; // the caller cancelled: the finally block records what was consumed
+                }
+                catch
+                {
+                    failed = true;
+                    throw;
+                }
+
+                modelId = update.ModelId ?? modelId;
+                serviceTier = PricingDecision.Read(update.AdditionalProperties) ?? serviceTier;
+                received += CancelledStreamEstimate.Characters(update);
+
+                // By index: a foreach over the IList would box its enumerator on every update.
+                var contents = update.Contents;
+                for (var i = 0; i < contents.Count; i++)
+                {
+                    if (contents[i] is UsageContent usage)
+                    {
+                        sawUsage = true;
+                        var cost = Account(modelId, options, usage.Details, serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), estimated: false);
+                        unknown |= cost is null;
+                        total = cost is null ? total : total?.Add(cost) ?? cost;
+                        if (!unknown && total is not null)
+                        {
+                            update.SetCost(total);
+                            Activity.Current?.SetTag(CostTelemetry.CostTag, (double)total.Total);
+                        }
                     }
                 }
-            }
 
-            yield return update;
+                yield return update;
+            }
+        }
+        finally
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+            if (!completed && !failed && !sawUsage)
+            {
+                // Cancelled or abandoned by the caller before the provider reported usage: the provider billed what it
+                // processed, so record an estimate (marked) instead of nothing.
+                var usage = CancelledStreamEstimate.Usage(_options.TokenEstimator, messages, options, received);
+                _ = Account(modelId, options, usage, serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), estimated: true);
+            }
         }
     }
 
-    private ChatCost? Account(string? modelId, UsageDetails? usage, ChatOptions? options)
+    private string? RequestedModel(ChatOptions? options) => options?.ModelId ?? _metadata?.DefaultModelId;
+
+    private ChatCost? Account(string? responseModelId, ChatOptions? options, UsageDetails? usage, string? serviceTier, bool estimated)
     {
         var provider = _metadata?.ProviderName;
+        var requested = RequestedModel(options);
+        var modelId = responseModelId ?? requested;
+        var local = provider is not null && _options.LocalProviders.Contains(provider);
         ChatCost? cost = null;
         if (usage is null)
         {
             Log.NoUsage(_logger, modelId);
         }
-        else if (_options.Catalog.GetPrice(modelId) is { } price)
+        else
         {
-            cost = price.Calculate(usage, modelId!, price.ModelId);
-        }
-        else if (provider is not null && _options.LocalProviders.Contains(provider))
-        {
-            // A local model (Ollama) costs nothing unless a price is configured for it.
-            cost = new ChatCost { Total = 0m, ModelId = modelId };
-        }
-        else if (_warnedModels.TryAdd(modelId ?? "(none)", true))
-        {
-            Log.UnpricedModel(_logger, modelId ?? "(none)", provider);
+            cost = PricingDecision.Price(_options.Catalog, usage, responseModelId, requested, serviceTier, local, estimated);
+            if (cost is null && !_warnedModels.ContainsKey(modelId ?? "(none)") && _warnedModels.TryAdd(modelId ?? "(none)", true))
+            {
+                // Warned once: the lock-free read first keeps the steady state off TryAdd's bucket lock (issue 24).
+                Log.UnpricedModel(_logger, modelId ?? "(none)", provider);
+            }
         }
 
         var tags = new TagList
@@ -121,6 +165,8 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
         };
         if (cost is not null)
         {
+            tags.Add(CostTelemetryNames.CostCurrencyAttribute, ChatCost.UsdCurrency);
+            tags.Add(CostTelemetryNames.CostSourceAttribute, CostTelemetry.SourceOf(cost));
             CostTelemetry.Cost.Add((double)cost.Total, tags);
         }
         else

@@ -24,6 +24,10 @@ public sealed class CostAccountingChatClientOptions
     /// <value>The default value is <c>ollama</c> and <c>ollama-openai</c>.</value>
     public ISet<string> LocalProviders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "ollama", "ollama-openai" };
 
+    /// <summary>Gets or sets the estimator of a cancelled stream's tokens (the prompt, and the text received before the provider reported usage).</summary>
+    /// <value>The default value is <see cref="TiktokenTokenEstimator.Default"/>.</value>
+    public LlmAdapters.ITokenEstimator TokenEstimator { get; set; } = TiktokenTokenEstimator.Default;
+
     /// <summary>Gets or sets the clock of ledger timestamps.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

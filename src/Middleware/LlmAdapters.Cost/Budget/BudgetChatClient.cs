@@ -15,8 +15,9 @@ namespace LlmAdapters.Cost;
 /// fit; after the call it settles the reservation with the real cost; a failed call releases it.
 /// </summary>
 /// <remarks>
-/// <para>The real cost is the <see cref="ChatCost"/> attached by an inner <see cref="CostAccountingChatClient"/>, else it is computed from the usage; a response without usage spends its whole reservation.</para>
-/// <para>A stream that fails releases its reservation unless usage was seen (then that usage is spent); a stream the caller abandons before its usage arrived spends its reservation.</para>
+/// <para>The real cost is the <see cref="ChatCost"/> attached by an inner <see cref="CostAccountingChatClient"/>, else it is computed from the usage by the same pricing decision (<see cref="PriceCatalog.Calculate(UsageDetails?, string?, string?, string?)"/>); a response without usage spends its whole reservation.</para>
+/// <para>A stream that fails releases its reservation unless usage was seen (then that usage is spent); a stream the caller cancels or abandons before its usage arrived spends the estimate cost accounting records (the prompt and the text received).</para>
+/// <para>A call to a model without a price is rejected, unless the catalog prices unpriced models (<see cref="UnpricedModelPolicy.Estimate"/>).</para>
 /// <para>Thread-safe: the store decides atomically (see <see cref="IBudgetStore"/>).</para>
 /// </remarks>
 public sealed partial class BudgetChatClient : DelegatingChatClient
@@ -69,8 +70,9 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
             throw;
         }
 
-        var modelId = response.ModelId ?? RequestModel(options);
-        var actual = response.GetCost()?.Total ?? Price(modelId, held.Price, response.Usage);
+        // The cost accounting inside attached the call's one pricing decision; without it, the same decision is made here.
+        var actual = response.GetCost()?.Total
+            ?? PricingDecision.Price(_options.Catalog, response.Usage, response.ModelId, RequestModel(options), PricingDecision.ServiceTier(response.AdditionalProperties, options), IsLocal)?.Total;
         await SettleAsync(held, actual).ConfigureAwait(false);
         return response;
     }
@@ -82,9 +84,12 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var held = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
         string? modelId = null;
+        string? serviceTier = null;
         ChatCost? attached = null;
         decimal? computed = null;
         var failed = false;
+        var completed = false;
+        long received = 0;
         try
         {
             var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -97,10 +102,15 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
                     {
                         if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                         {
+                            completed = true;
                             break;
                         }
 
                         update = enumerator.Current;
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        throw; // cancelled by the caller: the provider billed what it processed (settled below)
                     }
                     catch
                     {
@@ -109,14 +119,17 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
                     }
 
                     modelId = update.ModelId ?? modelId;
+                    serviceTier = PricingDecision.Read(update.AdditionalProperties) ?? serviceTier;
                     attached = update.GetCost() ?? attached;
+                    received += CancelledStreamEstimate.Characters(update);
                     // By index: a foreach over the IList would box its enumerator on every update.
                     var contents = update.Contents;
                     for (var i = 0; i < contents.Count; i++)
                     {
-                        if (contents[i] is UsageContent usage && Price(modelId ?? RequestModel(options), held.Price, usage.Details) is { } cost)
+                        if (contents[i] is UsageContent usage
+                            && PricingDecision.Price(_options.Catalog, usage.Details, modelId, RequestModel(options), serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), IsLocal) is { } cost)
                         {
-                            computed = (computed ?? 0) + cost;
+                            computed = (computed ?? 0) + cost.Total;
                         }
                     }
 
@@ -136,9 +149,17 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
             {
                 await ReleaseAsync(held).ConfigureAwait(false);
             }
+            else if (!completed && held.Count > 0)
+            {
+                // Cancelled or abandoned by the caller before the usage arrived: spend what cost accounting records for it,
+                // the prompt and the text received, estimated and priced by the same decision (docs/cost.md, "Cancelled streams").
+                var usage = CancelledStreamEstimate.Usage(_options.TokenEstimator, messages, options, received);
+                var estimate = PricingDecision.Price(_options.Catalog, usage, modelId, RequestModel(options), serviceTier ?? PricingDecision.Read(options?.AdditionalProperties), IsLocal, estimated: true);
+                await SettleAsync(held, estimate?.Total).ConfigureAwait(false);
+            }
             else
             {
-                // Completed without usage, or abandoned by the caller: the provider may have billed anything up to the worst case.
+                // Completed without usage: the provider may have billed anything up to the worst case.
                 await SettleAsync(held, null).ConfigureAwait(false);
             }
         }
@@ -146,16 +167,7 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
 
     private string? RequestModel(ChatOptions? options) => options?.ModelId ?? _metadata?.DefaultModelId;
 
-    private decimal? Price(string? modelId, ModelPrice? requestPrice, UsageDetails? usage)
-    {
-        if (usage is null)
-        {
-            return null;
-        }
-
-        var price = _options.Catalog.GetPrice(modelId) ?? requestPrice;
-        return price?.Calculate(usage).Total;
-    }
+    private bool IsLocal => _metadata?.ProviderName is { } provider && PricingDecision.DefaultLocalProviders.Contains(provider);
 
     // A ValueTask and a Held struct: a call whose store answers synchronously (the in-memory store) allocates neither a
     // Task nor a list for its reservations.
@@ -169,21 +181,21 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         }
 
         var modelId = RequestModel(options);
-        if (_options.Catalog.GetPrice(modelId) is not { } price)
+        if (PricingDecision.Decide(_options.Catalog, null, modelId, IsLocal) is not { } decision)
         {
-            if (_warnedModels.TryAdd(modelId ?? "(none)", true))
+            // A lock-free read first: once warned, the steady state takes no bucket lock per call (issue 24).
+            if (!_warnedModels.ContainsKey(modelId ?? "(none)") && _warnedModels.TryAdd(modelId ?? "(none)", true))
             {
                 Log.UnpricedModel(_logger, modelId ?? "(none)");
             }
 
-            if (_options.RejectUnpricedModels)
-            {
-                throw new BudgetExceededException(
-                    $"Budget cannot reserve a call to model '{modelId ?? "(none)"}': it has no price (add it under AI:Pricing:Models), and unpriced models are rejected.");
-            }
-
-            return held;
+            // No silent unenforced budget: a model without a price cannot be reserved, so the call is rejected unless a
+            // policy prices it (AI:Pricing:UnpricedModels = Estimate).
+            throw new BudgetExceededException(
+                $"Budget cannot reserve a call to model '{modelId ?? "(none)"}': it has no price. Add it under AI:Pricing:Models:{modelId ?? "{model}"} (Input and Output, USD per million tokens), or set AI:Pricing:UnpricedModels to Estimate with AI:Pricing:Estimate:Input and :Output.");
         }
+
+        var price = decision.Price.ForServiceTier(PricingDecision.Read(options?.AdditionalProperties));
 
         var input = _options.TokenEstimator.EstimateInputTokens(messages, options);
         var maxOutput = worstCaseOutput ?? options?.MaxOutputTokens ?? price.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;

@@ -16,7 +16,7 @@ public sealed class BudgetChatClientOptions
     /// <value>The default value is <see cref="PriceCatalog.Default"/>.</value>
     public PriceCatalog Catalog { get; set; } = PriceCatalog.Default;
 
-    /// <summary>Gets or sets the estimator of input tokens.</summary>
+    /// <summary>Gets or sets the estimator of input tokens (a reservation's, and a cancelled stream's with the text received).</summary>
     /// <value>The default value is <see cref="TiktokenTokenEstimator.Default"/>.</value>
     public LlmAdapters.ITokenEstimator TokenEstimator { get; set; } = TiktokenTokenEstimator.Default;
 
@@ -28,7 +28,11 @@ public sealed class BudgetChatClientOptions
     /// <value>The default value is 4096.</value>
     public int DefaultMaxOutputTokens { get; set; } = 4096;
 
-    /// <summary>Gets or sets a value indicating whether calls to a model without a price are rejected (their cost cannot be reserved).</summary>
-    /// <value>The default value is <see langword="false"/>: they pass, are not counted, and a warning is logged once per model.</value>
+    /// <summary>
+    /// Gets or sets a value indicating whether rejecting calls to models without a price was chosen explicitly (as
+    /// <c>AI:Pricing:UnpricedModels = Reject</c>): a configured pipeline then starts although the client's model has no price.
+    /// A call to an unpriced model is rejected either way, unless the catalog prices it (<see cref="UnpricedModelPolicy.Estimate"/>).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
     public bool RejectUnpricedModels { get; set; }
 }

@@ -12,7 +12,9 @@ namespace LlmAdapters.Cost;
 /// <c>:Monthly</c> (US dollars per client), <c>:Rolling:Amount</c> with <c>:Rolling:Window</c>, <c>:Tenant:Daily</c>,
 /// <c>:Tenant:Monthly</c> (per tenant). <c>:Store</c> is <c>Memory</c> (default: the <see cref="IBudgetStore"/> service, else
 /// one in-memory store shared by every configured client) or <c>DistributedCache</c> (over the <see cref="IDistributedCache"/> service).
-/// <c>:RejectUnpricedModels</c> (default false), <c>:DefaultMaxOutputTokens</c> (default 4096).
+/// <c>:DefaultMaxOutputTokens</c> (default 4096). A budget on a client whose model has no price is a start-up error
+/// naming the model and the keys to set, unless <c>AI:Pricing:UnpricedModels</c> chooses a policy (<c>Reject</c>, or
+/// <c>Estimate</c> with a price); <c>:RejectUnpricedModels = true</c> is the same choice as <c>Reject</c>.
 /// </summary>
 public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClientOptions>
 {
@@ -64,12 +66,19 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
             storeValid = false;
         }
 
+        var catalog = CostAccountingChatPipelineStage.ReadCatalog(context, errors);
+        var rejectUnpriced = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false;
+        if (!rejectUnpriced)
+        {
+            ValidatePriced(context, catalog, context.SectionPath, errors);
+        }
+
         var options = new BudgetChatClientOptions
         {
-            Catalog = CostAccountingChatPipelineStage.ReadCatalog(context, errors),
+            Catalog = catalog,
             ClientName = context.ClientName,
             TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
-            RejectUnpricedModels = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false,
+            RejectUnpricedModels = rejectUnpriced,
             DefaultMaxOutputTokens = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096,
         };
         foreach (var limit in limits)
@@ -84,6 +93,34 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
     /// <inheritdoc/>
     public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, BudgetChatClientOptions options) =>
         BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseBudget(options));
+
+    /// <summary>
+    /// No silent unenforced budget: adds a start-up error when a limit (<paramref name="limitPath"/>, a budget or a run
+    /// limit) is set on a client whose model has no price and the catalog has no policy for unpriced models.
+    /// </summary>
+    /// <param name="context">The client's pipeline context.</param>
+    /// <param name="catalog">The client's catalog (<c>AI:Pricing</c> read).</param>
+    /// <param name="limitPath">The key path of the limit, for the message.</param>
+    /// <param name="errors">The errors.</param>
+    internal static void ValidatePriced(ChatPipelineContext context, PriceCatalog catalog, string limitPath, List<string> errors)
+    {
+        if (catalog.UnpricedModels is not null || PricingDecision.DefaultLocalProviders.Contains(context.Settings.Provider))
+        {
+            return;
+        }
+
+        var model = context.Settings.Model;
+        if (string.IsNullOrWhiteSpace(model) || catalog.GetPrice(model) is not null)
+        {
+            return;
+        }
+
+        var pricing = context.GetClientSection("Pricing").Path;
+        errors.Add(
+            $"{limitPath} is set, but model '{model}' has no price, so the limit could not be enforced. " +
+            $"Set {pricing}:Models:{model}:Input and :Output (USD per million tokens), or choose a policy for unpriced models: " +
+            $"{pricing}:UnpricedModels = Reject (calls to it are rejected) or Estimate (with {pricing}:Estimate:Input and :Output).");
+    }
 
     private static bool IsMemory(string? store) => string.IsNullOrWhiteSpace(store) || string.Equals(store, "Memory", StringComparison.OrdinalIgnoreCase);
 

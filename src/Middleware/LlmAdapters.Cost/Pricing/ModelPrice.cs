@@ -14,6 +14,15 @@ public sealed class ModelPrice
     /// <summary>The key of <see cref="UsageDetails.AdditionalCounts"/> that holds the input tokens written to a provider's prompt cache (Anthropic's <c>cache_creation_input_tokens</c>).</summary>
     public const string CacheWriteTokensKey = "CacheCreationInputTokens";
 
+    /// <summary>The key of <see cref="UsageDetails.AdditionalCounts"/> under which the Anthropic adapter reports all cache-write tokens (<c>cache_creation_input_tokens</c>); read like <see cref="CacheWriteTokensKey"/>.</summary>
+    public const string ProviderCacheWriteTokensKey = "cache_creation_input_tokens";
+
+    /// <summary>The key of <see cref="UsageDetails.AdditionalCounts"/> with the cache-write tokens of the 5-minute TTL (Anthropic's <c>cache_creation.ephemeral_5m_input_tokens</c>).</summary>
+    public const string CacheWrite5mTokensKey = "cache_creation.ephemeral_5m_input_tokens";
+
+    /// <summary>The key of <see cref="UsageDetails.AdditionalCounts"/> with the cache-write tokens of the 1-hour TTL (Anthropic's <c>cache_creation.ephemeral_1h_input_tokens</c>), priced at <see cref="CacheWrite1hPerMillion"/>.</summary>
+    public const string CacheWrite1hTokensKey = "cache_creation.ephemeral_1h_input_tokens";
+
     private const decimal Million = 1_000_000m;
 
     /// <summary>Gets the model id the price is for (a family id such as <c>gpt-4o</c> or an exact snapshot id).</summary>
@@ -35,6 +44,18 @@ public sealed class ModelPrice
     /// <summary>Gets the price of one million input tokens written to the cache.</summary>
     /// <value>The default value is <see langword="null"/>: cache writes are billed as uncached input.</value>
     public decimal? CacheWritePerMillion { get; init; }
+
+    /// <summary>Gets the price of one million input tokens written to the cache with a 1-hour TTL (Anthropic: 2x input; <see cref="CacheWritePerMillion"/> is the 5-minute rate, 1.25x).</summary>
+    /// <value>The default value is <see langword="null"/>: 1-hour writes are billed at <see cref="CacheWritePerMillion"/>.</value>
+    public decimal? CacheWrite1hPerMillion { get; init; }
+
+    /// <summary>Gets the service tier these prices are for (<c>flex</c>, <c>priority</c>, <c>batch</c>), or <see langword="null"/> for standard.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ServiceTier { get; init; }
+
+    /// <summary>Gets the prices of the model's other service tiers (each with its <see cref="ServiceTier"/>, source and date).</summary>
+    /// <value>The default value is empty.</value>
+    public IReadOnlyList<ModelPrice> ServiceTiers { get; init; } = [];
 
     /// <summary>Gets the price of one million reasoning tokens, where the provider prices them apart from the reply.</summary>
     /// <value>The default value is <see langword="null"/>: reasoning tokens are billed as output.</value>
@@ -78,6 +99,47 @@ public sealed class ModelPrice
         return best;
     }
 
+    /// <summary>Gets the prices of a service tier of this model.</summary>
+    /// <param name="serviceTier">The tier as the provider names it (<c>flex</c>, <c>priority</c>, <c>SERVICE_TIER_PRIORITY</c>, <c>batch</c>), or <see langword="null"/>, <c>default</c>, <c>standard</c> or <c>auto</c> for standard.</param>
+    /// <returns>The tier's row; this one for standard, and when the catalog has no row for the tier.</returns>
+    public ModelPrice ForServiceTier(string? serviceTier)
+    {
+        var tier = NormalizeServiceTier(serviceTier);
+        if (tier is null || string.Equals(tier, ServiceTier, StringComparison.OrdinalIgnoreCase))
+        {
+            return this;
+        }
+
+        foreach (var row in ServiceTiers)
+        {
+            if (string.Equals(row.ServiceTier, tier, StringComparison.OrdinalIgnoreCase))
+            {
+                return row;
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Turns a provider's tier name into the catalog's: <see langword="null"/> for standard, else lower case without a <c>service_tier_</c> prefix.</summary>
+    /// <param name="serviceTier">The name.</param>
+    /// <returns>The catalog's name, or <see langword="null"/> for standard.</returns>
+    public static string? NormalizeServiceTier(string? serviceTier)
+    {
+        if (string.IsNullOrWhiteSpace(serviceTier))
+        {
+            return null;
+        }
+
+        var tier = serviceTier.Trim().ToLowerInvariant();
+        if (tier.StartsWith("service_tier_", StringComparison.Ordinal))
+        {
+            tier = tier["service_tier_".Length..];
+        }
+
+        return tier is "default" or "standard" or "auto" or "unspecified" or "on_demand" ? null : tier;
+    }
+
     /// <summary>Computes the cost of one call's usage.</summary>
     /// <param name="usage">The usage of one call (for a tool loop, the sum: see docs/cost.md).</param>
     /// <returns>The cost.</returns>
@@ -91,16 +153,12 @@ public sealed class ModelPrice
     public ChatCost Calculate(UsageDetails usage) => Calculate(usage, ModelId, pricedAs: null);
 
     /// <summary>Computes the cost of one call's usage, named after the model as requested or returned and the price row it was priced as: one <see cref="ChatCost"/>, not a second copy.</summary>
-    internal ChatCost Calculate(UsageDetails usage, string modelId, string? pricedAs)
+    internal ChatCost Calculate(UsageDetails usage, string modelId, string? pricedAs, PricedModelSource pricedBy = PricedModelSource.ResponseModel, bool estimated = false)
     {
         ArgumentNullException.ThrowIfNull(usage);
         long input = Math.Max(0, usage.InputTokenCount ?? 0);
         long cached = Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input);
-        long written = 0;
-        if (usage.AdditionalCounts is { } counts && counts.TryGetValue(CacheWriteTokensKey, out var w))
-        {
-            written = Math.Clamp(w, 0, input - cached);
-        }
+        var (written, written1h) = CacheWrites(usage, input - cached);
 
         long uncached = input - cached - written;
         long output = Math.Max(0, usage.OutputTokenCount ?? 0);
@@ -125,7 +183,8 @@ public sealed class ModelPrice
 
         var inputCost = uncached * inputRate / Million;
         var cachedCost = cached * cachedRate / Million;
-        var writeCost = written * writeRate / Million;
+        decimal write1hRate = CacheWrite1hPerMillion ?? writeRate;
+        var writeCost = ((written - written1h) * writeRate / Million) + (written1h * write1hRate / Million);
         var outputCost = output * outputRate / Million;
         var reasoningCost = reasoning * reasoningRate / Million;
         return new ChatCost
@@ -139,7 +198,27 @@ public sealed class ModelPrice
             ModelId = modelId,
             PricedAs = pricedAs,
             TierAboveInputTokens = tier?.AboveInputTokens,
+            ServiceTier = ServiceTier,
+            PricedBy = pricedBy,
+            IsEstimated = estimated,
         };
+    }
+
+    // All cache writes (the adapter's total, else the library's key, else the sum of the TTL split) and the 1-hour part of them.
+    private static (long Written, long Written1h) CacheWrites(UsageDetails usage, long limit)
+    {
+        if (usage.AdditionalCounts is not { } counts)
+        {
+            return (0, 0);
+        }
+
+        counts.TryGetValue(CacheWrite5mTokensKey, out var fiveMinutes);
+        counts.TryGetValue(CacheWrite1hTokensKey, out var oneHour);
+        long written = counts.TryGetValue(ProviderCacheWriteTokensKey, out var w) ? w
+            : counts.TryGetValue(CacheWriteTokensKey, out w) ? w
+            : Math.Max(0, fiveMinutes) + Math.Max(0, oneHour);
+        written = Math.Clamp(written, 0, Math.Max(0, limit));
+        return (written, Math.Clamp(oneHour, 0, written));
     }
 
     /// <summary>
@@ -156,11 +235,14 @@ public sealed class ModelPrice
         var tier = GetTier(inputTokens);
         decimal inputRate = tier?.InputPerMillion ?? InputPerMillion;
         decimal writeRate = tier?.CacheWritePerMillion ?? CacheWritePerMillion ?? inputRate;
+        decimal write1hRate = CacheWrite1hPerMillion ?? writeRate;
         decimal outputRate = tier?.OutputPerMillion ?? OutputPerMillion;
         decimal reasoningRate = tier?.ReasoningPerMillion ?? ReasoningPerMillion ?? outputRate;
-        return (inputTokens * Math.Max(inputRate, writeRate) / Million) + (maxOutputTokens * Math.Max(outputRate, reasoningRate) / Million);
+        return (inputTokens * Math.Max(inputRate, Math.Max(writeRate, write1hRate)) / Million) + (maxOutputTokens * Math.Max(outputRate, reasoningRate) / Million);
     }
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{ModelId}: input {InputPerMillion}, output {OutputPerMillion} USD per 1M tokens");
+    public override string ToString() => ServiceTier is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{ModelId}: input {InputPerMillion}, output {OutputPerMillion} USD per 1M tokens")
+        : string.Create(CultureInfo.InvariantCulture, $"{ModelId} ({ServiceTier}): input {InputPerMillion}, output {OutputPerMillion} USD per 1M tokens");
 }

@@ -20,7 +20,7 @@ namespace LlmAdapters.Cost;
 /// <c>claude-sonnet-4</c>, <c>gpt-4o-2024-08-06</c> to <c>gpt-4o</c>). A model that does not resolve has no price:
 /// its cost is unknown (<see langword="null"/>), never zero.
 /// </remarks>
-public sealed class PriceCatalog
+public sealed class PriceCatalog : IModelPriceLookup
 {
     private const int MaxResolved = 1024;
 
@@ -54,6 +54,13 @@ public sealed class PriceCatalog
         _prices = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _aliases = aliasMap.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>Gets the policy chosen for models without a price, or <see langword="null"/> when none was chosen (a budget on an unpriced model is then a start-up error).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public UnpricedModelPolicy? UnpricedModels { get; private init; }
+
+    /// <summary>Gets the price of a model the catalog does not know under <see cref="UnpricedModelPolicy.Estimate"/>, or <see langword="null"/>.</summary>
+    public ModelPrice? EstimatePrice { get; private init; }
 
     /// <summary>Gets the catalog shipped in the library (<c>Pricing/prices.json</c>).</summary>
     public static PriceCatalog Default => s_default.Value;
@@ -126,13 +133,46 @@ public sealed class PriceCatalog
         return modelId is null ? price.Calculate(usage) : price.Calculate(usage, modelId, price.ModelId);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The cost of <paramref name="inputTokens"/> uncached input and <paramref name="outputTokens"/> output at the model's price (its tier for that input).</remarks>
+    public decimal? EstimateCost(string? modelId, long inputTokens, long outputTokens) =>
+        Calculate(modelId, new UsageDetails { InputTokenCount = Math.Max(0, inputTokens), OutputTokenCount = Math.Max(0, outputTokens) })?.Total;
+    /// <summary>
+    /// Computes the cost of one model call by the one pricing decision the budget, cost accounting and the ledger share
+    /// (docs/cost.md): priced by <paramref name="responseModelId"/> when the catalog knows it, else by
+    /// <paramref name="requestedModelId"/>, else at <see cref="EstimatePrice"/> under <see cref="UnpricedModelPolicy.Estimate"/>;
+    /// at the prices of <paramref name="serviceTier"/> when the catalog has them. <see cref="ChatCost.PricedBy"/> says which.
+    /// </summary>
+    /// <param name="usage">The usage of the call.</param>
+    /// <param name="responseModelId">The model id the response named, if any.</param>
+    /// <param name="requestedModelId">The model id the request asked for, if any.</param>
+    /// <param name="serviceTier">The service tier the response reported (else the one requested), or <see langword="null"/> for standard.</param>
+    /// <returns>The cost, or <see langword="null"/> when there is no usage or no price.</returns>
+    public ChatCost? Calculate(UsageDetails? usage, string? responseModelId, string? requestedModelId, string? serviceTier = null) =>
+        PricingDecision.Price(this, usage, responseModelId, requestedModelId, serviceTier);
+
+    /// <summary>Returns a catalog with a policy for models it has no price for.</summary>
+    /// <param name="policy">The policy.</param>
+    /// <param name="estimatePrice">The price of an unpriced model under <see cref="UnpricedModelPolicy.Estimate"/>; required with it.</param>
+    /// <returns>A new catalog.</returns>
+    /// <exception cref="ArgumentException"><see cref="UnpricedModelPolicy.Estimate"/> without a price.</exception>
+    public PriceCatalog WithUnpricedModels(UnpricedModelPolicy policy, ModelPrice? estimatePrice = null)
+    {
+        if (policy == UnpricedModelPolicy.Estimate && estimatePrice is null)
+        {
+            throw new ArgumentException("UnpricedModels: Estimate needs a price (Estimate:Input and Estimate:Output, USD per million tokens).", nameof(estimatePrice));
+        }
+
+        return new PriceCatalog(_prices.Values, _aliases) { UnpricedModels = policy, EstimatePrice = policy == UnpricedModelPolicy.Estimate ? estimatePrice : null };
+    }
+
     /// <summary>Returns a catalog with the given prices added, each replacing any price of the same model id.</summary>
     /// <param name="prices">The prices to add.</param>
     /// <returns>A new catalog.</returns>
     public PriceCatalog WithPrices(IEnumerable<ModelPrice> prices)
     {
         ArgumentNullException.ThrowIfNull(prices);
-        return new PriceCatalog(_prices.Values.Concat(prices), _aliases);
+        return new PriceCatalog(_prices.Values.Concat(prices), _aliases) { UnpricedModels = UnpricedModels, EstimatePrice = EstimatePrice };
     }
 
     /// <summary>Returns a catalog with the given alias added.</summary>
@@ -143,7 +183,7 @@ public sealed class PriceCatalog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(alias);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        return new PriceCatalog(_prices.Values, _aliases.Append(new(alias, modelId)));
+        return new PriceCatalog(_prices.Values, _aliases.Append(new(alias, modelId))) { UnpricedModels = UnpricedModels, EstimatePrice = EstimatePrice };
     }
 
     /// <summary>
@@ -183,10 +223,14 @@ public sealed class PriceCatalog
     /// <returns>The extended catalog; this one when the section is empty.</returns>
     internal PriceCatalog Read(IConfiguration section, List<string> errors)
     {
+        // Model is the model id when the entry's key cannot hold it (a name with ':' or '.').
+        string[] entryKeys = ["Model", "Provider", "Input", "Output", "CachedInput", "CacheWrite", "Reasoning", "CacheWrite1h", "ReasoningAppliesToAllOutput", "Tiers", "ServiceTiers", "MaxOutputTokens", "Source", "EffectiveDate"];
+        string[] tierKeys = ["AboveInputTokens", "Input", "Output", "CachedInput", "CacheWrite", "Reasoning"];
         var added = new List<ModelPrice>();
         foreach (var child in section.GetSection("Models").GetChildren())
         {
             var modelId = child["Model"] is { Length: > 0 } named ? named : child.Key;
+            ReportUnknownKeys(child, entryKeys, errors);
             _prices.TryGetValue(modelId, out var existing);
             var input = ReadDecimal(child, "Input", errors) ?? existing?.InputPerMillion;
             var output = ReadDecimal(child, "Output", errors) ?? existing?.OutputPerMillion;
@@ -199,6 +243,11 @@ public sealed class PriceCatalog
             var tiers = existing?.Tiers ?? [];
             if (child.GetSection("Tiers").GetChildren().Any())
             {
+                foreach (var tier in child.GetSection("Tiers").GetChildren())
+                {
+                    ReportUnknownKeys(tier, tierKeys, errors);
+                }
+
                 tiers = [.. child.GetSection("Tiers").GetChildren().Select(t => new ModelPriceTier
                 {
                     AboveInputTokens = ReadLong(t, "AboveInputTokens", errors) ?? 0,
@@ -232,6 +281,8 @@ public sealed class PriceCatalog
                 CachedInputPerMillion = ReadDecimal(child, "CachedInput", errors) ?? existing?.CachedInputPerMillion,
                 CacheWritePerMillion = ReadDecimal(child, "CacheWrite", errors) ?? existing?.CacheWritePerMillion,
                 ReasoningPerMillion = ReadDecimal(child, "Reasoning", errors) ?? existing?.ReasoningPerMillion,
+                CacheWrite1hPerMillion = ReadDecimal(child, "CacheWrite1h", errors) ?? existing?.CacheWrite1hPerMillion,
+                ServiceTiers = ReadServiceTiers(child, existing, errors),
                 ReasoningAppliesToAllOutput = ReadBool(child, "ReasoningAppliesToAllOutput", errors) ?? existing?.ReasoningAppliesToAllOutput ?? false,
                 Tiers = tiers,
                 MaxOutputTokens = (int?)ReadLong(child, "MaxOutputTokens", errors) ?? existing?.MaxOutputTokens,
@@ -244,7 +295,101 @@ public sealed class PriceCatalog
             .Where(a => !string.IsNullOrWhiteSpace(a.Value))
             .Select(a => new KeyValuePair<string, string>(a.Key, a.Value!))
             .ToList();
-        return added.Count == 0 && aliases.Count == 0 ? this : new PriceCatalog(_prices.Values.Concat(added), _aliases.Concat(aliases));
+        var catalog = added.Count == 0 && aliases.Count == 0 ? this : new PriceCatalog(_prices.Values.Concat(added), _aliases.Concat(aliases)) { UnpricedModels = UnpricedModels, EstimatePrice = EstimatePrice };
+        return ReadUnpricedPolicy(catalog, section, errors);
+    }
+
+    // UnpricedModels = Reject | Estimate, with Estimate:Input and Estimate:Output (USD per million tokens) for Estimate.
+    private static PriceCatalog ReadUnpricedPolicy(PriceCatalog catalog, IConfiguration section, List<string> errors)
+    {
+        var value = section["UnpricedModels"];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return catalog;
+        }
+
+        if (!Enum.TryParse<UnpricedModelPolicy>(value, ignoreCase: true, out var policy) || !Enum.IsDefined(policy))
+        {
+            errors.Add($"{PathOf(section)}:UnpricedModels is '{value}': use Reject or Estimate.");
+            return catalog;
+        }
+
+        if (policy == UnpricedModelPolicy.Reject)
+        {
+            return catalog.WithUnpricedModels(policy);
+        }
+
+        var estimate = section.GetSection("Estimate");
+        var input = ReadDecimal(estimate, "Input", errors);
+        var output = ReadDecimal(estimate, "Output", errors);
+        if (input is null || output is null)
+        {
+            errors.Add($"{PathOf(section)}:UnpricedModels is Estimate: set {PathOf(section)}:Estimate:Input and :Estimate:Output (USD per million tokens), the price an unpriced model is charged at.");
+            return catalog;
+        }
+
+        return catalog.WithUnpricedModels(policy, new ModelPrice
+        {
+            ModelId = "(estimate)",
+            InputPerMillion = input.Value,
+            OutputPerMillion = output.Value,
+            Source = "configuration " + PathOf(section) + ":Estimate",
+        });
+    }
+
+    // ServiceTiers:{tier}:Input, :Output, :CachedInput, :CacheWrite, :Source, :EffectiveDate: a configured tier replaces the shipped row of that tier.
+    private static IReadOnlyList<ModelPrice> ReadServiceTiers(IConfigurationSection model, ModelPrice? existing, List<string> errors)
+    {
+        var rows = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in existing?.ServiceTiers ?? [])
+        {
+            rows[row.ServiceTier!] = row;
+        }
+
+        foreach (var tier in model.GetSection("ServiceTiers").GetChildren())
+        {
+            var name = ModelPrice.NormalizeServiceTier(tier.Key);
+            if (name is null)
+            {
+                errors.Add($"{tier.Path}: the standard tier's prices are the model's own Input and Output; ServiceTiers lists flex, priority, batch.");
+                continue;
+            }
+
+            rows.TryGetValue(name, out var shipped);
+            var input = ReadDecimal(tier, "Input", errors) ?? shipped?.InputPerMillion;
+            var output = ReadDecimal(tier, "Output", errors) ?? shipped?.OutputPerMillion;
+            if (input is null || output is null)
+            {
+                errors.Add($"{tier.Path}: a service tier needs both Input and Output (USD per million tokens).");
+                continue;
+            }
+
+            rows[name] = new ModelPrice
+            {
+                ModelId = existing?.ModelId ?? model["Model"] ?? model.Key,
+                ServiceTier = name,
+                InputPerMillion = input.Value,
+                OutputPerMillion = output.Value,
+                CachedInputPerMillion = ReadDecimal(tier, "CachedInput", errors) ?? shipped?.CachedInputPerMillion,
+                CacheWritePerMillion = ReadDecimal(tier, "CacheWrite", errors) ?? shipped?.CacheWritePerMillion,
+                Source = tier["Source"] ?? "configuration " + tier.Path,
+                EffectiveDate = shipped?.EffectiveDate,
+            };
+        }
+
+        return [.. rows.Values];
+    }
+
+    // A misspelt key inside a price entry ("Ouptut") would otherwise be ignored, silently (issue 20, N8).
+    private static void ReportUnknownKeys(IConfigurationSection entry, string[] known, List<string> errors)
+    {
+        foreach (var key in entry.GetChildren())
+        {
+            if (!known.Contains(key.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key.Path} is not a key of a price entry; the keys are {string.Join(", ", known)}.");
+            }
+        }
     }
 
     private static decimal? ReadDecimal(IConfiguration section, string key, List<string> errors) =>
@@ -267,9 +412,14 @@ public sealed class PriceCatalog
         return new PriceCatalog(file.Models.Select(ToPrice));
     }
 
-    internal static ModelPrice ToPrice(PriceRowDto row) => new()
+    internal static ModelPrice ToPrice(PriceRowDto row) => ToPrice(row, row.Model, null);
+
+    private static ModelPrice ToPrice(PriceRowDto row, string modelId, string? serviceTier) => new()
     {
-        ModelId = row.Model,
+        ModelId = modelId,
+        ServiceTier = serviceTier,
+        CacheWrite1hPerMillion = row.CacheWrite1h,
+        ServiceTiers = row.ServiceTiers is null ? [] : [.. row.ServiceTiers.Select(t => ToPrice(t, modelId, ModelPrice.NormalizeServiceTier(t.Tier)))],
         Provider = row.Provider,
         InputPerMillion = row.Input,
         OutputPerMillion = row.Output,

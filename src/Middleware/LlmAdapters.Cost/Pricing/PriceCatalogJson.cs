@@ -29,6 +29,12 @@ internal sealed class PriceRowDto
 
     public decimal? Reasoning { get; set; }
 
+    public decimal? CacheWrite1h { get; set; }
+
+    public string? Tier { get; set; }
+
+    public List<PriceRowDto>? ServiceTiers { get; set; }
+
     public bool ReasoningAppliesToAllOutput { get; set; }
 
     public List<PriceTierDto>? Tiers { get; set; }

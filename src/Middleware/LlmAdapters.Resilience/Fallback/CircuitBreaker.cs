@@ -78,6 +78,22 @@ internal sealed class CircuitBreaker
         }
     }
 
+    /// <summary>Opens the circuit until a time another process shared, unless it is open longer already.</summary>
+    /// <param name="until">When the shared cool-down ends.</param>
+    /// <param name="now">The time.</param>
+    public void OpenUntil(DateTimeOffset until, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (until > now && (_openUntil is not { } current || current < until))
+            {
+                _openUntil = until;
+                _failures.Clear();
+                _halfOpen = false;
+            }
+        }
+    }
+
     /// <summary>Records a success: the count starts again.</summary>
     public void RecordSuccess()
     {

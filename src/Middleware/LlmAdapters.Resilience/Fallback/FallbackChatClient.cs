@@ -38,7 +38,23 @@ public sealed class FallbackChatClient : DelegatingChatClient
         IEnumerable<KeyValuePair<string, IChatClient>> fallbackClients,
         FallbackChatClientOptions? options = null,
         ILogger? logger = null)
-        : this(innerClient, CreateRouter(innerClient, fallbackClients, options ?? new FallbackChatClientOptions(), logger))
+        : this(innerClient, CreateRouter(innerClient, fallbackClients, [], options ?? new FallbackChatClientOptions(), logger))
+    {
+    }
+
+    /// <summary>Initializes a new instance with clients reached only through <see cref="FallbackChatClientOptions.FallbackByKind"/> too.</summary>
+    /// <param name="innerClient">The primary client; it is disposed with this one.</param>
+    /// <param name="fallbackClients">The clients of the order after the primary, each with its name and model (<see langword="null"/> when its metadata says it).</param>
+    /// <param name="kindOnlyClients">The clients that only a typed fallback goes to.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    internal FallbackChatClient(
+        IChatClient innerClient,
+        IEnumerable<(string Name, IChatClient Client, string? ModelId)> fallbackClients,
+        IEnumerable<KeyValuePair<string, IChatClient>> kindOnlyClients,
+        FallbackChatClientOptions options,
+        ILogger? logger)
+        : this(innerClient, CreateRouter(innerClient, fallbackClients, kindOnlyClients, options, logger))
     {
     }
 
@@ -66,13 +82,29 @@ public sealed class FallbackChatClient : DelegatingChatClient
     }
 
     private static FallbackRouter CreateRouter(
-        IChatClient primary, IEnumerable<KeyValuePair<string, IChatClient>> fallbackClients, FallbackChatClientOptions options, ILogger? logger)
+        IChatClient primary,
+        IEnumerable<KeyValuePair<string, IChatClient>> fallbackClients,
+        IEnumerable<KeyValuePair<string, IChatClient>> kindOnlyClients,
+        FallbackChatClientOptions options,
+        ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(fallbackClients);
+        return CreateRouter(primary, fallbackClients.Select(f => (f.Key, f.Value, (string?)null)), kindOnlyClients, options, logger);
+    }
+
+    private static FallbackRouter CreateRouter(
+        IChatClient primary,
+        IEnumerable<(string Name, IChatClient Client, string? ModelId)> fallbackClients,
+        IEnumerable<KeyValuePair<string, IChatClient>> kindOnlyClients,
+        FallbackChatClientOptions options,
+        ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(primary);
         ArgumentNullException.ThrowIfNull(fallbackClients);
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var targets = new List<FallbackTarget> { new(options.PrimaryName, primary, ownsClient: true, NewCircuit(options)) };
-        foreach (var (name, client) in fallbackClients)
+        var targets = new List<FallbackTarget> { new(options.PrimaryName, primary, ownsClient: true, NewCircuit(options), options.TimeProvider) };
+        void Add(string name, IChatClient client, string? modelId)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(name, nameof(fallbackClients));
             if (client is null)
@@ -80,10 +112,26 @@ public sealed class FallbackChatClient : DelegatingChatClient
                 throw new ArgumentException("A fallback client is null.", nameof(fallbackClients));
             }
 
-            targets.Add(new FallbackTarget(name, client, ownsClient: false, NewCircuit(options)));
+            if (targets.Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ArgumentException($"The fallback target '{name}' is named twice.", nameof(fallbackClients));
+            }
+
+            targets.Add(new FallbackTarget(name, client, ownsClient: false, NewCircuit(options), options.TimeProvider, modelId));
         }
 
-        return new FallbackRouter([.. targets], options, logger ?? NullLogger.Instance);
+        foreach (var (name, client, modelId) in fallbackClients)
+        {
+            Add(name, client, modelId);
+        }
+
+        var orderLength = targets.Count;
+        foreach (var (name, client) in kindOnlyClients)
+        {
+            Add(name, client, null);
+        }
+
+        return new FallbackRouter([.. targets], orderLength, options, logger ?? NullLogger.Instance);
     }
 
     private static CircuitBreaker NewCircuit(FallbackChatClientOptions options) =>

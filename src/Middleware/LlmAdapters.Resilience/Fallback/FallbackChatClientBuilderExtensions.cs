@@ -54,7 +54,12 @@ public static class FallbackChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(modelIds);
         var models = modelIds.ToList();
-        return builder.Use((inner, services) => Create(inner, services, ModelClients(inner, models), configure));
+        return builder.Use((inner, services) =>
+        {
+            var options = NewOptions(inner, services);
+            configure?.Invoke(options);
+            return new FallbackChatClient(inner, ModelTargets(inner, models).ToList(), [], options, services.GetService<ILoggerFactory>()?.CreateLogger<FallbackChatClient>());
+        });
     }
 
     /// <summary>
@@ -88,23 +93,27 @@ public static class FallbackChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(resolveClient);
-        new FallbackChatClientOptions().Read(section);
+        var read = new FallbackChatClientOptions();
+        read.Read(section);
         var models = ConfigurationReader.GetList(section, FallbackChatClientOptions.ModelsKey);
         var names = ConfigurationReader.GetList(section, FallbackChatClientOptions.ClientsKey);
+        var kindOnly = KindOnly(read.FallbackByKind, names);
         return builder.Use((inner, services) =>
         {
-            if (models.Count == 0 && names.Count == 0)
+            if (models.Count == 0 && names.Count == 0 && kindOnly.Count == 0)
             {
                 return inner;
             }
 
-            var named = names.Select(name => new KeyValuePair<string, IChatClient>(name, resolveClient(name, services)));
-            var fallbacks = ModelClients(inner, models).Concat(named).ToList();
-            return Create(inner, services, fallbacks, options =>
-            {
-                options.Read(section);
-                configure?.Invoke(options);
-            });
+            var options = NewOptions(inner, services);
+            options.Read(section);
+            configure?.Invoke(options);
+            return new FallbackChatClient(
+                inner,
+                ModelTargets(inner, models).Concat(names.Select(name => (name, resolveClient(name, services), (string?)null))).ToList(),
+                kindOnly.Select(name => new KeyValuePair<string, IChatClient>(name, resolveClient(name, services))).ToList(),
+                options,
+                services.GetService<ILoggerFactory>()?.CreateLogger<FallbackChatClient>());
         });
     }
 
@@ -119,14 +128,16 @@ public static class FallbackChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(resolveClient);
         return builder.Use((inner, services) =>
         {
-            if (options.Models.Count == 0 && options.Clients.Count == 0)
+            if (options.Models.Count == 0 && options.Clients.Count == 0 && options.KindOnlyClients.Count == 0)
             {
                 return inner;
             }
 
-            var named = options.Clients.Select(name => new KeyValuePair<string, IChatClient>(name, resolveClient(name)));
+            var named = options.Clients.Select(name => (name, resolveClient(name), (string?)null));
+            var kindOnly = options.KindOnlyClients.Select(name => new KeyValuePair<string, IChatClient>(name, resolveClient(name))).ToList();
             options.Validate();
-            return new FallbackChatClient(inner, ModelClients(inner, options.Models).Concat(named).ToList(), options, services.GetService<ILoggerFactory>()?.CreateLogger<FallbackChatClient>());
+            return new FallbackChatClient(
+                inner, ModelTargets(inner, options.Models).Concat(named).ToList(), kindOnly, options, services.GetService<ILoggerFactory>()?.CreateLogger<FallbackChatClient>());
         });
     }
 
@@ -142,22 +153,40 @@ public static class FallbackChatClientBuilderExtensions
     private static FallbackChatClient Create(
         IChatClient inner, IServiceProvider services, IEnumerable<KeyValuePair<string, IChatClient>> fallbacks, Action<FallbackChatClientOptions>? configure)
     {
-        var options = new FallbackChatClientOptions { TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System };
+        var options = NewOptions(inner, services);
+        configure?.Invoke(options);
+        return new FallbackChatClient(inner, fallbacks, options, services.GetService<ILoggerFactory>()?.CreateLogger<FallbackChatClient>());
+    }
+
+    private static FallbackChatClientOptions NewOptions(IChatClient inner, IServiceProvider services)
+    {
+        var options = new FallbackChatClientOptions
+        {
+            TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
+            Store = services.GetService<IChatRoutingStore>(),
+            PriceLookup = services.GetService<IModelPriceLookup>(),
+            TokenEstimator = services.GetService<ITokenEstimator>(),
+        };
         if (inner.GetService<ChatClientMetadata>() is { } metadata)
         {
             options.PrimaryName = NameOf(metadata) ?? options.PrimaryName;
         }
 
-        configure?.Invoke(options);
-        return new FallbackChatClient(inner, fallbacks, options, services.GetService<ILoggerFactory>()?.CreateLogger<FallbackChatClient>());
+        return options;
     }
+
+    /// <summary>The clients a typed fallback names that the order does not hold, each once.</summary>
+    internal static List<string> KindOnly(IDictionary<ChatProviderErrorKind, IList<string>> byKind, IEnumerable<string> ordered)
+    {
+        var seen = new HashSet<string>(ordered, StringComparer.OrdinalIgnoreCase);
+        return [.. byKind.Values.SelectMany(names => names).Where(seen.Add)];
+    }
+
+    private static IEnumerable<(string Name, IChatClient Client, string? ModelId)> ModelTargets(IChatClient inner, IEnumerable<string> models) =>
+        models.Select(model => (model, (IChatClient)new ConfigureOptionsChatClient(inner, options => options.ModelId = model), (string?)model));
 
     private static IEnumerable<KeyValuePair<string, IChatClient>> ResolveNamed(IServiceProvider services, IEnumerable<string> names) =>
         names.Select(name => new KeyValuePair<string, IChatClient>(name, services.GetRequiredKeyedService<IChatClient>(name)));
-
-    private static IEnumerable<KeyValuePair<string, IChatClient>> ModelClients(IChatClient inner, IEnumerable<string> models) =>
-        models.Select(model => new KeyValuePair<string, IChatClient>(
-            model, new ConfigureOptionsChatClient(inner, options => options.ModelId = model)));
 
     private static string NameOf(IChatClient client, int position) =>
         client.GetService<ChatClientMetadata>() is { } metadata && NameOf(metadata) is { } name ? name : "fallback" + position.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -7,9 +7,12 @@ using Microsoft.Extensions.Configuration;
 namespace LlmAdapters.Resilience;
 
 /// <summary>
-/// Fallback along other models of the client (<c>Fallback:Models</c>) and then other named clients (<c>Fallback:Clients</c>,
-/// resolved as keyed <see cref="IChatClient"/> services), on when either lists something. Keys: <c>On</c> (RateLimited,
-/// Overloaded, Timeout, Unavailable, ModelNotFound), <c>FailureThreshold</c> (5), <c>SamplingWindow</c> (30s), <c>BreakDuration</c> (30s).
+/// Fallback along other models of the client (<c>Fallback:Models</c>) and then other configured clients (<c>Fallback:Clients</c>),
+/// and typed fallbacks by error kind (<c>Fallback:ByKind:{Kind}</c>, a list of clients), on when any lists something. Keys:
+/// <c>On</c> (RateLimited, Overloaded, Timeout, Unavailable, ModelNotFound), <c>FailureThreshold</c> (5), <c>SamplingWindow</c> (30s),
+/// <c>BreakDuration</c> (30s), <c>Strategy</c> (Ordered, Weighted, LeastBusy, LowestLatency, LowestCost; Ordered), <c>Weights:{Target}</c>,
+/// <c>Affinity</c> (None or Conversation; None), <c>AffinityDuration</c> (1h). Cool-downs, latencies and conversations are
+/// shared through the registered <see cref="IChatRoutingStore"/> (on Redis when <c>AI:Redis</c> is configured).
 /// </summary>
 public sealed class FallbackChatPipelineStage : ChatPipelineStage<FallbackChatClientOptions>
 {
@@ -25,7 +28,8 @@ public sealed class FallbackChatPipelineStage : ChatPipelineStage<FallbackChatCl
     /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) =>
         context.Section.GetSection(FallbackChatClientOptions.ClientsKey).Exists() ||
-        context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists();
+        context.Section.GetSection(FallbackChatClientOptions.ModelsKey).Exists() ||
+        context.Section.GetSection(FallbackChatClientOptions.ByKindKey).Exists();
 
     /// <inheritdoc/>
     public override FallbackChatClientOptions Read(ChatPipelineContext context, List<string> errors)
@@ -67,7 +71,61 @@ public sealed class FallbackChatPipelineStage : ChatPipelineStage<FallbackChatCl
 
         options.Clients = ConfigurationReader.GetList(context.Section, FallbackChatClientOptions.ClientsKey);
         options.Models = ConfigurationReader.GetList(context.Section, FallbackChatClientOptions.ModelsKey);
+        ValidateRouting(context, options, errors);
+        options.KindOnlyClients = FallbackChatClientBuilderExtensions.KindOnly(options.FallbackByKind, options.Clients);
+
+        // With a shared store registered (AI:Redis), a target cooled down by one process is skipped by every process,
+        // and latencies and conversations are shared too.
+        options.Store = context.Services.GetService(typeof(IChatRoutingStore)) as IChatRoutingStore;
+        options.PriceLookup = context.Services.GetService(typeof(IModelPriceLookup)) as IModelPriceLookup;
+        options.TokenEstimator = context.Services.GetService(typeof(ITokenEstimator)) as ITokenEstimator;
+        if (options.Strategy == ChatRoutingStrategy.LowestCost && options.PriceLookup is null)
+        {
+            errors.Add($"{context.SectionPath}:{FallbackChatClientOptions.StrategyKey} is LowestCost, but no price catalog is registered: register an {nameof(IModelPriceLookup)} (LlmAdapters.Cost's PriceCatalog; a configured host does).");
+        }
+
         return options;
+    }
+
+    /// <summary>
+    /// Checks what the routing keys name, with the key path: every client of a typed fallback is named once, never the
+    /// client itself (whether it is configured, and whether a chain leads back, the configured clients check); every weight
+    /// names a target of the order (the client itself, a model of <c>Models</c>, a client of <c>Clients</c>).
+    /// </summary>
+    private static void ValidateRouting(ChatPipelineContext context, FallbackChatClientOptions options, List<string> errors)
+    {
+        foreach (var (kind, names) in options.FallbackByKind)
+        {
+            var path = $"{context.SectionPath}:{FallbackChatClientOptions.ByKindKey}:{kind}";
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in names)
+            {
+                if (string.Equals(name, context.ClientName, StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{path} names '{name}', the client itself: a client cannot fall back to itself.");
+                }
+                else if (!seen.Add(name))
+                {
+                    errors.Add($"{path} names '{name}' a second time.");
+                }
+            }
+        }
+
+        var targets = new List<string> { context.ClientName };
+        targets.AddRange(options.Models);
+        targets.AddRange(options.Clients);
+        foreach (var name in options.Weights.Keys)
+        {
+            if (!targets.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{context.SectionPath}:{FallbackChatClientOptions.WeightsKey}:{name} is not a target of this client. Its targets: {string.Join(", ", targets)}.");
+            }
+        }
+
+        if (options.Weights.Count > 0 && options.Strategy != ChatRoutingStrategy.Weighted)
+        {
+            errors.Add($"{context.SectionPath}:{FallbackChatClientOptions.WeightsKey} is set, but {context.SectionPath}:{FallbackChatClientOptions.StrategyKey} is {options.Strategy}: weights apply to the Weighted strategy only.");
+        }
     }
 
     /// <inheritdoc/>

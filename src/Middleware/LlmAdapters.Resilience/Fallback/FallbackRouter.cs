@@ -9,46 +9,79 @@ namespace LlmAdapters.Resilience;
 
 /// <summary>
 /// The routing core of <see cref="FallbackChatClient"/>, on M.E.AI's <see cref="FailoverChatClient"/>: the base owns the
-/// invocation and the rule that a stream never fails over once an update has reached the caller; this class chooses the
-/// next client (skipping open circuits), stops on error kinds that must not fail over, and feeds the circuit breakers.
+/// invocation and the rule that a stream never fails over once an update has reached the caller; this class orders the
+/// targets of each call (<see cref="ChatRoutingStrategy"/>, conversation affinity), chooses the next one (skipping open
+/// circuits), turns to a typed fallback chain on the kinds of <see cref="FallbackChatClientOptions.FallbackByKind"/>, stops
+/// on error kinds that must not fail over, and feeds the circuit breakers and the shared store.
 /// </summary>
 internal sealed partial class FallbackRouter : FailoverChatClient
 {
     private readonly FallbackTarget[] _targets;
+    private readonly FallbackTarget[] _order;
+    private readonly Dictionary<ChatProviderErrorKind, FallbackTarget[]> _byKind;
     private readonly FallbackChatClientOptions _options;
+    private readonly string _scope;
     private readonly ILogger _logger;
+    private readonly ConversationAffinity _affinity = new();
     private readonly ConditionalWeakTable<RoutingContext, RequestState> _requests = [];
 
-    public FallbackRouter(FallbackTarget[] targets, FallbackChatClientOptions options, ILogger logger)
+    /// <param name="targets">Every target, the primary first; those of the default order first, then those reached only by kind.</param>
+    /// <param name="orderLength">How many of <paramref name="targets"/> make the default order.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">The logger.</param>
+    public FallbackRouter(FallbackTarget[] targets, int orderLength, FallbackChatClientOptions options, ILogger logger)
     {
         _targets = targets;
+        _order = targets[..orderLength];
         _options = options;
+        _scope = options.StoreScope ?? options.PrimaryName;
         _logger = logger;
+        _byKind = [];
+        foreach (var (kind, names) in options.FallbackByKind)
+        {
+            _byKind[kind] = [.. names.Select(name => Find(name) ?? throw new ArgumentException(
+                $"FallbackByKind[{kind}] names '{name}', which is not a target of '{targets[0].Name}'. Its targets: {string.Join(", ", targets.Select(t => t.Name))}.",
+                nameof(options)))];
+        }
+
+        foreach (var name in options.Weights.Keys)
+        {
+            if (Find(name) is null)
+            {
+                throw new ArgumentException(
+                    $"Weights names '{name}', which is not a target of '{targets[0].Name}'. Its targets: {string.Join(", ", _order.Select(t => t.Name))}.", nameof(options));
+            }
+        }
+
+        foreach (var target in targets)
+        {
+            target.FirstTokenMeasured = OnFirstToken;
+        }
     }
 
     public IReadOnlyList<FallbackTarget> Targets => _targets;
 
     public bool IsOpen(FallbackTarget target) => target.Circuit.IsOpen(_options.TimeProvider.GetUtcNow(), out _);
 
-    protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
     {
         if (!_requests.TryGetValue(context, out var state))
         {
-            // The call's own order is read once, before its first client is called: a bad one fails before anything is sent.
-            state = new RequestState(OrderOf(context.ChatOptions));
+            // The call's order is made once, before its first client is called: a bad override fails before anything is sent.
+            state = await StartAsync(context, cancellationToken).ConfigureAwait(false);
             _requests.AddOrUpdate(context, state);
         }
 
-        var order = state.Order;
         var now = _options.TimeProvider.GetUtcNow();
         var soonest = TimeSpan.MaxValue;
-        for (; state.Next < order.Length; state.Next++)
+        for (; state.Next < state.Order.Count; state.Next++)
         {
-            var target = order[state.Next];
+            var target = state.Order[state.Next];
             if (!target.Circuit.IsOpen(now, out var remaining))
             {
                 state.Next++;
-                return new ValueTask<IChatClient>(target);
+                state.Tried.Add(target);
+                return target;
             }
 
             soonest = remaining < soonest ? remaining : soonest;
@@ -69,6 +102,7 @@ internal sealed partial class FallbackRouter : FailoverChatClient
     protected override ValueTask OnRoutingUpdateAsync(RoutingContext context, FailoverChatClientAttempt attempt, bool isTerminal, CancellationToken cancellationToken)
     {
         var target = (FallbackTarget)attempt.Client;
+        _requests.TryGetValue(context, out var state);
         if (isTerminal)
         {
             _requests.Remove(context);
@@ -79,6 +113,10 @@ internal sealed partial class FallbackRouter : FailoverChatClient
             if (attempt.ResponseCompleted)
             {
                 target.Circuit.RecordSuccess();
+                if (state?.AffinityKey is { } key)
+                {
+                    RememberConversation(key, target);
+                }
             }
 
             return default;
@@ -95,6 +133,7 @@ internal sealed partial class FallbackRouter : FailoverChatClient
         {
             ResilienceTelemetry.CircuitOpened.Add(1, new KeyValuePair<string, object?>(ResilienceTelemetry.FallbackClientTag, target.Name));
             Log.CircuitOpened(_logger, target.Name, _options.BreakDuration.TotalMilliseconds);
+            ShareCooldown(target, _options.TimeProvider.GetUtcNow() + _options.BreakDuration);
         }
 
         if (isTerminal)
@@ -102,8 +141,20 @@ internal sealed partial class FallbackRouter : FailoverChatClient
             return default;
         }
 
+        // A typed fallback: the rest of the call goes along the chain of its kind instead of the order.
+        if (state is not null && kind is { } typed && _byKind.TryGetValue(typed, out var chain) && !state.Overridden)
+        {
+            var next = chain.Where(t => !state.Tried.Contains(t)).ToList();
+            if (next.Count > 0)
+            {
+                state.Order = next;
+                state.Next = 0;
+                failOver = true;
+            }
+        }
+
         var errorType = ResilienceErrors.GetErrorType(exception);
-        if (!failOver || !HasAvailable(context))
+        if (!failOver || !HasAvailable(state))
         {
             // Stop here with the client's own failure: the next client would fail the same way (a bad request, filtered
             // content), or there is none left.
@@ -137,15 +188,101 @@ internal sealed partial class FallbackRouter : FailoverChatClient
         base.Dispose(disposing);
     }
 
-    private bool HasAvailable(RoutingContext context)
+    private async ValueTask<RequestState> StartAsync(RoutingContext context, CancellationToken cancellationToken)
     {
-        if (!_requests.TryGetValue(context, out var state))
+        var overridden = OrderOf(context.ChatOptions);
+        var affinityKey = _options.Affinity == ChatRoutingAffinity.Conversation ? ConversationAffinity.KeyOf(context.Messages, context.ChatOptions) : null;
+        var now = _options.TimeProvider.GetUtcNow();
+        var held = affinityKey is null ? null : _affinity.Get(affinityKey, now);
+        if (_options.Store is { } store)
+        {
+            ChatRoutingSnapshot snapshot;
+            try
+            {
+                snapshot = await store.GetAsync(_scope, affinityKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The store reports its own failures; this process goes on with what it knows.
+                snapshot = ChatRoutingSnapshot.Empty;
+            }
+
+            foreach (var (name, until) in snapshot.Cooldowns)
+            {
+                Find(name)?.Circuit.OpenUntil(until, now);
+            }
+
+            foreach (var (name, latency) in snapshot.Latencies)
+            {
+                Find(name)?.SetLatency(latency);
+            }
+
+            held = snapshot.AffinityTarget ?? held;
+        }
+
+        var order = overridden ?? RoutingOrder.Order(_order, _options, context.Messages, context.ChatOptions);
+        var strategy = overridden is null ? _options.Strategy.ToString() : "Override";
+        if (held is not null && Find(held) is { } holder && Array.IndexOf(order, holder) is > 0 and var at && !holder.Circuit.IsOpen(now, out _))
+        {
+            // The conversation's state is on that target: it goes first; the others stay its fallbacks.
+            order = [holder, .. order[..at], .. order[(at + 1)..]];
+        }
+
+        Activity.Current?.SetTag(ResilienceTelemetryNames.RoutingStrategyTag, strategy);
+        return new RequestState([.. order], affinityKey, overridden is not null);
+    }
+
+    private void RememberConversation(string key, FallbackTarget target)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        _affinity.Set(key, target.Name, now, now + _options.AffinityDuration);
+        if (_options.Store is { } store)
+        {
+            _ = ShareAsync(() => store.SetAffinityAsync(_scope, key, target.Name, _options.AffinityDuration, CancellationToken.None));
+        }
+    }
+
+    private void ShareCooldown(FallbackTarget target, DateTimeOffset until)
+    {
+        if (_options.Store is { } store)
+        {
+            _ = ShareAsync(() => store.SetCooldownAsync(_scope, target.Name, until, CancellationToken.None));
+        }
+    }
+
+    private void OnFirstToken(FallbackTarget target, TimeSpan elapsed)
+    {
+        if (_options.Store is { } store && _options.Strategy == ChatRoutingStrategy.LowestLatency)
+        {
+            _ = ShareAsync(() => store.RecordLatencyAsync(_scope, target.Name, elapsed, FallbackChatClientOptions.LatencySmoothing, CancellationToken.None));
+        }
+    }
+
+    // Runs on its own so that the call goes on at once; what is not shared stays local.
+    private static async Task ShareAsync(Func<ValueTask> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store reports its own failures.
+        }
+    }
+
+    private FallbackTarget? Find(string name) =>
+        _targets.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private bool HasAvailable(RequestState? state)
+    {
+        if (state is null)
         {
             return false;
         }
 
         var now = _options.TimeProvider.GetUtcNow();
-        for (var i = state.Next; i < state.Order.Length; i++)
+        for (var i = state.Next; i < state.Order.Count; i++)
         {
             if (!state.Order[i].Circuit.IsOpen(now, out _))
             {
@@ -157,14 +294,14 @@ internal sealed partial class FallbackRouter : FailoverChatClient
     }
 
     /// <summary>
-    /// The clients of one call: the configured order, or the primary followed by the call's own fallback clients
-    /// (<see cref="ChatOptionsFallbackExtensions"/>), each of which must be a configured one.
+    /// The call's own order when it overrides it: the primary followed by the call's own fallback clients
+    /// (<see cref="ChatOptionsFallbackExtensions"/>), each of which must be a configured one; else <see langword="null"/>.
     /// </summary>
-    private FallbackTarget[] OrderOf(ChatOptions? options)
+    private FallbackTarget[]? OrderOf(ChatOptions? options)
     {
         if (options.GetFallbackClients() is not { } names)
         {
-            return _targets;
+            return null;
         }
 
         var order = new FallbackTarget[names.Count + 1];
@@ -188,11 +325,18 @@ internal sealed partial class FallbackRouter : FailoverChatClient
         return order;
     }
 
-    private sealed class RequestState(FallbackTarget[] order)
+    private sealed class RequestState(List<FallbackTarget> order, string? affinityKey, bool overridden)
     {
-        public FallbackTarget[] Order { get; } = order;
+        public List<FallbackTarget> Order { get; set; } = order;
 
         public int Next { get; set; }
+
+        public List<FallbackTarget> Tried { get; } = [];
+
+        public string? AffinityKey { get; } = affinityKey;
+
+        /// <summary>Gets whether the call named its own fallbacks: then it gets exactly those, typed chains included.</summary>
+        public bool Overridden { get; } = overridden;
     }
 
     private static partial class Log

@@ -45,6 +45,12 @@ public static class ResilienceTelemetryNames
     /// <summary>Tag, activity tag and response property: the name of the client that served the response.</summary>
     public const string FallbackClientTag = "llmadapters.fallback.client";
 
+    /// <summary>
+    /// Activity tag: how the fallback middleware ordered the call's targets (a <see cref="ChatRoutingStrategy"/> name, or
+    /// <c>Override</c> when the call named its own fallbacks); the target that served it is <see cref="FallbackClientTag"/>.
+    /// </summary>
+    public const string RoutingStrategyTag = "llmadapters.routing.strategy";
+
     /// <summary>Activity tag: the time the call waited for the rate limiter, in seconds (the unit of <see cref="RateLimitWaitInstrument"/>).</summary>
     public const string RateLimitWaitTag = "llmadapters.ratelimit.wait";
 

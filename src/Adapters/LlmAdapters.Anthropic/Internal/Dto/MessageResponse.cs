@@ -131,6 +131,9 @@ internal sealed class AnthropicUsage
 
     [JsonPropertyName("output_tokens_details")]
     public OutputTokensDetails? OutputTokensDetails { get; set; }
+
+    [JsonPropertyName("service_tier")]
+    public string? ServiceTier { get; set; }
 }
 
 /// <summary>The <c>usage.cache_creation</c> member.</summary>

@@ -23,6 +23,9 @@ internal sealed class GenerateContentRequest
     [JsonPropertyName("safetySettings")]
     public JsonElement? SafetySettings { get; set; }
 
+    [JsonPropertyName("service_tier")]
+    public string? ServiceTier { get; set; }
+
     [JsonPropertyName("generationConfig")]
     public GenerationConfig? GenerationConfig { get; set; }
 }

@@ -18,6 +18,12 @@ internal sealed class DefaultsStage : BuilderChatPipelineStage<ChatClientSetting
 
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
+    /// <summary>
+    /// Gets the per-call key the adapters read themselves (what to do with another provider's visible reasoning,
+    /// <see cref="Native.ProviderState.ForeignReasoningPropertyName"/>): declared by the stage that is always on.
+    /// </summary>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [Native.ProviderState.ForeignReasoningPropertyName];
+
     public override ChatClientSettings Read(ChatPipelineContext context, List<string> errors) => context.Settings;
 
     protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context, ChatClientSettings settings)

@@ -35,8 +35,17 @@ internal sealed class FunctionInvocationStage : BuilderChatPipelineStage<Functio
 
             client.AllowConcurrentInvocation = concurrent ?? client.AllowConcurrentInvocation;
             client.IncludeDetailedErrors = detailed ?? client.IncludeDetailedErrors;
+            client.FunctionInvoker = InvokeUnlessArgumentsFailed;
         });
     }
+
+    // A call whose arguments did not parse (not JSON, or not a JSON object: FunctionCallContent.Exception, set by every
+    // adapter) never runs with no arguments: its failure goes back to the model as the call's result (issue 20, N13).
+    // No ConfigureAwait: this runs the user's tool, as Microsoft.Extensions.AI's own invocation does.
+    private static ValueTask<object?> InvokeUnlessArgumentsFailed(FunctionInvocationContext context, CancellationToken cancellationToken) =>
+        context.CallContent.Exception is { } parseFailure
+            ? ValueTask.FromException<object?>(new InvalidOperationException("The call's arguments could not be read: " + parseFailure.Message, parseFailure))
+            : context.Function.InvokeAsync(context.Arguments, cancellationToken);
 
     /// <summary>The keys of the stage's section, read once.</summary>
     internal sealed record Options(int? MaximumIterationsPerRequest, bool? AllowConcurrentInvocation, bool? IncludeDetailedErrors);

@@ -1,0 +1,16 @@
+// Licensed under the MIT License.
+
+namespace LlmAdapters.Hosting;
+
+/// <summary>Finding a client's provider descriptor (its health probe, its own keys).</summary>
+public sealed partial class ConfiguredChatClients
+{
+    /// <summary>Gets the descriptor a provider name selects: an application's own over the built-in one of the same name.</summary>
+    /// <param name="provider">The provider name.</param>
+    /// <returns>The descriptor, or <see langword="null"/>.</returns>
+    internal IChatProviderFactory? FindProvider(string provider)
+    {
+        var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.LastOrDefault(p => p is not PackageChatProviderFactory) ?? matches.LastOrDefault();
+    }
+}
