@@ -68,7 +68,16 @@ public sealed class ImplementationSelectionTests
         Assert.Contains("'responses'", ex.Message, StringComparison.Ordinal);
     }
 
-    private static IChatClient Create(string preset, string? implementation)
+    [Fact]
+    public void CreateClient_ImplementationSdk_WithoutTheSdkPackageRegistered_NamesThePackage()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => Create("openai", "sdk", registerSdk: false));
+
+        Assert.Contains("LlmAdapters.OpenAI.Sdk", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AddOpenAISdkImplementation()", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static IChatClient Create(string preset, string? implementation, bool registerSdk = true)
     {
         var factory = new OpenAICompatibleChatProviderFactory(OpenAICompatibleProviders.Find(preset)!);
         var settings = new ChatClientSettings
@@ -82,7 +91,13 @@ public sealed class ImplementationSelectionTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [OpenAICompatibleChatProviderFactory.ImplementationKey] = implementation })
             .Build();
-        using var services = new ServiceCollection().BuildServiceProvider();
+        var collection = new ServiceCollection();
+        if (registerSdk)
+        {
+            collection.AddOpenAISdkImplementation(); // what the LlmAdapters.OpenAI.Sdk package brings
+        }
+
+        using var services = collection.BuildServiceProvider();
         return factory.CreateClient(new ChatProviderContext(settings, configuration, new HttpClient(), services));
     }
 }
