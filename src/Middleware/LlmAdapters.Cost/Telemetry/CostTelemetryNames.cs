@@ -38,4 +38,29 @@ public static class CostTelemetryNames
 
     /// <summary>The tag with the budget limit's name.</summary>
     public const string BudgetLimitTag = "llmadapters.budget.limit";
+
+    /// <summary>
+    /// The span attribute with the cost of the call (on each <c>chat</c> span) or of the run (on the <c>orchestrate_tools</c>
+    /// span), as a number in <see cref="CostCurrencyAttribute"/>. Experimental: the shape of OpenTelemetry GenAI proposal
+    /// PR #443 (semantic-conventions-genai), not yet a convention.
+    /// </summary>
+    public const string CostAmountAttribute = "gen_ai.usage.cost.amount";
+
+    /// <summary>The span attribute (and counter tag) with the ISO 4217 currency of <see cref="CostAmountAttribute"/>: always <c>USD</c>. Experimental (PR #443).</summary>
+    public const string CostCurrencyAttribute = "gen_ai.usage.cost.currency";
+
+    /// <summary>
+    /// The span attribute (and counter tag) saying where the amount comes from: <see cref="CostSourceCatalog"/> or
+    /// <see cref="CostSourceEstimated"/>. Experimental (PR #443).
+    /// </summary>
+    public const string CostSourceAttribute = "gen_ai.usage.cost.source";
+
+    /// <summary>The value of <see cref="CostSourceAttribute"/> for a cost computed from the usage the provider reported and the price catalog.</summary>
+    public const string CostSourceCatalog = "catalog";
+
+    /// <summary>
+    /// The value of <see cref="CostSourceAttribute"/> for a cost estimated by the library: a stream cancelled before its usage
+    /// arrived, or a model priced by the <c>UnpricedModels: Estimate</c> policy.
+    /// </summary>
+    public const string CostSourceEstimated = "estimated";
 }
