@@ -12,7 +12,9 @@ namespace LlmAdapters.Cost;
 /// <c>:Monthly</c> (US dollars per client), <c>:Rolling:Amount</c> with <c>:Rolling:Window</c>, <c>:Tenant:Daily</c>,
 /// <c>:Tenant:Monthly</c> (per tenant). <c>:Store</c> is <c>Memory</c> (default: the <see cref="IBudgetStore"/> service, else
 /// one in-memory store shared by every configured client) or <c>DistributedCache</c> (over the <see cref="IDistributedCache"/> service).
-/// <c>:RejectUnpricedModels</c> (default false), <c>:DefaultMaxOutputTokens</c> (default 4096).
+/// <c>:RejectUnpricedModels</c> (default false), <c>:DefaultMaxOutputTokens</c> (default 4096). <c>:Run:Cost</c>, <c>:Run:Tokens</c>,
+/// <c>:Run:ModelCalls</c>, <c>:Run:Duration</c> (with <c>:Run:WrapUp</c>, <c>:Run:WrapUpInstruction</c>, <c>:Run:WrapUpMaxOutputTokens</c>)
+/// limit one call's whole tool loop (<see cref="RunBudget"/>).
 /// </summary>
 public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClientOptions>
 {
@@ -28,11 +30,12 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
     public override int Order => ChatPipelineOrder.Budget;
 
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey, ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey];
+    public override IReadOnlyCollection<string> CallOverrideKeys =>
+        [ChatOptionsTenantExtensions.TenantKey, ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey, ChatOptionsRunBudgetExtensions.RunBudgetKey];
 
     /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) =>
-        s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
+        s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k])) || RunBudgetConfiguration.IsSet(context.Section);
 
     /// <inheritdoc/>
     public override BudgetChatClientOptions Read(ChatPipelineContext context, List<string> errors)
@@ -41,7 +44,8 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
         ArgumentNullException.ThrowIfNull(errors);
         var before = errors.Count;
         var limits = ReadLimits(context, errors);
-        if (limits.Count == 0 && errors.Count == before)
+        var run = RunBudgetConfiguration.Read(context, errors);
+        if (limits.Count == 0 && run is null && errors.Count == before)
         {
             errors.Add($"{context.SectionPath}:Enabled is true, but no limit is set: set {context.SectionPath}:Daily or :Monthly (US dollars).");
         }
@@ -67,7 +71,13 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
             TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
             RejectUnpricedModels = ConfigurationReader.GetBoolean(context.Section, "RejectUnpricedModels", errors, context.SectionPath) ?? false,
             DefaultMaxOutputTokens = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096,
+            Run = run,
         };
+        if (run is not null)
+        {
+            run.DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+        }
+
         foreach (var limit in limits)
         {
             options.Limits.Add(limit);
@@ -79,7 +89,14 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
 
     /// <inheritdoc/>
     public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, BudgetChatClientOptions options) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseBudget(options));
+        BuilderChatPipelineStage.Build(innerClient, context, builder =>
+        {
+            builder.UseBudget(options);
+            if (options.Run is { } run)
+            {
+                builder.Use(inner => new RunBudgetDefaultsChatClient(inner, run));
+            }
+        });
 
     private static bool IsMemory(string? store) => string.IsNullOrWhiteSpace(store) || string.Equals(store, "Memory", StringComparison.OrdinalIgnoreCase);
 
