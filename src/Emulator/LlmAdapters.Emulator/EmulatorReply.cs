@@ -25,4 +25,8 @@ public sealed class EmulatorReply
 
     /// <summary>Gets or sets the output token count to report, or <see langword="null"/> to count.</summary>
     public int? OutputTokens { get; set; }
+
+    /// <summary>Gets or sets how many requests the reply answers (a model that keeps answering the same way).</summary>
+    /// <value>The default value is 1.</value>
+    public int Times { get; set; } = 1;
 }
