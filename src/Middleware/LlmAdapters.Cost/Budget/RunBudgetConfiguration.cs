@@ -45,11 +45,6 @@ internal static class RunBudgetConfiguration
             }
         }
 
-        if (!budget.HasLimits && section.GetSection("Run").GetChildren().Any())
-        {
-            errors.Add($"{path}:Run has no limit: set {path}:Run:Cost (US dollars), :Tokens, :ModelCalls or :Duration.");
-        }
-
         return budget.HasLimits ? budget : null;
     }
 }
