@@ -72,7 +72,7 @@ internal sealed class ChatSession(
             await Console.Error.WriteLineAsync(errors.Dim("Stopped: the reply was cancelled (Ctrl+C again exits)."));
             return ReplyOutcome.Cancelled;
         }
-        catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException)
+        catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException or ToolLoopException)
         {
             _history.RemoveAt(_history.Count - 1);
             await Console.Error.WriteLineAsync(errors.Error("error: " + ex.Message));

@@ -68,7 +68,7 @@ internal static class ChatEndpoints
         {
             // Every failure is a ProblemDetails with a kind: a provider's with its redacted message, anything else as a 500
             // that says nothing of the exception (logged once here, with the details, for the operator).
-            var expected = ex is ChatProviderException or BudgetExceededException;
+            var expected = ex is ChatProviderException or BudgetExceededException or ToolLoopException;
             var error = expected ? ToError(ex, settings, logger) : Unexpected(ex, settings, logger);
             var status = error.Kind switch
             {
@@ -133,7 +133,7 @@ internal static class ChatEndpoints
                 Log.StreamCancelled(logger, settings.Name, updates.Count);
                 throw;
             }
-            catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException)
+            catch (Exception ex) when (ex is ChatProviderException or BudgetExceededException or ToolLoopException)
             {
                 more = false;
                 error = ToError(ex, settings, logger);
@@ -287,6 +287,8 @@ internal static class ChatEndpoints
         {
             ChatProviderException provider => new ChatErrorEvent(
                 provider.Kind.ToString(), message, provider.StatusCode is { } status ? (int)status : null, provider.RetryAfter?.TotalSeconds),
+            // A tool loop that ended on repeated failures: the model's or a tool's, never the server's (a 502, not a 500).
+            ToolLoopException loop => new ChatErrorEvent(loop.Kind.ToString(), message, null, null),
             _ => new ChatErrorEvent(BudgetExceededKind, message, null, null),
         };
         Log.ReplyFailed(logger, settings.Name, error.Kind, error.Message);

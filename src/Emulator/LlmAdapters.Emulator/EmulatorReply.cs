@@ -34,4 +34,7 @@ public sealed class EmulatorReply
 
     /// <summary>Gets or sets a JSON object whose members are added to the dialect's usage object (e.g. Anthropic's <c>cache_creation</c> TTL split), or <see langword="null"/>.</summary>
     public string? UsageJson { get; set; }
+    /// <summary>Gets or sets how many requests the reply answers (a model that keeps answering the same way).</summary>
+    /// <value>The default value is 1.</value>
+    public int Times { get; set; } = 1;
 }

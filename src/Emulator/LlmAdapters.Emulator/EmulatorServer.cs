@@ -170,7 +170,11 @@ public sealed class EmulatorServer : IAsyncDisposable
             }
 
             var reply = _replies[index];
-            _replies.RemoveAt(index);
+            if (--reply.Times <= 0)
+            {
+                _replies.RemoveAt(index);
+            }
+
             return reply;
         }
     }

@@ -149,6 +149,10 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
     {
         null => (CallOutcomeTelemetry.Success, null, LogLevel.None, false),
         OperationCanceledException when cancellationToken.IsCancellationRequested => (CallOutcomeTelemetry.Cancelled, "Cancelled", LogLevel.Debug, false),
+        // A model that kept misusing tools is a Warning (the message has kind, tool and model calls); a tool of the
+        // application that kept throwing is an Error with the tool's exception, whose stack trace the operator needs.
+        ToolLoopException { Kind: ToolLoopErrorKind.ToolFailed } => (CallOutcomeTelemetry.Failure, nameof(ToolLoopErrorKind.ToolFailed), LogLevel.Error, true),
+        ToolLoopException loop => (CallOutcomeTelemetry.Failure, loop.Kind.ToString(), LogLevel.Warning, false),
         IClassifiedChatFailure classified => (CallOutcomeTelemetry.Failure, classified.FailureKind, classified.LogLevel, false),
         ChatProviderException provider => (CallOutcomeTelemetry.Failure, provider.Kind.ToString(), provider.Kind switch
         {

@@ -37,4 +37,13 @@ public static class HostingTelemetryNames
 
     /// <summary>The tag of a failure's kind (<see cref="ChatProviderErrorKind"/>, <c>BudgetExceeded</c>, or the exception type).</summary>
     public const string ErrorTypeTag = "error.type";
+
+    /// <summary>
+    /// The attribute of a run's <c>orchestrate_tools</c> span with the model calls the run made (its cost is
+    /// <c>gen_ai.usage.cost.amount</c>, <c>CostTelemetryNames.CostAmountAttribute</c>). Experimental.
+    /// </summary>
+    public const string RunModelCallsAttribute = "llmadapters.run.model_calls";
+
+    /// <summary>The attribute of a run's <c>orchestrate_tools</c> span set to <see langword="true"/> when the run budget ended it with a wrap-up call. Experimental.</summary>
+    public const string RunWrappedUpAttribute = "llmadapters.run.wrapped_up";
 }

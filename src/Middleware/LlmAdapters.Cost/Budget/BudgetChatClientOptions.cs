@@ -35,4 +35,12 @@ public sealed class BudgetChatClientOptions
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RejectUnpricedModels { get; set; }
+
+    /// <summary>
+    /// Gets or sets the run budget a configured pipeline gives every call that brings none
+    /// (<see cref="ChatOptionsRunBudgetExtensions.WithRunBudget"/>): the limits of one call's whole tool loop, enforced by
+    /// function invocation (<c>AI:Pipeline:Budget:Run</c>).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no run limit.</value>
+    public RunBudget? Run { get; set; }
 }

@@ -14,7 +14,9 @@ namespace LlmAdapters.Cost;
 /// one in-memory store shared by every configured client) or <c>DistributedCache</c> (over the <see cref="IDistributedCache"/> service).
 /// <c>:DefaultMaxOutputTokens</c> (default 4096). A budget on a client whose model has no price is a start-up error
 /// naming the model and the keys to set, unless <c>AI:Pricing:UnpricedModels</c> chooses a policy (<c>Reject</c>, or
-/// <c>Estimate</c> with a price); <c>:RejectUnpricedModels = true</c> is the same choice as <c>Reject</c>.
+/// <c>Estimate</c> with a price); <c>:RejectUnpricedModels = true</c> is the same choice as <c>Reject</c>. <c>:Run:Cost</c>, <c>:Run:Tokens</c>,
+/// <c>:Run:ModelCalls</c>, <c>:Run:Duration</c> (with <c>:Run:WrapUp</c>, <c>:Run:WrapUpInstruction</c>, <c>:Run:WrapUpMaxOutputTokens</c>)
+/// limit one call's whole tool loop (<see cref="RunBudget"/>).
 /// </summary>
 public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClientOptions>
 {
@@ -30,7 +32,8 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
     public override int Order => ChatPipelineOrder.Budget;
 
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey, ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey];
+    public override IReadOnlyCollection<string> CallOverrideKeys =>
+        [ChatOptionsTenantExtensions.TenantKey, ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey, ChatOptionsRunBudgetExtensions.RunBudgetKey];
 
     /// <inheritdoc/>
     /// <remarks>The tenant is part of what an answer is: tenants do not share cached answers.</remarks>
@@ -38,7 +41,7 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
 
     /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) =>
-        s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
+        s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k])) || RunBudgetConfiguration.IsSet(context.Section);
 
     /// <inheritdoc/>
     public override BudgetChatClientOptions Read(ChatPipelineContext context, List<string> errors)
@@ -47,7 +50,8 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
         ArgumentNullException.ThrowIfNull(errors);
         var before = errors.Count;
         var limits = ReadLimits(context, errors);
-        if (limits.Count == 0 && errors.Count == before)
+        var run = RunBudgetConfiguration.Read(context, errors);
+        if (limits.Count == 0 && run is null && errors.Count == before)
         {
             errors.Add($"{context.SectionPath}:Enabled is true, but no limit is set: set {context.SectionPath}:Daily or :Monthly (US dollars).");
         }
@@ -80,7 +84,13 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
             TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
             RejectUnpricedModels = rejectUnpriced,
             DefaultMaxOutputTokens = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096,
+            Run = run,
         };
+        if (run is not null)
+        {
+            run.DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+        }
+
         foreach (var limit in limits)
         {
             options.Limits.Add(limit);
@@ -92,7 +102,14 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
 
     /// <inheritdoc/>
     public override IChatClient Apply(IChatClient innerClient, ChatPipelineContext context, BudgetChatClientOptions options) =>
-        BuilderChatPipelineStage.Build(innerClient, context, builder => builder.UseBudget(options));
+        BuilderChatPipelineStage.Build(innerClient, context, builder =>
+        {
+            builder.UseBudget(options);
+            if (options.Run is { } run)
+            {
+                builder.Use(inner => new RunBudgetDefaultsChatClient(inner, run));
+            }
+        });
 
     /// <summary>
     /// No silent unenforced budget: adds a start-up error when a limit (<paramref name="limitPath"/>, a budget or a run

@@ -43,6 +43,26 @@ public sealed class BudgetExceededException : InvalidOperationException, IClassi
         ScopeKey = "";
     }
 
+    /// <summary>
+    /// Initializes a new instance of the <see cref="BudgetExceededException"/> class for a limit that is not a stored
+    /// period, such as a run limit (<see cref="RunBudget"/>): <see cref="Limit"/>, <see cref="Spent"/> and
+    /// <see cref="Requested"/> are in the limit's unit (US dollars for a cost; tokens, model calls or seconds for the others).
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="limitName">The limit's name (the configuration key, e.g. <c>AI:Pipeline:Budget:Run:Cost</c>).</param>
+    /// <param name="limit">The limit.</param>
+    /// <param name="spent">What was used before the refused call.</param>
+    /// <param name="requested">What the refused call needed at most.</param>
+    public BudgetExceededException(string message, string limitName, decimal limit, decimal spent, decimal requested)
+        : base(message)
+    {
+        LimitName = limitName ?? "";
+        ScopeKey = "";
+        Limit = limit;
+        Spent = spent;
+        Requested = requested;
+    }
+
     /// <summary>Initializes a new instance of the <see cref="BudgetExceededException"/> class from a refused reservation.</summary>
     /// <param name="reservation">The refused reservation.</param>
     public BudgetExceededException(BudgetReservation reservation)

@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,46 +8,69 @@ using Microsoft.Extensions.Logging;
 namespace LlmAdapters.Hosting;
 
 /// <summary>
-/// M.E.AI's function invocation middleware (<c>UseFunctionInvocation</c>): runs the tool loop. On by default. Keys:
-/// <c>MaximumIterationsPerRequest</c>, <c>AllowConcurrentInvocation</c>, <c>IncludeDetailedErrors</c>.
+/// M.E.AI's function invocation middleware, configured so that a tool loop cannot run away (<see cref="ToolLoopChatClient"/>):
+/// runs the tool loop. On by default. Keys: <c>MaximumIterationsPerRequest</c> (default 8),
+/// <c>MaximumConsecutiveErrors</c> (default 2), <c>AllowConcurrentInvocation</c>, <c>IncludeDetailedErrors</c>. Per call:
+/// <see cref="ChatOptionsToolLoopExtensions"/> (lower only) and the run budget (<c>AI:Pipeline:Budget:Run</c>).
 /// </summary>
 internal sealed class FunctionInvocationStage : BuilderChatPipelineStage<FunctionInvocationStage.Options>
 {
+    /// <summary>
+    /// The default iteration limit. M.E.AI's is 40: a model that keeps asking for tools makes 41 requests for one call.
+    /// Eight rounds of tool calls cover the agents we know of (a lookup, a follow-up, a correction…) and bound the
+    /// worst case at 9 requests; a loop that needs more says so in configuration.
+    /// </summary>
+    internal const int DefaultMaximumIterations = 8;
+
+    /// <summary>
+    /// The default limit of failed rounds in a row (M.E.AI's is 3): the model is told what was wrong, may try again
+    /// once more, and a third failure ends the run: 3 requests for a model that keeps sending bad arguments.
+    /// </summary>
+    internal const int DefaultMaximumConsecutiveErrors = 2;
+
     public override string Name => "FunctionInvocation";
 
     public override int Order => ChatPipelineOrder.FunctionInvocation;
 
+    public override IReadOnlyCollection<string> CallOverrideKeys =>
+        [ChatOptionsToolLoopExtensions.MaxIterationsKey, ChatOptionsToolLoopExtensions.MaxConsecutiveErrorsKey];
+
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
     public override Options Read(ChatPipelineContext context, List<string> errors) => new(
-        ConfigurationReader.GetInt32(context.Section, "MaximumIterationsPerRequest", 1, errors, context.SectionPath),
+        ConfigurationReader.GetInt32(context.Section, "MaximumIterationsPerRequest", 1, errors, context.SectionPath, maximum: 100) ?? DefaultMaximumIterations,
+        ConfigurationReader.GetInt32(context.Section, "MaximumConsecutiveErrors", 0, errors, context.SectionPath, maximum: 10) ?? DefaultMaximumConsecutiveErrors,
         ConfigurationReader.GetBoolean(context.Section, "AllowConcurrentInvocation", errors, context.SectionPath),
         ConfigurationReader.GetBoolean(context.Section, "IncludeDetailedErrors", errors, context.SectionPath));
 
     protected override void Configure(ChatClientBuilder builder, ChatPipelineContext context, Options options)
     {
-        var (maximumIterations, concurrent, detailed) = options;
-        builder.UseFunctionInvocation(context.Services.GetService<ILoggerFactory>(), client =>
+        var services = context.Services;
+        var settings = new ToolLoopSettings(
+            options.MaximumIterationsPerRequest,
+            options.MaximumConsecutiveErrors,
+            Catalog(context),
+            services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            context.Settings.Model);
+        builder.Use((inner, sp) =>
         {
-            if (maximumIterations is { } max)
-            {
-                client.MaximumIterationsPerRequest = max;
-            }
-
-            client.AllowConcurrentInvocation = concurrent ?? client.AllowConcurrentInvocation;
-            client.IncludeDetailedErrors = detailed ?? client.IncludeDetailedErrors;
-            client.FunctionInvoker = InvokeUnlessArgumentsFailed;
+            var client = new ToolLoopChatClient(inner, settings, sp.GetService<ILoggerFactory>(), sp);
+            client.AllowConcurrentInvocation = options.AllowConcurrentInvocation ?? client.AllowConcurrentInvocation;
+            client.IncludeDetailedErrors = options.IncludeDetailedErrors ?? client.IncludeDetailedErrors;
+            return client;
         });
     }
 
-    // A call whose arguments did not parse (not JSON, or not a JSON object: FunctionCallContent.Exception, set by every
-    // adapter) never runs with no arguments: its failure goes back to the model as the call's result (issue 20, N13).
-    // No ConfigureAwait: this runs the user's tool, as Microsoft.Extensions.AI's own invocation does.
-    private static ValueTask<object?> InvokeUnlessArgumentsFailed(FunctionInvocationContext context, CancellationToken cancellationToken) =>
-        context.CallContent.Exception is { } parseFailure
-            ? ValueTask.FromException<object?>(new InvalidOperationException("The call's arguments could not be read: " + parseFailure.Message, parseFailure))
-            : context.Function.InvokeAsync(context.Arguments, cancellationToken);
+    // The run's totals are priced like cost accounting prices (AI:Pricing over the PriceCatalog service); a bad
+    // AI:Pricing is reported once, by the CostAccounting stage.
+    private static PriceCatalog Catalog(ChatPipelineContext context)
+    {
+        var catalog = context.Services.GetService<PriceCatalog>() ?? PriceCatalog.Default;
+        var section = context.GetClientSection("Pricing");
+        return section.GetChildren().Any() && catalog.Validate(section).Count == 0 ? catalog.WithConfiguration(section) : catalog;
+    }
 
     /// <summary>The keys of the stage's section, read once.</summary>
-    internal sealed record Options(int? MaximumIterationsPerRequest, bool? AllowConcurrentInvocation, bool? IncludeDetailedErrors);
+    internal sealed record Options(int MaximumIterationsPerRequest, int MaximumConsecutiveErrors, bool? AllowConcurrentInvocation, bool? IncludeDetailedErrors);
 }
