@@ -63,6 +63,7 @@ internal static class AnthropicMessages
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+            Log.CallCancelled(gateway.Logger, key!.Name, client);
             return;
         }
         catch (Exception ex)
@@ -329,6 +330,7 @@ internal static class AnthropicMessages
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Log.CallCancelled(gateway.Logger, key.Name, client);
             return;
         }
         catch (Exception ex)
@@ -404,7 +406,7 @@ internal static class AnthropicMessages
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Log.StreamCancelled(gateway.Logger, key.Name, client);
+            Log.CallCancelled(gateway.Logger, key.Name, client);
             gateway.Record(key, client, model, usage, updates.GetCost());
             return;
         }

@@ -16,8 +16,8 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Gateway call of key '{Key}' to client '{Client}' refused with {Status} ({Code}).", EventName = "GatewayCallRefused")]
     public static partial void CallRefused(ILogger logger, string key, string client, int status, string? code);
 
-    [LoggerMessage(4, LogLevel.Debug, "Gateway stream of key '{Key}' to client '{Client}' cancelled: the caller went away.", EventName = "GatewayStreamCancelled")]
-    public static partial void StreamCancelled(ILogger logger, string key, string client);
+    [LoggerMessage(4, LogLevel.Information, "Gateway call of key '{Key}' to client '{Client}' cancelled: the caller went away.", EventName = "GatewayCallCancelled")]
+    public static partial void CallCancelled(ILogger logger, string key, string client);
 
     [LoggerMessage(5, LogLevel.Warning, "Gateway stream of key '{Key}' to client '{Client}' failed after the first byte with {Status}: sent as an error event.", EventName = "GatewayStreamFailed")]
     public static partial void StreamFailed(ILogger logger, string key, string client, int status);

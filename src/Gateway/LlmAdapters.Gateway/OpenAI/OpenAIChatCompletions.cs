@@ -63,6 +63,7 @@ internal static class OpenAIChatCompletions
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+            Log.CallCancelled(gateway.Logger, key!.Name, client);
             return;
         }
         catch (Exception ex)
@@ -355,6 +356,7 @@ internal static class OpenAIChatCompletions
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Log.CallCancelled(gateway.Logger, key.Name, client);
             return;
         }
         catch (Exception ex)
@@ -416,7 +418,7 @@ internal static class OpenAIChatCompletions
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Log.StreamCancelled(gateway.Logger, key.Name, client);
+            Log.CallCancelled(gateway.Logger, key.Name, client);
             gateway.Record(key, client, model, usage, updates.GetCost());
             return;
         }
