@@ -244,7 +244,7 @@ public sealed class ConfiguredChatClientsTests
     {
         var (services, _) = Build(With(s_seed, ("AI:Provider", "nope")));
         await using var _ = services;
-        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(async () => await services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(TestContext.Current.CancellationToken));
         Assert.Contains("not a known provider", ex.Message, StringComparison.Ordinal);
     }
 

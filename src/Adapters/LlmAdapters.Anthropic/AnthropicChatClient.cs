@@ -40,20 +40,16 @@ public sealed partial class AnthropicChatClient : IChatClient
     /// <param name="options">The options. The endpoint, key, version and betas are read once, here.</param>
     /// <param name="httpClient">The HTTP client to send requests with (not disposed by this client), or <see langword="null"/> for one of its own.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException"><see cref="AnthropicChatClientOptions.Version"/> is empty, <see cref="AnthropicChatClientOptions.Endpoint"/> is not absolute,
-    /// or <see cref="AnthropicChatClientOptions.ApiKey"/> holds a character an HTTP header cannot carry (the message never shows the key).</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="AnthropicChatClientOptions.DefaultMaxOutputTokens"/>, <see cref="AnthropicChatClientOptions.NetworkTimeout"/> or <see cref="AnthropicChatClientOptions.MaxResponseBytes"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><see cref="AnthropicChatClientOptions.Version"/> is empty, <see cref="NativeChatClientOptions.Endpoint"/> is not absolute,
+    /// or <see cref="NativeChatClientOptions.ApiKey"/> holds a character an HTTP header cannot carry (the message never shows the key).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="AnthropicChatClientOptions.DefaultMaxOutputTokens"/>, <see cref="NativeChatClientOptions.NetworkTimeout"/> or <see cref="NativeChatClientOptions.MaxResponseBytes"/> is not positive.</exception>
     public AnthropicChatClient(AnthropicChatClientOptions options, HttpClient? httpClient = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Version, "options.Version");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.DefaultMaxOutputTokens, "options.DefaultMaxOutputTokens");
-        var endpoint = options.Endpoint ?? AnthropicChatClientOptions.DefaultEndpoint;
-        if (!endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException("The endpoint must be an absolute URI.", nameof(options));
-        }
-
+        var transport = new NativeTransportOptions { ProviderName = AnthropicConstants.ProviderName, ApiKeyHeaderName = "x-api-key", RefineError = Refine };
+        var endpoint = options.ApplyTo(AnthropicChatClientOptions.DefaultEndpoint, transport);
         var baseUri = endpoint.AbsoluteUri.TrimEnd('/');
         if (baseUri.EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
         {
@@ -61,16 +57,6 @@ public sealed partial class AnthropicChatClient : IChatClient
         }
 
         _messagesUri = new Uri(baseUri + "/" + AnthropicConstants.MessagesPath);
-        var transport = new NativeTransportOptions
-        {
-            ProviderName = AnthropicConstants.ProviderName,
-            ApiKey = options.ApiKey,
-            ApiKeyHeaderName = "x-api-key",
-            NetworkTimeout = options.NetworkTimeout,
-            MaxResponseBytes = options.MaxResponseBytes,
-            TimeProvider = options.TimeProvider,
-            RefineError = Refine,
-        };
         transport.Headers["anthropic-version"] = options.Version;
         if (options.Betas.Count > 0)
         {

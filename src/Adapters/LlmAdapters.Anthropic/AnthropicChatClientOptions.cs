@@ -3,11 +3,11 @@
 namespace LlmAdapters.Anthropic;
 
 /// <summary>Options of an <see cref="AnthropicChatClient"/>.</summary>
-/// <remarks>Sensitive data: <see cref="ApiKey"/> is a credential; it is sent only in the <c>x-api-key</c> header and never logged or put in a message
+/// <remarks>Sensitive data: <see cref="Native.NativeChatClientOptions.ApiKey"/> is a credential; it is sent only in the <c>x-api-key</c> header and never logged or put in a message
 /// (the exact key is masked in every exception, even when a server echoes it). A key with a line break, a control or a non-ASCII character is rejected by the client's constructor.</remarks>
-public sealed class AnthropicChatClientOptions
+public sealed class AnthropicChatClientOptions : Native.NativeChatClientOptions
 {
-    /// <summary>The endpoint used when <see cref="Endpoint"/> is not set: <c>https://api.anthropic.com</c>.</summary>
+    /// <summary>The endpoint used when <see cref="Native.NativeChatClientOptions.Endpoint"/> is not set: <c>https://api.anthropic.com</c>.</summary>
     public static readonly Uri DefaultEndpoint = new("https://api.anthropic.com");
 
     /// <summary>The value of <see cref="Version"/> when not set.</summary>
@@ -15,18 +15,6 @@ public sealed class AnthropicChatClientOptions
 
     /// <summary>The value of <see cref="DefaultMaxOutputTokens"/> when not set.</summary>
     public const int DefaultMaxOutputTokensValue = 4096;
-
-    /// <summary>Gets or sets the base URL of the API, without the <c>/v1</c> segment; requests go to <c>{Endpoint}/v1/messages</c>.</summary>
-    /// <value>The default value is <see langword="null"/>: <see cref="DefaultEndpoint"/>.</value>
-    public Uri? Endpoint { get; set; }
-
-    /// <summary>Gets or sets the API key, sent as <c>x-api-key</c>. Left out of the request when empty (for proxies that add it).</summary>
-    /// <value>The default value is <see langword="null"/>.</value>
-    public string? ApiKey { get; set; }
-
-    /// <summary>Gets or sets the default model id, used when <see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/> is not set.</summary>
-    /// <value>The default value is <see langword="null"/>: every request must then name its model.</value>
-    public string? Model { get; set; }
 
     /// <summary>Gets or sets the API version, sent as <c>anthropic-version</c>.</summary>
     /// <value>The default value is <c>2023-06-01</c> (<see cref="DefaultVersion"/>).</value>
@@ -49,22 +37,4 @@ public sealed class AnthropicChatClientOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: native, except for models known to lack it (Claude 3.x, Claude Sonnet 4, Claude Opus 4 and 4.1).</value>
     public bool? NativeStructuredOutput { get; set; }
-
-    /// <summary>
-    /// Gets or sets the network timeout: the longest a non-streamed exchange may take, and the longest a stream may stay
-    /// silent (before its headers, or between two events). <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
-    /// </summary>
-    /// <value>The default value is 10 minutes.</value>
-    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>
-    /// Gets or sets the largest response body, in bytes, read before failing with a <see cref="ChatProviderException"/>
-    /// (a whole response, or a whole stream); <see langword="null"/> for no limit.
-    /// </summary>
-    /// <value>The default value is 32 MiB (<see cref="Native.NativeTransportOptions.DefaultMaxResponseBytes"/>).</value>
-    public long? MaxResponseBytes { get; set; } = Native.NativeTransportOptions.DefaultMaxResponseBytes;
-
-    /// <summary>Gets or sets the clock used for <see cref="Microsoft.Extensions.AI.ChatResponse.CreatedAt"/> and to read HTTP-date <c>Retry-After</c> headers.</summary>
-    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

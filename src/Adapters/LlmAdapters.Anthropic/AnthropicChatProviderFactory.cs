@@ -10,19 +10,14 @@ namespace LlmAdapters.Anthropic;
 /// <summary>
 /// The <c>anthropic</c> provider: the Messages API through <see cref="AnthropicChatClient"/>, keyed by <c>ANTHROPIC_API_KEY</c>.
 /// Provider-specific keys: <c>AnthropicVersion</c> (the <c>anthropic-version</c> header) and <c>AnthropicBetas</c>
-/// (a list, or one comma-separated string, for the <c>anthropic-beta</c> header). The hosting package lists it among
-/// the built-in providers; register it yourself with <c>services.AddChatProvider(new AnthropicChatProviderFactory())</c>.
+/// (a list, or one comma-separated string, for the <c>anthropic-beta</c> header). Registered by
+/// <c>services.AddAnthropicChatProvider()</c> (the <c>LlmAdapters</c> package registers it with every other built-in).
 /// </summary>
-public sealed class AnthropicChatProviderFactory : IChatProviderFactory
+public sealed class AnthropicChatProviderFactory()
+    : NativeChatProviderFactory<AnthropicChatClientOptions>(ProviderName, requiresApiKey: true, AnthropicChatClientOptions.DefaultEndpoint, DefaultModelId, [ApiKeyVariable], VersionKey, BetasKey)
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "anthropic";
-
-    /// <summary>The configuration key of the API version.</summary>
-    internal const string VersionKey = "AnthropicVersion";
-
-    /// <summary>The configuration key of the beta features.</summary>
-    internal const string BetasKey = "AnthropicBetas";
 
     /// <summary>The environment variable read for the API key.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
@@ -30,49 +25,23 @@ public sealed class AnthropicChatProviderFactory : IChatProviderFactory
     /// <summary>The model used when none is configured.</summary>
     public const string DefaultModelId = "claude-haiku-4-5";
 
-    /// <inheritdoc/>
-    public string Name => ProviderName;
+    /// <summary>The configuration key of the API version.</summary>
+    internal const string VersionKey = "AnthropicVersion";
+
+    /// <summary>The configuration key of the beta features.</summary>
+    internal const string BetasKey = "AnthropicBetas";
 
     /// <inheritdoc/>
-    public string? ApiKeyEnvironmentVariable => ApiKeyVariable;
-
-    /// <inheritdoc/>
-    public bool RequiresApiKey => true;
-
-    /// <inheritdoc/>
-    public Uri? DefaultEndpoint => AnthropicChatClientOptions.DefaultEndpoint;
-
-    /// <inheritdoc/>
-    public string? DefaultModel => DefaultModelId;
-
-    /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [VersionKey, BetasKey, ResponseSizeLimit.ConfigurationKey];
-
-    /// <inheritdoc/>
-    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
-        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
-
-    /// <inheritdoc/>
-    public IChatClient CreateClient(ChatProviderContext context)
+    protected override void Configure(AnthropicChatClientOptions options, ChatProviderContext context)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
-        var settings = context.Settings;
-        var options = new AnthropicChatClientOptions
-        {
-            Endpoint = settings.Endpoint,
-            ApiKey = settings.ApiKey,
-            Model = settings.Model,
-            NetworkTimeout = settings.NetworkTimeout,
-            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
-            TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
-        };
-
         if (context.Configuration[VersionKey] is { Length: > 0 } version)
         {
             options.Version = version.Trim();
         }
 
-        if (settings.MaxOutputTokens is { } maxOutputTokens and > 0)
+        if (context.Settings.MaxOutputTokens is { } maxOutputTokens and > 0)
         {
             options.DefaultMaxOutputTokens = maxOutputTokens;
         }
@@ -81,7 +50,12 @@ public sealed class AnthropicChatProviderFactory : IChatProviderFactory
         {
             options.Betas.Add(beta);
         }
+    }
 
+    /// <inheritdoc/>
+    protected override IChatClient CreateClient(AnthropicChatClientOptions options, ChatProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         return new AnthropicChatClient(options, context.HttpClient);
     }
 

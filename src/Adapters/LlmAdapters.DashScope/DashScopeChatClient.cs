@@ -35,11 +35,11 @@ public sealed partial class DashScopeChatClient : IChatClient
     public DashScopeChatClient(DashScopeChatClientOptions options, HttpClient? httpClient = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        var endpoint = options.Endpoint ?? DashScopeChatClientOptions.InternationalEndpoint;
-        if (!endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException("The endpoint must be an absolute URI.", nameof(options));
-        }
+        // Streaming is a header (X-DashScope-SSE), not a body member: one transport each, over the same HttpClient.
+        var transport = TransportOptions(stream: false);
+        var streamTransport = TransportOptions(stream: true);
+        var endpoint = options.ApplyTo(DashScopeChatClientOptions.InternationalEndpoint, transport);
+        options.ApplyTo(endpoint, streamTransport);
 
         var baseUri = endpoint.AbsoluteUri.TrimEnd('/');
         if (baseUri.EndsWith("/compatible-mode/v1", StringComparison.OrdinalIgnoreCase))
@@ -57,9 +57,8 @@ public sealed partial class DashScopeChatClient : IChatClient
         _textUri = new Uri(baseUri + "/" + DashScopeConstants.TextGenerationPath);
         _multimodalUri = new Uri(baseUri + "/" + DashScopeConstants.MultimodalGenerationPath);
 
-        // Streaming is a header (X-DashScope-SSE), not a body member: one transport each, over the same HttpClient.
-        _transport = new NativeHttpTransport(TransportOptions(options, stream: false), httpClient);
-        _streamTransport = new NativeHttpTransport(TransportOptions(options, stream: true), httpClient);
+        _transport = new NativeHttpTransport(transport, httpClient);
+        _streamTransport = new NativeHttpTransport(streamTransport, httpClient);
         _metadata = new ChatClientMetadata(DashScopeConstants.ProviderName, endpoint, options.Model);
     }
 
@@ -86,19 +85,9 @@ public sealed partial class DashScopeChatClient : IChatClient
         _streamTransport.Dispose();
     }
 
-    private static NativeTransportOptions TransportOptions(DashScopeChatClientOptions options, bool stream)
+    private static NativeTransportOptions TransportOptions(bool stream)
     {
-        var transport = new NativeTransportOptions
-        {
-            ProviderName = DashScopeConstants.ProviderName,
-            ApiKey = options.ApiKey,
-            ApiKeyHeaderName = "Authorization",
-            ApiKeyPrefix = "Bearer ",
-            NetworkTimeout = options.NetworkTimeout,
-            MaxResponseBytes = options.MaxResponseBytes,
-            TimeProvider = options.TimeProvider,
-            RefineError = Refine,
-        };
+        var transport = new NativeTransportOptions { ProviderName = DashScopeConstants.ProviderName, ApiKeyPrefix = "Bearer ", RefineError = Refine };
         if (stream)
         {
             transport.Headers["X-DashScope-SSE"] = "enable";

@@ -3,7 +3,6 @@
 using LlmAdapters.Hosting;
 using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.DashScope;
 
@@ -11,51 +10,18 @@ namespace LlmAdapters.DashScope;
 /// The <c>dashscope-native</c> provider: DashScope's native generation API through <see cref="DashScopeChatClient"/>, keyed by
 /// <c>DASHSCOPE_API_KEY</c>; international endpoint by default (set <c>AI:Endpoint</c> to https://dashscope.aliyuncs.com for
 /// mainland China). The OpenAI-compatible mode stays the provider <c>dashscope</c>.
-/// The hosting package lists it among the built-in providers; register it yourself with
-/// <c>services.AddChatProvider(new DashScopeNativeChatProviderFactory())</c>.
+/// Registered by <c>services.AddDashScopeChatProviders()</c> (the <c>LlmAdapters</c> package registers it with every other built-in).
 /// </summary>
-public sealed class DashScopeNativeChatProviderFactory : IChatProviderFactory
+public sealed class DashScopeNativeChatProviderFactory()
+    : NativeChatProviderFactory<DashScopeChatClientOptions>(ProviderName, requiresApiKey: true, DashScopeChatClientOptions.InternationalEndpoint, "qwen-plus", ["DASHSCOPE_API_KEY"])
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "dashscope-native";
 
     /// <inheritdoc/>
-    public string Name => ProviderName;
-
-    /// <inheritdoc/>
-    public string? ApiKeyEnvironmentVariable => "DASHSCOPE_API_KEY";
-
-    /// <inheritdoc/>
-    public bool RequiresApiKey => true;
-
-    /// <inheritdoc/>
-    public Uri? DefaultEndpoint => DashScopeChatClientOptions.InternationalEndpoint;
-
-    /// <inheritdoc/>
-    public string? DefaultModel => "qwen-plus";
-
-    /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [ResponseSizeLimit.ConfigurationKey];
-
-    /// <inheritdoc/>
-    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
-        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
-
-    /// <inheritdoc/>
-    public IChatClient CreateClient(ChatProviderContext context)
+    protected override IChatClient CreateClient(DashScopeChatClientOptions options, ChatProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var settings = context.Settings;
-        return new DashScopeChatClient(
-            new DashScopeChatClientOptions
-            {
-                Endpoint = settings.Endpoint,
-                ApiKey = settings.ApiKey,
-                Model = settings.Model,
-                NetworkTimeout = settings.NetworkTimeout,
-                MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
-                TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
-            },
-            context.HttpClient);
+        return new DashScopeChatClient(options, context.HttpClient);
     }
 }

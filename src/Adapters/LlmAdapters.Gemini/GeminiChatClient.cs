@@ -42,11 +42,8 @@ public sealed partial class GeminiChatClient : IChatClient
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiVersion, "options.ApiVersion");
-        var endpoint = options.Endpoint ?? GeminiChatClientOptions.DefaultEndpoint;
-        if (!endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException("The endpoint must be an absolute URI.", nameof(options));
-        }
+        var transport = new NativeTransportOptions { ProviderName = GeminiConstants.ProviderName, ApiKeyHeaderName = "x-goog-api-key", RefineError = GeminiErrors.Refine };
+        var endpoint = options.ApplyTo(GeminiChatClientOptions.DefaultEndpoint, transport);
 
         var version = options.ApiVersion.Trim('/');
         var baseUri = endpoint.AbsoluteUri.TrimEnd('/');
@@ -56,18 +53,7 @@ public sealed partial class GeminiChatClient : IChatClient
         }
 
         _modelsBase = baseUri + "/" + version + "/models/";
-        _transport = new NativeHttpTransport(
-            new NativeTransportOptions
-            {
-                ProviderName = GeminiConstants.ProviderName,
-                ApiKey = options.ApiKey,
-                ApiKeyHeaderName = "x-goog-api-key",
-                NetworkTimeout = options.NetworkTimeout,
-                MaxResponseBytes = options.MaxResponseBytes,
-                TimeProvider = options.TimeProvider,
-                RefineError = GeminiErrors.Refine,
-            },
-            httpClient);
+        _transport = new NativeHttpTransport(transport, httpClient);
         _metadata = new ChatClientMetadata(GeminiConstants.MetadataProviderName, endpoint, options.Model);
     }
 

@@ -40,11 +40,8 @@ public sealed partial class OllamaChatClient : IChatClient
     public OllamaChatClient(OllamaChatClientOptions options, HttpClient? httpClient = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _endpoint = options.Endpoint ?? OllamaChatClientOptions.DefaultEndpoint;
-        if (!_endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException("The endpoint must be an absolute URI.", nameof(options));
-        }
+        var transport = new NativeTransportOptions { ProviderName = OllamaConstants.ProviderName, ApiKeyPrefix = "Bearer ", RefineError = Refine };
+        _endpoint = options.ApplyTo(OllamaChatClientOptions.DefaultEndpoint, transport);
 
         var baseUri = _endpoint.AbsoluteUri.TrimEnd('/');
         if (baseUri.EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
@@ -61,19 +58,7 @@ public sealed partial class OllamaChatClient : IChatClient
         }
 
         _chatUri = new Uri(baseUri + "/" + OllamaConstants.ChatPath);
-        _transport = new NativeHttpTransport(
-            new NativeTransportOptions
-            {
-                ProviderName = OllamaConstants.ProviderName,
-                ApiKey = options.ApiKey,
-                ApiKeyHeaderName = "Authorization",
-                ApiKeyPrefix = "Bearer ",
-                NetworkTimeout = options.NetworkTimeout,
-                MaxResponseBytes = options.MaxResponseBytes,
-                TimeProvider = options.TimeProvider,
-                RefineError = Refine,
-            },
-            httpClient);
+        _transport = new NativeHttpTransport(transport, httpClient);
         _metadata = new ChatClientMetadata(OllamaConstants.ProviderName, _endpoint, options.Model);
     }
 

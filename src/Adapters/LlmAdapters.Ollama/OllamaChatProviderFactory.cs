@@ -3,7 +3,6 @@
 using LlmAdapters.Hosting;
 using LlmAdapters.Native;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Ollama;
 
@@ -12,54 +11,25 @@ namespace LlmAdapters.Ollama;
 /// configured (or in <c>OLLAMA_API_KEY</c>) is sent as a Bearer token, for proxies and Ollama's hosted API. Provider-specific
 /// keys: <c>KeepAlive</c> (<c>keep_alive</c>, e.g. <c>10m</c>) and <c>ContextLength</c> (<c>options.num_ctx</c>).
 /// The OpenAI-compatible <c>/v1</c> API, which this name meant before, is the provider <c>ollama-openai</c>.
-/// The hosting package lists it among the built-in providers; register it yourself with
-/// <c>services.AddChatProvider(new OllamaChatProviderFactory())</c>.
+/// Registered by <c>services.AddOllamaChatProvider()</c> (the <c>LlmAdapters</c> package registers it with every other built-in).
 /// </summary>
-public sealed class OllamaChatProviderFactory : IChatProviderFactory
+public sealed class OllamaChatProviderFactory()
+    : NativeChatProviderFactory<OllamaChatClientOptions>(ProviderName, requiresApiKey: false, OllamaChatClientOptions.DefaultEndpoint, defaultModel: null, ["OLLAMA_API_KEY"], KeepAliveKey, ContextLengthKey)
 {
     /// <summary>The provider name.</summary>
     public const string ProviderName = "ollama";
 
-    /// <summary>The configuration key of <c>keep_alive</c>.</summary>
+    /// <summary>The configuration key of <see cref="OllamaChatClientOptions.KeepAlive"/>.</summary>
     internal const string KeepAliveKey = "KeepAlive";
 
-    /// <summary>The configuration key of <c>num_ctx</c>.</summary>
+    /// <summary>The configuration key of <see cref="OllamaChatClientOptions.ContextLength"/>.</summary>
     internal const string ContextLengthKey = "ContextLength";
 
     /// <inheritdoc/>
-    public string Name => ProviderName;
-
-    /// <inheritdoc/>
-    public string? ApiKeyEnvironmentVariable => "OLLAMA_API_KEY";
-
-    /// <inheritdoc/>
-    public bool RequiresApiKey => false;
-
-    /// <inheritdoc/>
-    public Uri? DefaultEndpoint => OllamaChatClientOptions.DefaultEndpoint;
-
-    /// <inheritdoc/>
-    public IReadOnlyCollection<string> ConfigurationKeys { get; } = [KeepAliveKey, ContextLengthKey, ResponseSizeLimit.ConfigurationKey];
-
-    /// <inheritdoc/>
-    public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) =>
-        ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
-
-    /// <inheritdoc/>
-    public IChatClient CreateClient(ChatProviderContext context)
+    protected override void Configure(OllamaChatClientOptions options, ChatProviderContext context)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
-        var settings = context.Settings;
-        var options = new OllamaChatClientOptions
-        {
-            Endpoint = settings.Endpoint,
-            ApiKey = settings.ApiKey,
-            Model = settings.Model,
-            NetworkTimeout = settings.NetworkTimeout,
-            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
-            TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
-        };
-
         if (context.Configuration[KeepAliveKey] is { Length: > 0 } keepAlive)
         {
             options.KeepAlive = keepAlive.Trim();
@@ -69,7 +39,12 @@ public sealed class OllamaChatProviderFactory : IChatProviderFactory
         {
             options.ContextLength = contextLength;
         }
+    }
 
+    /// <inheritdoc/>
+    protected override IChatClient CreateClient(OllamaChatClientOptions options, ChatProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         return new OllamaChatClient(options, context.HttpClient);
     }
 }

@@ -13,14 +13,16 @@ public sealed class OpenAICompatibleProvider
     /// <param name="defaultEndpoint">The base URL used when none is configured, or <see langword="null"/> when one must be configured.</param>
     /// <param name="apiKeyEnvironmentVariable">The environment variable that conventionally holds the API key, or <see langword="null"/>.</param>
     /// <param name="requiresApiKey">Whether a call cannot succeed without an API key.</param>
+    /// <param name="defaultModel">The model used when none is configured, or <see langword="null"/> when one must be (local servers serve whatever was loaded).</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null or white space.</exception>
-    public OpenAICompatibleProvider(string name, Uri? defaultEndpoint, string? apiKeyEnvironmentVariable, bool requiresApiKey)
+    public OpenAICompatibleProvider(string name, Uri? defaultEndpoint, string? apiKeyEnvironmentVariable, bool requiresApiKey, string? defaultModel = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
         DefaultEndpoint = defaultEndpoint;
         ApiKeyEnvironmentVariable = apiKeyEnvironmentVariable;
         RequiresApiKey = requiresApiKey;
+        DefaultModel = defaultModel;
     }
 
     /// <summary>Gets the provider name reported in <see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderName"/> and in errors.</summary>
@@ -35,6 +37,10 @@ public sealed class OpenAICompatibleProvider
 
     /// <summary>Gets a value indicating whether a call cannot succeed without an API key (<see langword="false"/> for local servers).</summary>
     public bool RequiresApiKey { get; }
+
+    /// <summary>Gets the model used when none is configured, so that switching provider is a change of <c>AI:Provider</c> alone.</summary>
+    /// <value><see langword="null"/> for local servers (vLLM, Ollama, LM Studio), which serve whatever was loaded: the model must be configured.</value>
+    public string? DefaultModel { get; }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({DefaultEndpoint?.ToString() ?? "endpoint must be configured"})";

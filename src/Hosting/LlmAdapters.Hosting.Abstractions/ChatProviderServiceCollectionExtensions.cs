@@ -2,6 +2,7 @@
 
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -43,6 +44,63 @@ public static class ChatProviderServiceCollectionExtensions
         return services.AddChatProvider(new DelegateChatProviderFactory(name, createClient, apiKeyEnvironmentVariable, requiresApiKey, defaultEndpoint));
     }
 
+    /// <summary>
+    /// Adds a provider a package ships (its <c>services.Add…ChatProvider()</c> call does): an application's own provider of
+    /// the same name, added with <see cref="AddChatProvider(IServiceCollection, IChatProviderFactory)"/>, wins whatever the
+    /// order of registration, and the same package's provider added twice is added once.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="factory">The provider factory.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection TryAddChatProvider(this IServiceCollection services, IChatProviderFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(factory);
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(IChatProviderFactory) && descriptor.ImplementationInstance is PackageChatProviderFactory package &&
+                package.Inner.GetType() == factory.GetType() && string.Equals(package.Name, factory.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return services;
+            }
+        }
+
+        services.AddSingleton<IChatProviderFactory>(new PackageChatProviderFactory(factory));
+        return services;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="register"/> with the configuration section the configured chat clients are read from (usually
+    /// <c>AI</c>) once <c>AddConfiguredChatClients</c> is called, or at once when it already was: for a package whose services
+    /// depend on configuration beside the clients' (LlmAdapters.Redis reads <c>AI:Redis</c>).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="register">Registers services from the section.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddChatClientsSectionRegistration(this IServiceCollection services, Action<IServiceCollection, IConfigurationSection> register)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(register);
+        if (services.LastOrDefault(d => d.ServiceType == typeof(ChatClientsSection))?.ImplementationInstance is ChatClientsSection current)
+        {
+            register(services, current.Section);
+            return services;
+        }
+
+        services.AddSingleton(new ChatClientsSectionRegistration(register));
+        return services;
+    }
+
+    /// <summary>Called by <c>AddConfiguredChatClients</c>: records its section and runs the registrations that waited for it.</summary>
+    internal static void SetChatClientsSection(this IServiceCollection services, IConfigurationSection section)
+    {
+        services.AddSingleton(new ChatClientsSection(section));
+        foreach (var registration in services.Select(d => d.ImplementationInstance).OfType<ChatClientsSectionRegistration>().ToList())
+        {
+            registration.Register(services, section);
+        }
+    }
+
     /// <summary>Adds a stage that configured pipelines apply, configured by <c>AI:Pipeline:{stage.Name}</c>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="stage">The stage.</param>
@@ -67,5 +125,15 @@ public static class ChatProviderServiceCollectionExtensions
         public Uri? DefaultEndpoint => defaultEndpoint;
 
         public IChatClient CreateClient(ChatProviderContext context) => create(context);
+    }
+
+    private sealed class ChatClientsSection(IConfigurationSection section)
+    {
+        public IConfigurationSection Section => section;
+    }
+
+    private sealed class ChatClientsSectionRegistration(Action<IServiceCollection, IConfigurationSection> register)
+    {
+        public Action<IServiceCollection, IConfigurationSection> Register => register;
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class ConfiguredChatClients
         }
 
         var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-        factory = matches.LastOrDefault(p => p is not IBuiltInChatProviderFactory) ?? matches.LastOrDefault();
+        factory = matches.LastOrDefault(p => p is not PackageChatProviderFactory) ?? matches.LastOrDefault();
         if (factory is null)
         {
             errors.Add($"{PathOf("Provider")} is '{provider}', which is not a known provider. Known providers: {string.Join(", ", ProviderNames)}. Add another with services.AddChatProvider(...).");

@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Cost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,31 +9,28 @@ namespace LlmAdapters.Hosting;
 public sealed partial class ConfiguredChatClients
 {
     /// <summary>
-    /// Gets the warnings about the configuration of every client, or of one: a model that the price catalog knows as
-    /// another provider's (<c>gpt-4o-mini</c> with <c>AI:Provider = anthropic</c>), naming both keys. They are logged
-    /// once, when the client is first built.
+    /// Gets the warnings about the configuration of every client, or of one: what the registered
+    /// <see cref="IChatClientSettingsCheck"/>s find valid but most likely not meant (the Cost package: a model that the price
+    /// catalog knows as another provider's, <c>gpt-4o-mini</c> with <c>AI:Provider = anthropic</c>, naming both keys). They are
+    /// logged once, when the client is first built.
     /// </summary>
     /// <param name="name">The client, or <see langword="null"/> for all.</param>
     /// <returns>The warnings; empty when there are none (or when the configuration is invalid: see <see cref="Validate"/>).</returns>
     public IReadOnlyList<string> GetWarnings(string? name = null)
     {
         var warnings = new List<string>();
-        foreach (var client in name is null ? Names : _configuration.Contains(name) ? [Canonical(name)] : [])
+        var checks = _services.GetServices<IChatClientSettingsCheck>().ToList();
+        foreach (var client in checks.Count == 0 ? [] : name is null ? Names : _configuration.Contains(name) ? [Canonical(name)] : [])
         {
-            var settings = ResolveSettings(client, [], out _);
-            if (settings?.Model is not { } model || _configuration.GetClientConfiguration(client)["Model"] is null)
+            if (ResolveSettings(client, [], out _) is not { } settings)
             {
                 continue;
             }
 
-            var catalog = _services.GetService<PriceCatalog>() ?? PriceCatalog.Default;
-            if (catalog.GetPrice(model)?.Provider is { } owner
-                && !string.Equals(owner, settings.Provider, StringComparison.OrdinalIgnoreCase)
-                && catalog.Prices.Any(p => string.Equals(p.Provider, settings.Provider, StringComparison.OrdinalIgnoreCase)))
+            var configuration = _configuration.GetClientConfiguration(client);
+            foreach (var check in checks)
             {
-                warnings.Add(
-                    $"{_configuration.KeyPath(client, "Model")} is '{model}', a model of '{owner}' in the price catalog, but {_configuration.KeyPath(client, "Provider")} is '{settings.Provider}': " +
-                    $"set the model with the provider (or remove {_configuration.KeyPath(client, "Model")} to use the default model of '{settings.Provider}').");
+                warnings.AddRange(check.GetWarnings(settings, configuration, key => _configuration.KeyPath(client, key)));
             }
         }
 

@@ -1,9 +1,6 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Cost;
 using LlmAdapters.Hosting;
-using LlmAdapters.Redis;
-using LlmAdapters.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,8 +23,13 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
     /// <param name="configureClient">Adds middleware of your own around a client's configured pipeline, by client name.</param>
     /// <returns>The builder of the <c>default</c> client (or of the first configured one), so middleware of your own composes on top.</returns>
     /// <remarks>
-    /// The configuration is validated when the host starts (and when a client is first resolved): an unknown provider,
-    /// a missing model, API key or endpoint, a malformed endpoint or pipeline value each give a message naming the key.
+    /// <para>The configuration is validated when the host starts (and when a client is first resolved): an unknown provider,
+    /// a missing model, API key or endpoint, a malformed endpoint or pipeline value each give a message naming the key.</para>
+    /// <para>The providers <c>AI:Provider</c> may name and the stages beyond Hosting's own (Defaults, Logging, OpenTelemetry,
+    /// Cache, FunctionInvocation) come from their packages: with the <c>LlmAdapters</c> package referenced, every built-in one
+    /// is registered here; otherwise each package's own call registers its part, before or after this one
+    /// (<c>AddAnthropicChatProvider()</c>, <c>AddOpenAIChatProviders()</c>, <c>AddResilienceChatPipelineStages()</c>,
+    /// <c>AddCostChatPipelineStages()</c>, <c>AddRedisChatState()</c>…; docs/architecture.md).</para>
     /// </remarks>
     public static ChatClientBuilder AddConfiguredChatClients(
         this IServiceCollection services, IConfigurationSection section, Action<string, ChatClientBuilder>? configureClient = null)
@@ -44,19 +46,14 @@ public static class ConfiguredChatClientsServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
 
-        // With AI:Redis:Configuration set, budgets, the ledger, rate limits, key cool-downs and the cache are shared by every
-        // process on that Redis (docs/scaling.md); without it nothing is registered and all state stays in this process.
-        services.AddRedisChatState(section.GetSection("Redis"));
-
-        // One ledger the host can query for every client's cost; one estimator shared by token limits and budgets.
-        services.TryAddSingleton<ICostLedger, InMemoryCostLedger>();
-        services.TryAddSingleton<ITokenEstimator>(TiktokenTokenEstimator.Default);
-
-        // Limiters named by RateLimit:Shared are shared within this application, not across every host in the process.
-        services.TryAddSingleton<ChatRateLimiterRegistry>();
         services.AddOptions<ConfiguredChatClientsOptions>();
-        BuiltInChatProviders.AddTo(services);
         BuiltInChatPipelineStages.AddTo(services);
+
+        // The providers and the other stages come from their packages: each package's own call (AddAnthropicChatProvider(),
+        // AddResilienceChatPipelineStages()…), before or after this one, or all of them when the LlmAdapters package is
+        // referenced. Packages that read the section beside the clients (LlmAdapters.Redis: AI:Redis) get it now.
+        ChatClientsPackages.AddReferenced(services);
+        services.SetChatClientsSection(section);
         services.AddSingleton(sp => new ConfiguredChatClients(configuration, sp));
 
         // Checked when the host starts (ValidateOnStart), so a bad key fails the start, not the first request.

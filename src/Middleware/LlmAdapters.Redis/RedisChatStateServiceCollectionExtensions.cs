@@ -17,6 +17,25 @@ namespace LlmAdapters.Redis;
 public static class RedisChatStateServiceCollectionExtensions
 {
     /// <summary>
+    /// Registers the shared state on Redis for configured chat clients: when <c>AddConfiguredChatClients</c> reads its section
+    /// (before or after this call), <c>AI:Redis</c> is read as <see cref="AddRedisChatState(IServiceCollection, IConfiguration)"/>
+    /// reads it; without <c>AI:Redis:Configuration</c> nothing is registered and all state stays in the process.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddRedisChatState(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(d => d.ServiceType == typeof(RedisChatStateRegistration)))
+        {
+            services.AddSingleton(new RedisChatStateRegistration());
+            services.AddChatClientsSectionRegistration((s, section) => s.AddRedisChatState(section.GetSection("Redis")));
+        }
+
+        return services;
+    }
+
+    /// <summary>
     /// Registers the shared state on Redis when <c>Configuration</c> is set in the section (<c>AI:Redis</c>): one
     /// <see cref="IConnectionMultiplexer"/> (a registered one is reused), and as services the <see cref="IBudgetStore"/>,
     /// <see cref="ICostLedger"/> (a <see cref="RedisCostLedger"/>), <see cref="IChatRateLimitStore"/>,
@@ -94,4 +113,7 @@ public static class RedisChatStateServiceCollectionExtensions
             sp.GetRequiredService<RedisFailSafeDistributedCache>()));
         return services;
     }
+
+    /// <summary>Marks that the section-driven registration was added, so that a second call adds nothing.</summary>
+    private sealed class RedisChatStateRegistration;
 }

@@ -226,7 +226,7 @@ internal static class ChatCompletionsRequestWriter
 
         foreach (var (name, value) in additional)
         {
-            if (!Internal.ExtraBodyFields.IsSendable(name))
+            if (!Internal.ExtraBodyFieldNames.IsSendable(name))
             {
                 continue;
             }

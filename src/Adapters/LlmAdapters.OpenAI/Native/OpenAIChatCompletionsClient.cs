@@ -8,7 +8,7 @@ namespace LlmAdapters.OpenAI.Native;
 /// <summary>
 /// The native <see cref="IChatClient"/> for OpenAI's Chat Completions dialect, on the Core native kit
 /// (<see cref="NativeHttpTransport"/>, source-generated DTOs, events decoded from UTF-8 bytes): the <c>native</c>
-/// implementation of every OpenAI-compatible preset, beside the <c>sdk</c> one (<see cref="OpenAICompatibleChatClient"/>).
+/// implementation of every OpenAI-compatible preset, beside the <c>sdk</c> one (<c>OpenAICompatibleChatClient</c> (LlmAdapters.OpenAI.Sdk)).
 /// </summary>
 /// <remarks>
 /// <para>Mapped natively: text, <c>reasoning_content</c> and <c>reasoning</c> as <see cref="TextReasoningContent"/> before the
@@ -42,24 +42,12 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
         var common = options.Common;
         ArgumentException.ThrowIfNullOrWhiteSpace(common.Model, "options.Model");
         ArgumentException.ThrowIfNullOrWhiteSpace(common.ProviderName, "options.ProviderName");
-        var endpoint = common.Endpoint ?? OpenAICompatibleProviders.Find(common.ProviderName)?.DefaultEndpoint
-            ?? throw new ArgumentException($"An endpoint must be configured for provider '{common.ProviderName}'.", "options.Endpoint");
-        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        var transport = new NativeTransportOptions { ProviderName = common.ProviderName, ApiKeyPrefix = "Bearer ", RefineError = RefineCutBody };
+        var endpoint = common.ApplyTo(OpenAICompatibleProviders.Find(common.ProviderName)?.DefaultEndpoint, transport);
+        if (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)
         {
             throw new ArgumentException("The endpoint must be an absolute http or https URL.", "options.Endpoint");
         }
-
-        var transport = new NativeTransportOptions
-        {
-            ProviderName = common.ProviderName,
-            ApiKey = common.ApiKey,
-            ApiKeyHeaderName = "Authorization",
-            ApiKeyPrefix = "Bearer ",
-            NetworkTimeout = common.NetworkTimeout,
-            MaxResponseBytes = common.MaxResponseBytes,
-            TimeProvider = common.TimeProvider,
-            RefineError = RefineCutBody,
-        };
         if (!string.IsNullOrEmpty(common.Organization))
         {
             transport.Headers["OpenAI-Organization"] = common.Organization;

@@ -8,7 +8,7 @@ internal static class OpenAIImplementationSelector
     /// <summary>The value of <c>Implementation</c> for <see cref="OpenAIChatCompletionsClient"/>.</summary>
     public const string Native = "native";
 
-    /// <summary>The value of <c>Implementation</c> for <see cref="OpenAICompatibleChatClient"/>.</summary>
+    /// <summary>The value of <c>Implementation</c> for <c>OpenAICompatibleChatClient</c> (LlmAdapters.OpenAI.Sdk).</summary>
     public const string Sdk = "sdk";
 
     /// <summary>

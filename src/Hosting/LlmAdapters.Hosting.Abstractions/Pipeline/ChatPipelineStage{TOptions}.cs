@@ -41,6 +41,9 @@ public abstract class ChatPipelineStage<TOptions> : IChatPipelineStage
     public virtual IReadOnlyCollection<string> CallOverrideKeys => [];
 
     /// <inheritdoc/>
+    public virtual IReadOnlyCollection<string> CacheKeyCallOverrideKeys => [];
+
+    /// <inheritdoc/>
     object? IChatPipelineStage.Read(ChatPipelineContext context, List<string> errors) => Read(context, errors);
 
     /// <inheritdoc/>

@@ -56,4 +56,12 @@ public interface IChatPipelineStage
     /// </summary>
     /// <value>The default value is empty: the stage reads no per-call key.</value>
     IReadOnlyCollection<string> CallOverrideKeys => [];
+
+    /// <summary>
+    /// Gets the per-call override keys among <see cref="CallOverrideKeys"/> that are part of what an answer is (the tenant:
+    /// tenants do not share answers). The Cache stage leaves every other declared key out of its cache key, since such a key
+    /// changes how an answer is obtained (a retry count, a timeout, fallback clients), not what it is.
+    /// </summary>
+    /// <value>The default value is empty: none of the stage's keys changes the answer.</value>
+    IReadOnlyCollection<string> CacheKeyCallOverrideKeys => [];
 }

@@ -2,7 +2,6 @@
 
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +11,8 @@ namespace LlmAdapters.Hosting;
 /// The one place a configured pipeline logs a failed call, and counts every call by outcome: placed with the Logging
 /// stage, outside everything that can fail. A failure is logged once, at the level its kind deserves and without a
 /// stack trace when it is a known kind (<see cref="ChatProviderException"/>: its message has kind, status and request id);
-/// the caller's own cancellation is Debug; a budget refusal is Debug here because the budget middleware logs it.
+/// the caller's own cancellation is Debug; a middleware's own refusal (<see cref="IClassifiedChatFailure"/>, e.g. a budget's)
+/// is counted under the kind it names and logged at the level it names, without a stack trace.
 /// </summary>
 /// <remarks>
 /// A failure it logged is marked (<see cref="ChatFailureLogging.WasLogged"/>) so that the application does not log it again.
@@ -126,7 +126,7 @@ internal sealed partial class CallOutcomeChatClient(IChatClient innerClient, str
     {
         null => (CallOutcomeTelemetry.Success, null, LogLevel.None, false),
         OperationCanceledException when cancellationToken.IsCancellationRequested => (CallOutcomeTelemetry.Cancelled, "Cancelled", LogLevel.Debug, false),
-        BudgetExceededException => (CallOutcomeTelemetry.Failure, "BudgetExceeded", LogLevel.Debug, false),
+        IClassifiedChatFailure classified => (CallOutcomeTelemetry.Failure, classified.FailureKind, classified.LogLevel, false),
         ChatProviderException provider => (CallOutcomeTelemetry.Failure, provider.Kind.ToString(), provider.Kind switch
         {
             ChatProviderErrorKind.RateLimited or ChatProviderErrorKind.Overloaded or ChatProviderErrorKind.Unavailable or ChatProviderErrorKind.Timeout

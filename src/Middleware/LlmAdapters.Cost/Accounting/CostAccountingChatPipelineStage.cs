@@ -26,6 +26,10 @@ public sealed class CostAccountingChatPipelineStage : ChatPipelineStage<CostAcco
     public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey];
 
     /// <inheritdoc/>
+    /// <remarks>The tenant is part of what an answer is: tenants do not share cached answers.</remarks>
+    public override IReadOnlyCollection<string> CacheKeyCallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) => true;
 
     /// <inheritdoc/>

@@ -31,6 +31,10 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
     public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey, ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey];
 
     /// <inheritdoc/>
+    /// <remarks>The tenant is part of what an answer is: tenants do not share cached answers.</remarks>
+    public override IReadOnlyCollection<string> CacheKeyCallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey];
+
+    /// <inheritdoc/>
     public override bool IsEnabled(ChatPipelineContext context) =>
         s_limitKeys.Any(k => !string.IsNullOrWhiteSpace(context.Section[k]));
 

@@ -8,8 +8,14 @@ namespace LlmAdapters.Cost;
 /// Thrown by <see cref="BudgetChatClient"/> before a call whose worst-case cost does not fit a budget: the message names
 /// the limit, the amount spent and reserved, the period and when it resets. No request was sent.
 /// </summary>
-public sealed class BudgetExceededException : InvalidOperationException
+public sealed class BudgetExceededException : InvalidOperationException, IClassifiedChatFailure
 {
+    /// <summary>Gets <c>BudgetExceeded</c>, the kind a configured pipeline counts the refusal under.</summary>
+    string IClassifiedChatFailure.FailureKind => "BudgetExceeded";
+
+    /// <summary>Gets <see cref="Microsoft.Extensions.Logging.LogLevel.Debug"/>: the budget middleware logs its refusal itself.</summary>
+    Microsoft.Extensions.Logging.LogLevel IClassifiedChatFailure.LogLevel => Microsoft.Extensions.Logging.LogLevel.Debug;
+
     /// <summary>Initializes a new instance of the <see cref="BudgetExceededException"/> class.</summary>
     public BudgetExceededException()
         : base("A budget was exceeded.")

@@ -2,8 +2,6 @@
 
 using System.Diagnostics;
 using System.Text.Json;
-using LlmAdapters.Cost;
-using LlmAdapters.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 
@@ -11,11 +9,13 @@ namespace LlmAdapters.Hosting;
 
 /// <summary>
 /// M.E.AI's <see cref="DistributedCachingChatClient"/> as the Cache stage runs it: entries live for a configured time,
-/// and an answer served from the cache costs nothing and says so (<see cref="CacheHitKey"/> in its
-/// <c>AdditionalProperties</c> and on the current <see cref="Activity"/>), so that no ledger counts it twice. Like the
+/// and an answer served from the cache says so (<see cref="CacheHitKey"/> in its <c>AdditionalProperties</c> and on the
+/// current <see cref="Activity"/>) and goes through the registered <see cref="IChatCacheHitRule"/>s (the Cost package's
+/// prices it at nothing, so that no ledger counts it twice). Like the
 /// base client it stores only answers that completed: a failed, cancelled or broken call throws before anything is written.
-/// A call can bypass or refresh the cache (<see cref="ChatOptionsCacheExtensions"/>); the pipeline's override keys, which
-/// change how an answer is obtained and not what it is, are left out of the cache key.
+/// A call can bypass or refresh the cache (<see cref="ChatOptionsCacheExtensions"/>); the per-call override keys the stages
+/// declare, which change how an answer is obtained and not what it is, are left out of the cache key (all but those a stage
+/// says are part of the answer, <see cref="IChatPipelineStage.CacheKeyCallOverrideKeys"/>).
 /// </summary>
 internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
 {
@@ -26,25 +26,18 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     private const string RefreshMarker = "|refresh";
 
     /// <summary>The per-call overrides that are not part of the cache key (the tenant is: tenants do not share answers).</summary>
-    private static readonly string[] s_overrideKeys =
-    [
-        ChatOptionsCacheExtensions.ModeKey,
-        ChatOptionsRetryExtensions.MaxAttemptsKey,
-        ChatOptionsTimeoutExtensions.TotalKey,
-        ChatOptionsTimeoutExtensions.AttemptKey,
-        ChatOptionsTimeoutExtensions.FirstUpdateKey,
-        ChatOptionsFallbackExtensions.ClientsKey,
-        ChatOptionsBudgetExtensions.WorstCaseOutputTokensKey,
-    ];
-
+    private readonly string[] _overrideKeys;
+    private readonly IChatCacheHitRule[] _hitRules;
     private readonly IDistributedCache _cache;
     private readonly DistributedCacheEntryOptions _entryOptions;
 
-    public ConfiguredCachingChatClient(IChatClient innerClient, IDistributedCache cache, TimeSpan lifetime)
+    public ConfiguredCachingChatClient(IChatClient innerClient, IDistributedCache cache, TimeSpan lifetime, string[] overrideKeys, IChatCacheHitRule[] hitRules)
         : base(innerClient, cache)
     {
         _cache = cache;
         _entryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime };
+        _overrideKeys = overrideKeys.Contains(ChatOptionsCacheExtensions.ModeKey, StringComparer.Ordinal) ? overrideKeys : [.. overrideKeys, ChatOptionsCacheExtensions.ModeKey];
+        _hitRules = hitRules;
     }
 
     protected override bool EnableCaching(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
@@ -53,10 +46,10 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     protected override string GetCacheKey(IEnumerable<ChatMessage> messages, ChatOptions? options, params ReadOnlySpan<object?> additionalValues)
     {
         var refresh = options.GetCacheMode() == ChatCacheMode.Refresh;
-        if (options?.AdditionalProperties is { } properties && s_overrideKeys.Any(properties.ContainsKey))
+        if (options?.AdditionalProperties is { } properties && _overrideKeys.Any(properties.ContainsKey))
         {
             options = options.Clone();
-            foreach (var key in s_overrideKeys)
+            foreach (var key in _overrideKeys)
             {
                 options.AdditionalProperties!.Remove(key);
             }
@@ -78,7 +71,10 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
         if (response is not null)
         {
             (response.AdditionalProperties ??= [])[CacheHitKey] = true;
-            response.SetCost(ChatCost.Cached(response.ModelId));
+            foreach (var rule in _hitRules)
+            {
+                rule.Apply(response);
+            }
         }
 
         return response;
@@ -93,9 +89,9 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
             foreach (var update in updates)
             {
                 (update.AdditionalProperties ??= [])[CacheHitKey] = true;
-                if (update.AdditionalProperties.ContainsKey(ChatCostExtensions.CostKey))
+                foreach (var rule in _hitRules)
                 {
-                    update.SetCost(ChatCost.Cached(update.ModelId));
+                    rule.Apply(update);
                 }
             }
         }

@@ -1,12 +1,14 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Cost;
-using LlmAdapters.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmAdapters.Hosting;
 
-/// <summary>The stages every configured pipeline knows; docs/configuration.md lists their keys and defaults.</summary>
+/// <summary>
+/// The stages Hosting brings itself, over Microsoft.Extensions.AI's own middleware (Defaults, Logging, OpenTelemetry, Cache,
+/// FunctionInvocation); the middleware packages bring theirs (<c>AddResilienceChatPipelineStages()</c>,
+/// <c>AddCostChatPipelineStages()</c>). docs/configuration.md lists their keys and defaults.
+/// </summary>
 internal static class BuiltInChatPipelineStages
 {
     public static void AddTo(IServiceCollection services)
@@ -16,13 +18,5 @@ internal static class BuiltInChatPipelineStages
         services.AddChatPipelineStage(new OpenTelemetryStage());
         services.AddChatPipelineStage(new CacheStage());
         services.AddChatPipelineStage(new FunctionInvocationStage());
-        services.AddChatPipelineStage(new CostAccountingChatPipelineStage());
-        services.AddChatPipelineStage(new BudgetChatPipelineStage());
-        services.AddChatPipelineStage(new TotalTimeoutChatPipelineStage());
-        services.AddChatPipelineStage(new FallbackChatPipelineStage());
-        services.AddChatPipelineStage(new RetryChatPipelineStage());
-        services.AddChatPipelineStage(new AttemptTimeoutChatPipelineStage());
-        services.AddChatPipelineStage(new RateLimitingChatPipelineStage());
-        services.AddChatPipelineStage(new ApiKeyRotationChatPipelineStage());
     }
 }

@@ -46,7 +46,14 @@ internal sealed class CacheStage : BuilderChatPipelineStage<TimeSpan>
     {
         var cache = context.Services.GetService<IDistributedCache>() ?? _memory.Value;
         var settings = context.Settings;
-        builder.Use(inner => new ConfiguredCachingChatClient(inner, cache, lifetime)
+
+        // The per-call keys the stages declare change how an answer is obtained, not what it is, unless a stage says
+        // otherwise (the tenant): those stay out of the cache key, so a stage added later is covered without a list here.
+        var stages = context.Services.GetServices<IChatPipelineStage>().ToList();
+        var answerKeys = stages.SelectMany(s => s.CacheKeyCallOverrideKeys).ToHashSet(StringComparer.Ordinal);
+        string[] excluded = [.. stages.SelectMany(s => s.CallOverrideKeys).Where(k => !answerKeys.Contains(k)).Distinct(StringComparer.Ordinal)];
+        IChatCacheHitRule[] hitRules = [.. context.Services.GetServices<IChatCacheHitRule>()];
+        builder.Use(inner => new ConfiguredCachingChatClient(inner, cache, lifetime, excluded, hitRules)
         {
             CacheKeyAdditionalValues = ["provider:" + settings.Provider, "endpoint:" + settings.Endpoint, "model:" + settings.Model],
         });

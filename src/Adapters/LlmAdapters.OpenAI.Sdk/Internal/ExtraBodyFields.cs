@@ -76,22 +76,5 @@ internal static class ExtraBodyFields
         return false;
     }
 
-    /// <summary>Whether a name is a plain JSON field name (letters, digits, <c>_</c>, <c>-</c>); dotted names stay local.</summary>
-    internal static bool IsSendable(string name)
-    {
-        if (name.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsSendable(string name) => ExtraBodyFieldNames.IsSendable(name);
 }

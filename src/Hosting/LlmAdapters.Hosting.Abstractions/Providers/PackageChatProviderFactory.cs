@@ -5,14 +5,19 @@ using Microsoft.Extensions.Configuration;
 
 namespace LlmAdapters.Hosting;
 
-/// <summary>A provider descriptor this library registers itself; an application's own provider of the same name wins over it.</summary>
-internal sealed class BuiltInChatProviderFactory(IChatProviderFactory inner) : IBuiltInChatProviderFactory
+/// <summary>
+/// A provider a package registered (<see cref="ChatProviderServiceCollectionExtensions.TryAddChatProvider"/>): an
+/// application's own provider of the same name wins over it, whatever the order of registration. Every member is the inner one's.
+/// </summary>
+internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : IChatProviderFactory
 {
     public IChatProviderFactory Inner => inner;
 
     public string Name => inner.Name;
 
     public string? ApiKeyEnvironmentVariable => inner.ApiKeyEnvironmentVariable;
+
+    public IReadOnlyList<string> ApiKeyEnvironmentVariables => inner.ApiKeyEnvironmentVariables;
 
     public bool RequiresApiKey => inner.RequiresApiKey;
 

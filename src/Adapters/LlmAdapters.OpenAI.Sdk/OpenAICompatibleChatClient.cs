@@ -36,12 +36,12 @@ public sealed partial class OpenAICompatibleChatClient : IChatClient
     /// <param name="options">The options. Their values are read once, here.</param>
     /// <param name="httpClient">The HTTP client to send requests with (from <c>IHttpClientFactory</c>), or <see langword="null"/> for the SDK's own.
     /// The caller keeps ownership of it; its <see cref="HttpClient.Timeout"/> should be <see cref="Timeout.InfiniteTimeSpan"/> so that
-    /// <see cref="OpenAICompatibleChatClientOptions.NetworkTimeout"/> and the timeout middleware decide.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> or its <see cref="OpenAICompatibleChatClientOptions.TimeProvider"/> is null.</exception>
-    /// <exception cref="ArgumentException"><see cref="OpenAICompatibleChatClientOptions.Model"/> or <see cref="OpenAICompatibleChatClientOptions.ProviderName"/> is empty;
+    /// <see cref="LlmAdapters.Native.NativeChatClientOptions.NetworkTimeout"/> and the timeout middleware decide.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or its <see cref="LlmAdapters.Native.NativeChatClientOptions.TimeProvider"/> is null.</exception>
+    /// <exception cref="ArgumentException"><see cref="LlmAdapters.Native.NativeChatClientOptions.Model"/> or <see cref="OpenAICompatibleChatClientOptions.ProviderName"/> is empty;
     /// no endpoint is configured for a provider without a default one; the endpoint is not an absolute http(s) URL.</exception>
-    /// <exception cref="ArgumentException"><see cref="OpenAICompatibleChatClientOptions.ApiKey"/> breaks <see cref="ApiKeyRules"/> (the message does not quote it).</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAICompatibleChatClientOptions.NetworkTimeout"/> or <see cref="OpenAICompatibleChatClientOptions.MaxResponseBytes"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><see cref="LlmAdapters.Native.NativeChatClientOptions.ApiKey"/> breaks <see cref="ApiKeyRules"/> (the message does not quote it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="LlmAdapters.Native.NativeChatClientOptions.NetworkTimeout"/> or <see cref="LlmAdapters.Native.NativeChatClientOptions.MaxResponseBytes"/> is not positive.</exception>
     public OpenAICompatibleChatClient(OpenAICompatibleChatClientOptions options, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -1,0 +1,101 @@
+// Licensed under the MIT License.
+
+using LlmAdapters.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmAdapters.Native;
+
+/// <summary>
+/// The descriptor of a native adapter, written once: name, key variables, default endpoint and model, the provider's own
+/// configuration keys (plus <see cref="ResponseSizeLimit.ConfigurationKey"/>, checked here), and the adapter built from
+/// <typeparamref name="TOptions"/> filled with the client's settings. A provider's descriptor derives from it and adds
+/// only what its provider reads (<see cref="Configure"/>) and how its adapter is made (<see cref="CreateClient(TOptions, ChatProviderContext)"/>).
+/// </summary>
+/// <typeparam name="TOptions">The adapter's options.</typeparam>
+public abstract class NativeChatProviderFactory<TOptions> : IChatProviderFactory
+    where TOptions : NativeChatClientOptions, new()
+{
+    private readonly string[] _apiKeyEnvironmentVariables;
+
+    /// <summary>Initializes a new instance of the <see cref="NativeChatProviderFactory{TOptions}"/> class.</summary>
+    /// <param name="name">The provider name <c>AI:Provider</c> selects.</param>
+    /// <param name="requiresApiKey">Whether a call cannot succeed without an API key.</param>
+    /// <param name="defaultEndpoint">The endpoint when none is configured, or <see langword="null"/> when one must be.</param>
+    /// <param name="defaultModel">The model when none is configured, or <see langword="null"/> when one must be.</param>
+    /// <param name="apiKeyEnvironmentVariables">The environment variables read for the key, in order (the first set wins).</param>
+    /// <param name="configurationKeys">The provider's own configuration keys.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    protected NativeChatProviderFactory(
+        string name, bool requiresApiKey, Uri? defaultEndpoint, string? defaultModel, string[] apiKeyEnvironmentVariables, params string[] configurationKeys)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(apiKeyEnvironmentVariables);
+        ArgumentNullException.ThrowIfNull(configurationKeys);
+        Name = name;
+        RequiresApiKey = requiresApiKey;
+        DefaultEndpoint = defaultEndpoint;
+        DefaultModel = defaultModel;
+        _apiKeyEnvironmentVariables = apiKeyEnvironmentVariables;
+        ConfigurationKeys = [.. configurationKeys, ResponseSizeLimit.ConfigurationKey];
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public string? ApiKeyEnvironmentVariable => _apiKeyEnvironmentVariables.Length > 0 ? _apiKeyEnvironmentVariables[0] : null;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ApiKeyEnvironmentVariables => _apiKeyEnvironmentVariables;
+
+    /// <inheritdoc/>
+    public bool RequiresApiKey { get; }
+
+    /// <inheritdoc/>
+    public Uri? DefaultEndpoint { get; }
+
+    /// <inheritdoc/>
+    public string? DefaultModel { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> ConfigurationKeys { get; }
+
+    /// <inheritdoc/>
+    public virtual IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf)
+    {
+        ArgumentNullException.ThrowIfNull(pathOf);
+        return ResponseSizeLimit.Validate(configuration?[ResponseSizeLimit.ConfigurationKey], pathOf(ResponseSizeLimit.ConfigurationKey));
+    }
+
+    /// <inheritdoc/>
+    public IChatClient CreateClient(ChatProviderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = context.Settings;
+        var options = new TOptions
+        {
+            Endpoint = settings.Endpoint,
+            ApiKey = settings.ApiKey,
+            Model = settings.Model,
+            NetworkTimeout = settings.NetworkTimeout,
+            MaxResponseBytes = ResponseSizeLimit.Read(context.Configuration[ResponseSizeLimit.ConfigurationKey]) ?? NativeTransportOptions.DefaultMaxResponseBytes,
+            TimeProvider = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+        };
+        Configure(options, context);
+        return CreateClient(options, context);
+    }
+
+    /// <summary>Sets the provider's own options from its configuration keys; the shared members are already set.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="context">The client's settings, configuration and services.</param>
+    protected virtual void Configure(TOptions options, ChatProviderContext context)
+    {
+    }
+
+    /// <summary>Creates the adapter.</summary>
+    /// <param name="options">The options, filled.</param>
+    /// <param name="context">The client's settings, configuration, HTTP client and services.</param>
+    /// <returns>The adapter.</returns>
+    protected abstract IChatClient CreateClient(TOptions options, ChatProviderContext context);
+}
