@@ -2,7 +2,7 @@
 # Pack check: packs every packable src project to artifacts/packages, checks each package's metadata (id, description,
 # README, license expression, repository commit, symbol package; repository URL and SourceLink when the clone has an
 # 'origin' remote), then restores and runs eng/PackCheck, a consumer outside Adapters.sln that installs
-# LlmAdapters.Hosting from that folder and makes one chat call on the packed emulator.
+# the LlmAdapters meta-package from that folder and makes one chat call on the packed emulator.
 # Ends with one line: "pack check passed" or "pack check FAILED: <why>", and exits non-zero on failure.
 # PACK_CONFIGURATION (default Debug) picks the build configuration: Debug reuses what the test run just built.
 set -uo pipefail
