@@ -38,7 +38,7 @@ internal static class ChatEndpoints
         return TypedResults.Ok(new LedgerInfo(total.Total, ChatCost.FormatUsd(total.Total), total.Calls, ledger is RedisCostLedger));
     }
 
-    private static Ok<ClientInfo[]> ListClients(ConfiguredChatClients clients, ChatHostEmulator emulator) =>
+    private static Ok<ClientInfo[]> ListClients(ConfiguredChatClients clients, SampleEmulator emulator) =>
         TypedResults.Ok(clients.Names
             .Select(clients.GetSettings)
             .Select(s => new ClientInfo(s.Name, s.Provider, s.Model, s.MaxOutputTokens, s.Temperature, emulator.Answers(s.Name)))

@@ -28,11 +28,11 @@ public static class ChatHostApp
         });
         configure?.Invoke(builder);
 
-        ChatHostEmulator.AddTo(builder);
+        SampleEmulator.AddTo(builder, defaultChunkDelay: TimeSpan.FromMilliseconds(30));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatHostJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(ChatHostLimits.From(builder.Configuration));
-        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(ChatHostEmulator.SectionName));
+        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(SampleEmulator.SectionName));
         HealthEndpoint.AddTo(builder.Services);
 
         var app = builder.Build();

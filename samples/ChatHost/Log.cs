@@ -5,9 +5,6 @@ namespace LlmAdapters.Samples.ChatHost;
 /// <summary>The host's log messages.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "AI:Provider is 'emulator' for {Clients}: replies come from the built-in emulator at {Address}, offline (set AI__Provider and its API key to use a real provider).", EventName = "EmulatorStarted")]
-    public static partial void EmulatorStarted(ILogger logger, string clients, Uri address);
-
     [LoggerMessage(2, LogLevel.Information, "The client disconnected: the reply of '{Client}' was cancelled after {Updates} updates.", EventName = "StreamCancelled")]
     public static partial void StreamCancelled(ILogger logger, string client, int updates);
 

@@ -34,8 +34,8 @@ public static class GatewayApp
             kestrel.Limits.MinRequestBodyDataRate = new(240, TimeSpan.FromSeconds(5));
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
-        GatewayEmulator.AddTo(builder);
-        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(GatewayEmulator.SectionName));
+        SampleEmulator.AddTo(builder, defaultChunkDelay: TimeSpan.FromMilliseconds(5));
+        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(SampleEmulator.SectionName));
         builder.Services.AddLlmGateway(builder.Configuration.GetSection("Gateway"));
 
         var app = builder.Build();

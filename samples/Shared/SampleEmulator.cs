@@ -6,10 +6,10 @@ using LlmAdapters.OpenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LlmAdapters.Samples.Gateway;
+namespace LlmAdapters.Samples;
 
 /// <summary>
-/// The <c>emulator</c> provider of the gateway sample: the clients whose <c>AI:Provider</c> is <c>emulator</c> (the sample's
+/// The <c>emulator</c> provider of the web samples (ChatHost and Gateway link this one file): the clients whose <c>AI:Provider</c> is <c>emulator</c> (the sample's
 /// appsettings.json says so, so a fresh clone runs offline with no key) are answered by an in-process emulator, started
 /// with the host and stopped with it. Every other provider is used as configured: a real provider with no key fails the
 /// start with the "needs an API key" message, it never falls back to the emulator. A singleton service: tests reach the
@@ -20,7 +20,7 @@ namespace LlmAdapters.Samples.Gateway;
 /// is a placeholder (<c>http://emulator.invalid/v1</c>) until the emulator listens. A client is built on its first
 /// request, after the start, with the real address.
 /// </remarks>
-public sealed class GatewayEmulator : IHostedService, IAsyncDisposable, IChatProviderFactory
+public sealed partial class SampleEmulator : IHostedService, IAsyncDisposable, IChatProviderFactory
 {
     /// <summary>The configuration section of the clients.</summary>
     public const string SectionName = "AI";
@@ -38,7 +38,7 @@ public sealed class GatewayEmulator : IHostedService, IAsyncDisposable, IChatPro
     private readonly ILogger _logger;
     private int _stopped;
 
-    private GatewayEmulator(IReadOnlyList<string> clients, EmulatorOptions options, ILogger logger)
+    private SampleEmulator(IReadOnlyList<string> clients, EmulatorOptions options, ILogger logger)
     {
         _clients = clients;
         _options = options;
@@ -88,7 +88,7 @@ public sealed class GatewayEmulator : IHostedService, IAsyncDisposable, IChatPro
         }
 
         Server = await EmulatorServer.StartAsync(_options, cancellationToken);
-        Log.EmulatorStarted(_logger, string.Join(", ", _clients), Server.BaseAddress);
+        LogEmulatorStarted(_logger, string.Join(", ", _clients), Server.BaseAddress);
     }
 
     /// <inheritdoc/>
@@ -105,16 +105,18 @@ public sealed class GatewayEmulator : IHostedService, IAsyncDisposable, IChatPro
     }
 
     /// <summary>Registers the <c>emulator</c> provider and the service that runs the emulator for the clients that use it.</summary>
-    internal static void AddTo(WebApplicationBuilder builder)
+    /// <param name="builder">The host's builder.</param>
+    /// <param name="defaultChunkDelay">The pause between two streamed chunks when <c>Emulator:ChunkDelay</c> is not set.</param>
+    internal static void AddTo(WebApplicationBuilder builder, TimeSpan defaultChunkDelay)
     {
         var clients = Plan(builder.Configuration.GetSection(SectionName));
         var options = new EmulatorOptions
         {
-            ChunkDelay = builder.Configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(5),
+            ChunkDelay = builder.Configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? defaultChunkDelay,
         };
-        builder.Services.AddSingleton(sp => new GatewayEmulator(clients, options, sp.GetService<ILogger<GatewayEmulator>>() ?? (ILogger)NullLogger.Instance));
-        builder.Services.AddSingleton<IChatProviderFactory>(sp => sp.GetRequiredService<GatewayEmulator>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayEmulator>());
+        builder.Services.AddSingleton(sp => new SampleEmulator(clients, options, sp.GetService<ILogger<SampleEmulator>>() ?? (ILogger)NullLogger.Instance));
+        builder.Services.AddSingleton<IChatProviderFactory>(sp => sp.GetRequiredService<SampleEmulator>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SampleEmulator>());
     }
 
     /// <summary>
@@ -132,4 +134,7 @@ public sealed class GatewayEmulator : IHostedService, IAsyncDisposable, IChatPro
 
         return [.. names.Where(name => string.Equals((ai[$"Clients:{name}:Provider"] ?? ai["Provider"])?.Trim(), ProviderName, StringComparison.OrdinalIgnoreCase))];
     }
+
+    [LoggerMessage(1, LogLevel.Information, "AI:Provider is 'emulator' for {Clients}: replies come from the built-in emulator at {Address}, offline (set AI__Provider and its API key to use a real provider).", EventName = "EmulatorStarted")]
+    private static partial void LogEmulatorStarted(ILogger logger, string clients, Uri address);
 }
