@@ -128,13 +128,17 @@ public sealed class ChatCliExperienceTests
         cli.Interrupt();
         await cli.WaitForErrorAsync("Stopped: the reply was cancelled");
 
-        // Still alive, at the prompt, with an empty history: the next turn works and is the first in the ledger.
+        // Still alive, at the prompt. The cancelled reply is in the ledger with what it consumed, estimated, never $0
+        // (issue 21: cancelled work is billed by the provider, so it is recorded).
         await cli.WriteLineAsync("/cost");
         await cli.WriteLineAsync("/exit");
         var (exit, output, error) = await cli.FinishAsync();
 
         Assert.Equal(0, exit);
-        Assert.Contains("No calls yet.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("No calls yet.", output, StringComparison.Ordinal);
+        Assert.Contains("total: ", output, StringComparison.Ordinal);
+        Assert.Contains(" over 1 call(s), ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("total: $0.00 ", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
