@@ -192,6 +192,42 @@ public sealed class RunBudgetTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void Configuration_RunLimitOnAnUnpricedModel_IsAStartUpError_UnlessAPolicyIsChosen(bool policy)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["AI:Provider"] = "openai",
+            ["AI:Model"] = "my-unpriced-model",
+            ["AI:ApiKey"] = "sk-test-emulator-0000000000000000",
+            [Run + ":Cost"] = "0.50",
+        };
+        if (policy)
+        {
+            values["AI:Pricing:UnpricedModels"] = "Reject";
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddConfiguredChatClients(configuration.GetSection("AI"));
+        using var provider = services.BuildServiceProvider();
+
+        var problems = string.Join("\n", provider.GetRequiredService<ConfiguredChatClients>().Validate());
+
+        if (policy)
+        {
+            Assert.DoesNotContain("has no price", problems, StringComparison.Ordinal);
+        }
+        else
+        {
+            // No silent unenforced run limit (issue 21, item 4): the model and the keys to set are named.
+            Assert.Contains("'my-unpriced-model' has no price", problems, StringComparison.Ordinal);
+            Assert.Contains("UnpricedModels", problems, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Redis_SharedLedgerAndDailyBudget_RecordWhatTheWrappedUpRunSpent(bool stream)
     {
         await using var redis = await RedisServer.StartAsync();
