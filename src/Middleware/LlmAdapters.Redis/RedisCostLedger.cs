@@ -12,11 +12,12 @@ namespace LlmAdapters.Redis;
 
 /// <summary>
 /// An <see cref="ICostLedger"/> on Redis, readable from any process: one hash of running totals per (client, provider,
-/// model, tenant, UTC day), listed in one set. Recording is fire-and-forget (a call never waits for the ledger); amounts
+/// model, tenant, caller, UTC day), listed in one set, and one per UTC hour, listed in a set per day (what
+/// <see cref="GetHourlyTotalsAsync"/> reads). Recording is fire-and-forget (a call never waits for the ledger); amounts
 /// are whole nano-dollars, so totals add up exactly.
 /// </summary>
 /// <remarks>
-/// <para>Each day's cells expire after <see cref="Retention"/>. While Redis cannot take a record, it is kept in this
+/// <para>Each day's and hour's cells expire after <see cref="Retention"/>. While Redis cannot take a record, it is kept in this
 /// process's <see cref="InMemoryCostLedger"/> (<see cref="Local"/>) and the outage is logged once; reading the totals
 /// while Redis is unreachable throws <see cref="InvalidOperationException"/>.</para>
 /// </remarks>
@@ -29,6 +30,17 @@ public sealed class RedisCostLedger : ICostLedger
         for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
           local cell = redis.call('HGETALL', ARGV[1] .. id)
           if #cell == 0 then redis.call('SREM', KEYS[1], id) else table.insert(out, cell) end
+        end
+        return out
+        """;
+
+    private const string ReadHoursScript = """
+        local out = {}
+        for _, set in ipairs(KEYS) do
+          for _, id in ipairs(redis.call('SMEMBERS', set)) do
+            local cell = redis.call('HGETALL', ARGV[1] .. id)
+            if #cell == 0 then redis.call('SREM', set, id) else table.insert(out, cell) end
+          end
         end
         return out
         """;
@@ -63,8 +75,12 @@ public sealed class RedisCostLedger : ICostLedger
     {
         ArgumentNullException.ThrowIfNull(entry);
         var day = entry.Timestamp.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var id = CellId(entry.ClientName, entry.Provider, entry.ModelId, entry.Tenant, day);
+        var hour = CostBucket.HourOf(entry.Timestamp).ToString("yyyy-MM-ddTHH", CultureInfo.InvariantCulture);
+        var id = CellId(entry, day);
         var key = CellPrefix + id;
+        var hourId = CellId(entry, hour);
+        var hourKey = HourPrefix + hourId;
+        var hoursOfDay = HoursKey(day);
         const CommandFlags Flags = CommandFlags.FireAndForget;
         try
         {
@@ -79,6 +95,16 @@ public sealed class RedisCostLedger : ICostLedger
                 ? batch.HashIncrementAsync(key, "nanos", (long)decimal.Round(cost.Total * NanosPerDollar, MidpointRounding.AwayFromZero), Flags)
                 : batch.HashIncrementAsync(key, "unpriced", 1, Flags);
             _ = batch.KeyExpireAsync(key, Retention, Flags);
+            _ = batch.SetAddAsync(hoursOfDay, hourId, Flags);
+            _ = batch.HashSetAsync(hourKey, [.. Labels(entry, day), new HashEntry("hour", hour)], Flags);
+            _ = batch.HashIncrementAsync(hourKey, "calls", 1, Flags);
+            _ = batch.HashIncrementAsync(hourKey, "input", entry.InputTokens, Flags);
+            _ = batch.HashIncrementAsync(hourKey, "output", entry.OutputTokens, Flags);
+            _ = entry.Cost is { } hourCost
+                ? batch.HashIncrementAsync(hourKey, "nanos", (long)decimal.Round(hourCost.Total * NanosPerDollar, MidpointRounding.AwayFromZero), Flags)
+                : batch.HashIncrementAsync(hourKey, "unpriced", 1, Flags);
+            _ = batch.KeyExpireAsync(hourKey, Retention, Flags);
+            _ = batch.KeyExpireAsync(hoursOfDay, Retention, Flags);
             batch.Execute();
             _outage.Succeeded();
         }
@@ -114,6 +140,7 @@ public sealed class RedisCostLedger : ICostLedger
             CostGrouping.Model => c => c.Model,
             CostGrouping.Tenant => c => c.Tenant,
             CostGrouping.Provider => c => c.Provider,
+            CostGrouping.Caller => c => c.Caller,
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         });
 
@@ -127,9 +154,54 @@ public sealed class RedisCostLedger : ICostLedger
         return Group(await ReadCellsAsync().ConfigureAwait(false), c => c.Day);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Redis is unreachable.</exception>
+    public async Task<IReadOnlyList<CostBucket>> GetHourlyTotalsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var first = CostBucket.HourOf(since);
+        var days = new List<RedisKey>();
+        for (var day = first.UtcDateTime.Date; day <= until.UtcDateTime.Date; day = day.AddDays(1))
+        {
+            days.Add(HoursKey(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        }
+
+        List<Cell> cells;
+        try
+        {
+            cells = Cells(Read(await _connection.GetDatabase().ScriptEvaluateAsync(ReadHoursScript, [.. days], [HourPrefix]).ConfigureAwait(false)));
+        }
+        catch (Exception ex) when (RedisOutage.IsRedisFailure(ex))
+        {
+            throw Unreachable(ex);
+        }
+
+        return [.. cells
+            .Select(c => (Cell: c, Start: DateTimeOffset.TryParseExact(c.Hour + ":00:00Z", "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var start) ? start : (DateTimeOffset?)null))
+            .Where(c => c.Start is { } start && start >= first && start <= until)
+            .Select(c => new CostBucket
+            {
+                Start = c.Start!.Value,
+                ClientName = c.Cell.Client,
+                Provider = c.Cell.Provider,
+                ModelId = c.Cell.Model,
+                Tenant = c.Cell.Tenant,
+                Caller = c.Cell.Caller,
+                Total = c.Cell.Nanos / NanosPerDollar,
+                Calls = c.Cell.Calls,
+                UnpricedCalls = c.Cell.Unpriced,
+                InputTokens = c.Cell.Input,
+                OutputTokens = c.Cell.Output,
+            })];
+    }
+
     private string CellsKey => _options.KeyPrefix + "ledger:cells";
 
     private string CellPrefix => _options.KeyPrefix + "ledger:cell:";
+
+    private string HourPrefix => _options.KeyPrefix + "ledger:hour:";
+
+    private string HoursKey(string day) => _options.KeyPrefix + "ledger:hours:" + day;
 
     private static IReadOnlyList<CostSummary> Group(IEnumerable<Cell> cells, Func<Cell, string?> key) =>
         [.. cells.GroupBy(key, StringComparer.Ordinal).Select(g => Sum(g.Key, g)).OrderByDescending(s => s.Total)];
@@ -154,9 +226,16 @@ public sealed class RedisCostLedger : ICostLedger
         return new CostSummary { Key = key, Total = nanos / NanosPerDollar, Calls = calls, UnpricedCalls = unpriced, InputTokens = input, OutputTokens = output };
     }
 
-    private static string CellId(string? client, string? provider, string? model, string? tenant, string day)
+    private static string CellId(CostEntry entry, string period)
     {
-        var text = string.Join('\u001f', Label(client), Label(provider), Label(model), Label(tenant), day);
+        var text = string.Join('\u001f', Label(entry.ClientName), Label(entry.Provider), Label(entry.ModelId), Label(entry.Tenant), period);
+
+        // The caller joined the cell's identity later: cells without one keep the ids they always had.
+        if (entry.Caller is not null)
+        {
+            text += "\u001f" + entry.Caller;
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));
 
         static string Label(string? value) => value is null ? "\u0000" : value;
@@ -164,11 +243,12 @@ public sealed class RedisCostLedger : ICostLedger
 
     private static HashEntry[] Labels(CostEntry entry, string day)
     {
-        var labels = new List<HashEntry>(5) { new("day", day) };
+        var labels = new List<HashEntry>(6) { new("day", day) };
         Add("client", entry.ClientName);
         Add("provider", entry.Provider);
         Add("model", entry.ModelId);
         Add("tenant", entry.Tenant);
+        Add("caller", entry.Caller);
         return [.. labels];
 
         void Add(string name, string? value)
@@ -197,7 +277,7 @@ public sealed class RedisCostLedger : ICostLedger
     {
         var map = hash.ToDictionary(e => e.Name.ToString(), e => e.Value, StringComparer.Ordinal);
         return new Cell(
-            Text("client"), Text("provider"), Text("model"), Text("tenant"), Text("day"),
+            Text("client"), Text("provider"), Text("model"), Text("tenant"), Text("caller"), Text("day"), Text("hour"),
             Number("nanos"), Number("calls"), Number("unpriced"), Number("input"), Number("output"));
 
         string? Text(string name) => map.TryGetValue(name, out var v) ? v.ToString() : null;
@@ -232,5 +312,5 @@ public sealed class RedisCostLedger : ICostLedger
         }
     }
 
-    private sealed record Cell(string? Client, string? Provider, string? Model, string? Tenant, string? Day, long Nanos, long Calls, long Unpriced, long Input, long Output);
+    private sealed record Cell(string? Client, string? Provider, string? Model, string? Tenant, string? Caller, string? Day, string? Hour, long Nanos, long Calls, long Unpriced, long Input, long Output);
 }

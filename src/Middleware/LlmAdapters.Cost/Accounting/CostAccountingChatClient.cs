@@ -181,6 +181,7 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
             Provider = provider,
             ModelId = modelId,
             Tenant = options.GetTenant(),
+            Caller = options.GetCaller(),
             Cost = cost,
             InputTokens = usage?.InputTokenCount ?? 0,
             OutputTokens = usage?.OutputTokenCount ?? 0,

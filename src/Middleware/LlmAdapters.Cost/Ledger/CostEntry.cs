@@ -20,6 +20,12 @@ public sealed class CostEntry
     /// <summary>Gets the tenant or user key of the request (<see cref="ChatOptionsTenantExtensions.TenantKey"/>), or <see langword="null"/>.</summary>
     public string? Tenant { get; init; }
 
+    /// <summary>
+    /// Gets who the call was made for, below the tenant (<see cref="ChatOptionsTenantExtensions.CallerKey"/>, e.g. the
+    /// gateway's virtual key name), or <see langword="null"/>.
+    /// </summary>
+    public string? Caller { get; init; }
+
     /// <summary>Gets the cost, or <see langword="null"/> when it is unknown.</summary>
     public ChatCost? Cost { get; init; }
 

@@ -16,4 +16,7 @@ public enum CostGrouping
 
     /// <summary>By provider name.</summary>
     Provider,
+
+    /// <summary>By caller (<see cref="CostEntry.Caller"/>, e.g. the gateway's virtual key).</summary>
+    Caller,
 }

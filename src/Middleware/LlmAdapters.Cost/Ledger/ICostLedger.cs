@@ -4,7 +4,7 @@ namespace LlmAdapters.Cost;
 
 /// <summary>
 /// Where cost accounting records the cost of every call, for the host to query: totals overall and by client, model,
-/// provider or tenant. Implementations must be thread-safe.
+/// provider, tenant or caller, and (where the ledger keeps them) totals per hour. Implementations must be thread-safe.
 /// </summary>
 public interface ICostLedger
 {
@@ -23,4 +23,16 @@ public interface ICostLedger
     /// <param name="grouping">The key to group by.</param>
     /// <returns>One summary per key.</returns>
     IReadOnlyList<CostSummary> GetTotals(CostGrouping grouping);
+
+    /// <summary>
+    /// Gets the totals per UTC hour and (client, provider, model, tenant, caller) of the hours that start in
+    /// [<paramref name="since"/>'s hour, <paramref name="until"/>]: what a spend report over a day, a week or a month reads.
+    /// </summary>
+    /// <param name="since">The earliest moment (its whole hour is included).</param>
+    /// <param name="until">The latest moment.</param>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
+    /// <returns>The hourly buckets, in no particular order.</returns>
+    /// <exception cref="NotSupportedException">The ledger keeps no hourly totals (the default).</exception>
+    Task<IReadOnlyList<CostBucket>> GetHourlyTotalsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} keeps no hourly totals.");
 }
