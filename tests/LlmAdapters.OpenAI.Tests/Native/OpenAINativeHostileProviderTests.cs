@@ -7,12 +7,8 @@ using Microsoft.Extensions.AI;
 namespace LlmAdapters.OpenAI.Tests.Native;
 
 /// <summary>The hostile-provider suite on the native Chat Completions implementation, with the same answers as the SDK path's.</summary>
-public sealed class OpenAINativeHostileProviderTests : HostileProviderTests
+public sealed class OpenAINativeHostileProviderTests : OpenAIDialectHostileProviderTests
 {
-    protected override string ProviderName => "vllm";
-
-    protected override Uri Endpoint(Uri baseAddress) => new(baseAddress, "v1");
-
     protected override IChatClient CreateRawClient(Uri endpoint, string apiKey, HttpClient httpClient) =>
         new OpenAIChatCompletionsClient(
             new OpenAIChatCompletionsClientOptions
@@ -20,39 +16,6 @@ public sealed class OpenAINativeHostileProviderTests : HostileProviderTests
                 Common = new OpenAICompatibleChatClientOptions { ProviderName = ProviderName, Endpoint = endpoint, ApiKey = apiKey, Model = "hostile-model" },
             },
             httpClient);
-
-    protected override string ErrorBody(string message, string type) =>
-        $$$"""{"error":{"message":{{{System.Text.Json.JsonSerializer.Serialize(message)}}},"type":"{{{type}}}","code":null}}""";
-
-    protected override string StreamChunk(string text) =>
-        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"{{{text}}}"},"finish_reason":null}]}""" + "\n\n";
-
-    protected override IEnumerable<string> WrongShapeChunks =>
-        [.. base.WrongShapeChunks, "data: {\"choices\":\"x\"}\n\n", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":42}}]}\n\n"];
-
-    protected override IEnumerable<string> WrongShapeBodies =>
-        [.. base.WrongShapeBodies, """{"choices":[]}""", """{"choices":"x"}""",
-         """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":42},"finish_reason":"stop"}]}"""];
-
-    protected override string ResponseBody(string text) =>
-        $$$"""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"{{{text}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
-
-    protected override string StreamFinish(bool length) =>
-        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"{{{(length ? "length" : "stop")}}}"}]}""" + "\n\n";
-
-    protected override string StreamDone => "data: [DONE]\n\n";
-
-    // Chat Completions carries the arguments as a JSON string holding JSON text.
-    protected override string ToolCallBody(string arguments) =>
-        $$$"""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":{{{System.Text.Json.JsonSerializer.Serialize(arguments)}}}}}]},"finish_reason":"tool_calls"}]}""";
-
-    protected override string ToolCallStream(string arguments) =>
-        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":{{{System.Text.Json.JsonSerializer.Serialize(arguments)}}}}}]},"finish_reason":null}]}""" + "\n\n" +
-        """data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""" + "\n\n" + StreamDone;
-
-    protected override IEnumerable<string> NoResultBodies =>
-        ["""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[]}""",
-         """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null}}]}"""];
 
     protected override IReadOnlyDictionary<string, string?> PipelineSettings { get; } = new Dictionary<string, string?> { ["AI:Implementation"] = "native" };
 }

@@ -325,7 +325,11 @@ public abstract class HostileProviderTests
         }
     }
 
-    private IEnumerable<(HostileAnswer Answer, Func<bool, ChatProviderErrorKind> Kind)> Answers(string name, bool streaming)
+    /// <summary>Gets the answers of a hostile class (<see cref="Cases"/>) and the error kind each must become: for suites that run them through more than an adapter (the gateway's).</summary>
+    /// <param name="name">The class's name.</param>
+    /// <param name="streaming">Whether the call streams.</param>
+    /// <returns>The answers, each with its kind (by whether the call streams).</returns>
+    protected IEnumerable<(HostileAnswer Answer, Func<bool, ChatProviderErrorKind> Kind)> Answers(string name, bool streaming)
     {
         const string Json = "application/json";
         const string Sse = "text/event-stream";
@@ -455,22 +459,28 @@ public abstract class HostileProviderTests
         foreach (var value in values)
         {
             // The key in every form a server may echo it in (issue 20, N3/N4), and the key-shaped one's secret part.
-            foreach (var form in new[] { Key, ShapedKey, ShapedKey[8..], PercentEncoded(Key), JsonEscaped(Key), Base64(Key)[4..^4] })
+            foreach (var form in SecretForms)
             {
                 Assert.DoesNotContain(form, value ?? string.Empty, StringComparison.Ordinal);
             }
         }
     }
 
+    /// <summary>Gets the key in every form a server may echo it in (issue 20, N3/N4), and the key-shaped one's secret part: none may reach a caller.</summary>
+    protected static IReadOnlyList<string> SecretForms { get; } = [Key, ShapedKey, ShapedKey[8..], PercentEncoded(Key), JsonEscaped(Key), Base64(Key)[4..^4]];
+
     private const string JsonEscapedMarker = "JSON-ESCAPED-KEY";
 
     private const string InvalidUtf8Marker = "INVALIDUTF8";
 
-    private static string PercentEncoded(string key) => key.Replace("-", "%2D", StringComparison.Ordinal);
+    /// <summary>Gets a key percent-encoded as a URL would carry it.</summary>
+    protected static string PercentEncoded(string key) => key.Replace("-", "%2D", StringComparison.Ordinal);
 
-    private static string JsonEscaped(string key) => key.Replace("-", "\\u002D", StringComparison.Ordinal);
+    /// <summary>Gets a key with JSON escapes, as a JSON string may carry it.</summary>
+    protected static string JsonEscaped(string key) => key.Replace("-", "\\u002D", StringComparison.Ordinal);
 
-    private static string Base64(string key) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key));
+    /// <summary>Gets a key in base64.</summary>
+    protected static string Base64(string key) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key));
 
     private static byte[] WithInvalidUtf8(string text)
     {

@@ -12,16 +12,20 @@ namespace LlmAdapters;
 /// <para>A pipeline's outermost stage starts one per call with <see cref="Begin"/> (an async-local value, so that it flows into
 /// the adapter's call, retries and tool loops included) only when someone listens to its metric; the adapter reads
 /// <see cref="Current"/> once when its call starts and adds to it. Nothing is measured when there is none.</para>
+/// <para>An accumulator begun while another is current (a gateway's around its pipeline's) adds what it is told to the outer
+/// one too, so that each layer can tell its own time from the provider's.</para>
 /// <para>Thread safety: <see cref="Add"/> may be called from several threads (parallel attempts).</para>
 /// </remarks>
 public sealed class ProviderWaitTime
 {
     private static readonly AsyncLocal<ProviderWaitTime?> s_current = new();
+    private readonly ProviderWaitTime? _outer;
     private long _ticks;
     private int _reports;
 
-    private ProviderWaitTime()
+    private ProviderWaitTime(ProviderWaitTime? outer)
     {
+        _outer = outer;
     }
 
     /// <summary>Gets the accumulator of the call in progress on this flow, or <see langword="null"/> when none is measured.</summary>
@@ -37,7 +41,7 @@ public sealed class ProviderWaitTime
     /// <returns>The accumulator.</returns>
     public static ProviderWaitTime Begin()
     {
-        var wait = new ProviderWaitTime();
+        var wait = new ProviderWaitTime(s_current.Value);
         s_current.Value = wait;
         return wait;
     }
@@ -52,5 +56,6 @@ public sealed class ProviderWaitTime
     {
         Interlocked.Add(ref _ticks, waited.Ticks);
         Volatile.Write(ref _reports, 1);
+        _outer?.Add(waited);
     }
 }

@@ -1,10 +1,8 @@
 // Licensed under the MIT License.
 
 using System.Text.Json;
-using LlmAdapters.Cost;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmAdapters.Gateway.Anthropic;
 
@@ -17,64 +15,31 @@ internal static class AnthropicMessages
 {
     public static async Task HandleAsync(HttpContext context)
     {
-        var gateway = context.RequestServices.GetRequiredService<GatewayState>();
-        if (gateway.Authenticate(context, out var key) is { } unauthorized)
+        var (call, request) = await GatewayCall.OpenAsync(context, "messages", GatewayJsonContext.Default.MessagesRequest, r => r.Model, Map, WriteErrorAsync).ConfigureAwait(false);
+        if (call is null)
         {
-            await WriteErrorAsync(context, unauthorized).ConfigureAwait(false);
             return;
         }
 
-        var (request, bodyError) = await gateway.ReadBodyAsync(context, GatewayJsonContext.Default.MessagesRequest).ConfigureAwait(false);
-        if (bodyError is not null || request is null)
-        {
-            await WriteErrorAsync(context, bodyError!).ConfigureAwait(false);
-            return;
-        }
-
-        if (gateway.Route(key!, request.Model, out var client) is { } routeError)
-        {
-            await WriteErrorAsync(context, routeError).ConfigureAwait(false);
-            return;
-        }
-
-        List<ChatMessage> messages;
-        ChatOptions options;
         try
         {
-            (messages, options) = Map(request, GatewayState.CallOptions(key!));
+            if (request!.Stream == true)
+            {
+                await StreamAsync(call).ConfigureAwait(false);
+            }
+            else if (await call.GetResponseAsync().ConfigureAwait(false) is { } response)
+            {
+                await call.WriteJsonAsync(ToMessage(response, call.Client), GatewayJsonContext.Default.AntMessageResponse).ConfigureAwait(false);
+            }
         }
-        catch (FormatException ex)
+        finally
         {
-            await WriteErrorAsync(context, GatewayError.BadRequest(ex.Message)).ConfigureAwait(false);
-            return;
+            call.Finish();
         }
+    }
 
-        var chat = gateway.Clients.Get(key!, client);
-        if (request.Stream == true)
-        {
-            await StreamAsync(context, gateway, key!, client, chat, messages, options).ConfigureAwait(false);
-            return;
-        }
-
-        ChatResponse response;
-        try
-        {
-            response = await chat.GetResponseAsync(messages, options, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            Log.CallCancelled(gateway.Logger, key!.Name, client);
-            return;
-        }
-        catch (Exception ex)
-        {
-            var error = GatewayError.From(ex, gateway.Time);
-            gateway.Failed(key!, client, error, ex);
-            await WriteErrorAsync(context, error).ConfigureAwait(false);
-            return;
-        }
-
-        gateway.Record(key!, client, response.ModelId, response.Usage, response.GetCost());
+    private static AntMessageResponse ToMessage(ChatResponse response, string client)
+    {
         var blocks = new List<AntBlock>();
         foreach (var content in response.Messages.SelectMany(m => m.Contents))
         {
@@ -100,7 +65,7 @@ internal static class AnthropicMessages
             }
         }
 
-        var body = new AntMessageResponse
+        return new AntMessageResponse
         {
             Id = GatewayContent.NewId("msg_"),
             Model = response.ModelId ?? client,
@@ -108,8 +73,6 @@ internal static class AnthropicMessages
             StopReason = StopReason(response.FinishReason, blocks.Any(b => b.Type == "tool_use")),
             Usage = Usage(response.Usage),
         };
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, GatewayJsonContext.Default.AntMessageResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
     internal static (List<ChatMessage> Messages, ChatOptions Options) Map(MessagesRequest request, ChatOptions options)
@@ -294,57 +257,21 @@ internal static class AnthropicMessages
 
     private static AntEvent ErrorEvent(GatewayError error) => new() { Type = "error", Error = new AntErrorInfo { Type = error.AnthropicType, Message = error.Message } };
 
-    public static async Task WriteErrorAsync(HttpContext context, GatewayError error)
+    public static Task WriteErrorAsync(HttpContext context, GatewayError error) =>
+        GatewayCall.WriteErrorAsync(context, error, ErrorEvent(error), GatewayJsonContext.Default.AntEvent);
+
+    private static async Task StreamAsync(GatewayCall call)
     {
-        if (context.Response.HasStarted)
+        var (enumerator, more) = await call.StartStreamAsync().ConfigureAwait(false);
+        if (enumerator is null)
         {
             return;
         }
 
-        context.Response.StatusCode = error.Status;
-        context.Response.ContentType = "application/json";
-        if (error.RetryAfterHeader is { } retryAfter)
-        {
-            context.Response.Headers.RetryAfter = retryAfter;
-        }
-
-        try
-        {
-            await JsonSerializer.SerializeAsync(context.Response.Body, ErrorEvent(error), GatewayJsonContext.Default.AntEvent, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The caller went away.
-        }
-    }
-
-    private static async Task StreamAsync(HttpContext context, GatewayState gateway, GatewayKey key, string client, IChatClient chat, List<ChatMessage> messages, ChatOptions options)
-    {
-        var cancellationToken = context.RequestAborted;
-        var enumerator = chat.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using var _ = enumerator.ConfigureAwait(false);
-        bool more;
-        try
-        {
-            more = await enumerator.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Log.CallCancelled(gateway.Logger, key.Name, client);
-            return;
-        }
-        catch (Exception ex)
-        {
-            var error = GatewayError.From(ex, gateway.Time);
-            gateway.Failed(key, client, error, ex);
-            await WriteErrorAsync(context, error).ConfigureAwait(false);
-            return;
-        }
-
-        var sse = new SseWriter(context);
+        var sse = call.Sse();
         var events = GatewayJsonContext.Default.AntEvent;
-        var model = enumerator.Current.ModelId ?? client;
-        var updates = new List<ChatResponseUpdate>();
+        var model = enumerator.Current.ModelId ?? call.Client;
         UsageDetails? usage = null;
         ChatFinishReason? finish = null;
         var index = -1;
@@ -356,7 +283,6 @@ internal static class AnthropicMessages
             while (more)
             {
                 var update = enumerator.Current;
-                updates.Add(update);
                 finish = update.FinishReason ?? finish;
                 foreach (var content in update.Contents)
                 {
@@ -390,10 +316,11 @@ internal static class AnthropicMessages
 
                             await sse.WriteAsync(new AntEvent { Type = "content_block_delta", Index = index, Delta = new AntDelta { Type = "text_delta", Text = t.Text } }, events, "content_block_delta").ConfigureAwait(false);
                             break;
-                        case FunctionCallContent call:
+                        case FunctionCallContent fc:
+                            call.CheckToolCall(fc);
                             toolUse = true;
-                            await OpenAsync(new AntBlock { Type = "tool_use", Id = call.CallId, Name = call.Name, Input = GatewayContent.ArgumentsElement(null) }).ConfigureAwait(false);
-                            await sse.WriteAsync(new AntEvent { Type = "content_block_delta", Index = index, Delta = new AntDelta { Type = "input_json_delta", PartialJson = GatewayContent.ArgumentsJson(call.Arguments) } }, events, "content_block_delta").ConfigureAwait(false);
+                            await OpenAsync(new AntBlock { Type = "tool_use", Id = fc.CallId, Name = fc.Name, Input = GatewayContent.ArgumentsElement(null) }).ConfigureAwait(false);
+                            await sse.WriteAsync(new AntEvent { Type = "content_block_delta", Index = index, Delta = new AntDelta { Type = "input_json_delta", PartialJson = GatewayContent.ArgumentsJson(fc.Arguments) } }, events, "content_block_delta").ConfigureAwait(false);
                             await CloseAsync().ConfigureAwait(false);
                             break;
                     }
@@ -404,24 +331,20 @@ internal static class AnthropicMessages
 
             await CloseAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (call.Aborted.IsCancellationRequested)
         {
-            Log.CallCancelled(gateway.Logger, key.Name, client);
-            gateway.Record(key, client, model, usage, updates.GetCost());
+            call.StreamCancelled();
             return;
         }
         catch (Exception ex)
         {
-            var error = GatewayError.From(ex, gateway.Time);
-            Log.StreamFailed(gateway.Logger, key.Name, client, error.Status);
-            gateway.Failed(key, client, error, ex);
-            await sse.WriteAsync(ErrorEvent(error), events, "error").ConfigureAwait(false);
+            // After the first byte: Anthropic's error event, and no message_stop.
+            await sse.WriteAsync(ErrorEvent(call.StreamFailed(ex)), events, "error").ConfigureAwait(false);
             return;
         }
 
         await sse.WriteAsync(new AntEvent { Type = "message_delta", Delta = new AntDelta { Type = null, StopReason = StopReason(finish, toolUse) }, Usage = Usage(usage) }, events, "message_delta").ConfigureAwait(false);
         await sse.WriteAsync(new AntEvent { Type = "message_stop" }, events, "message_stop").ConfigureAwait(false);
-        gateway.Record(key, client, model, usage, updates.GetCost());
 
         async Task OpenAsync(AntBlock block)
         {

@@ -1,8 +1,8 @@
 // Licensed under the MIT License.
 
-using System.Text.Json;
 using LlmAdapters.Gateway.Anthropic;
 using LlmAdapters.Gateway.OpenAI;
+using LlmAdapters.Gateway.Spend;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,13 +35,12 @@ internal static class GatewayEndpoints
             })
             .ToList();
         var body = new OaiModelList { Data = models, FirstId = models.FirstOrDefault()?.Id, LastId = models.LastOrDefault()?.Id };
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, GatewayJsonContext.Default.OaiModelList, context.RequestAborted).ConfigureAwait(false);
+        await GatewayCall.WriteJsonAsync(context, body, GatewayJsonContext.Default.OaiModelList).ConfigureAwait(false);
     }
 
     /// <summary>
     /// <c>GET /v1/spend?period=day|week|month&amp;group_by=key|tenant|client|model</c>: the key's own spend, or everyone's
-    /// for a key with <c>Admin: true</c>.
+    /// for a key with <c>Admin: true</c>, from the cost ledger the pipeline writes (shared by every replica with <c>AI:Redis</c>).
     /// </summary>
     public static async Task SpendAsync(HttpContext context)
     {
@@ -60,9 +59,25 @@ internal static class GatewayEndpoints
             return;
         }
 
+        if (gateway.Ledger is not { } ledger)
+        {
+            await OpenAIWire.WriteErrorAsync(context, new GatewayError(501, "server_error", "no_ledger", "api_error", "This gateway keeps no cost ledger: enable the pipeline's cost accounting (LlmAdapters.Cost).")).ConfigureAwait(false);
+            return;
+        }
+
         var admin = string.Equals(key!.Section["Admin"], "true", StringComparison.OrdinalIgnoreCase);
-        var report = gateway.Spend.Report(period, groupBy, admin ? null : key.Name);
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, report, GatewayJsonContext.Default.SpendReport, context.RequestAborted).ConfigureAwait(false);
+        SpendReport report;
+        try
+        {
+            report = await GatewaySpend.ReportAsync(ledger, gateway.Time.GetUtcNow(), period, groupBy, admin ? null : key.Name, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // The shared ledger is unreachable (its message names AI:Redis:Configuration; the log of the outage has the rest).
+            await OpenAIWire.WriteErrorAsync(context, new GatewayError(503, "server_error", "ledger_unavailable", "overloaded_error", "The shared cost ledger is unreachable; try again later.")).ConfigureAwait(false);
+            return;
+        }
+
+        await GatewayCall.WriteJsonAsync(context, report, GatewayJsonContext.Default.SpendReport).ConfigureAwait(false);
     }
 }

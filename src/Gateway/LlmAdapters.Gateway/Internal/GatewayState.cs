@@ -3,16 +3,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LlmAdapters.Cost;
-using LlmAdapters.Gateway.Spend;
 using LlmAdapters.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LlmAdapters.Gateway;
 
-/// <summary>What every front door shares: the keys, the clients, the spend record, the limits and the log.</summary>
+/// <summary>What every front door shares: the keys, the clients, the cost ledger, the limits and the log.</summary>
 internal sealed class GatewayState
 {
     public GatewayState(GatewayOptions options, ConfiguredChatClients clients, IServiceProvider services, TimeProvider time, ILogger logger)
@@ -20,7 +20,7 @@ internal sealed class GatewayState
         Options = options;
         Keys = new GatewayKeyRing(options.Keys);
         Clients = new GatewayClients(clients, options, services);
-        Spend = new GatewaySpendLedger(time);
+        Ledger = services.GetService<ICostLedger>();
         Time = time;
         Logger = logger;
     }
@@ -31,7 +31,8 @@ internal sealed class GatewayState
 
     public GatewayClients Clients { get; }
 
-    public GatewaySpendLedger Spend { get; }
+    /// <summary>Gets the cost ledger the pipeline's cost accounting writes (the Redis one with <c>AI:Redis</c>), or <see langword="null"/>.</summary>
+    public ICostLedger? Ledger { get; }
 
     public TimeProvider Time { get; }
 
@@ -104,12 +105,8 @@ internal sealed class GatewayState
         return null;
     }
 
-    /// <summary>Options common to every gateway call: the key's tenant for the ledger and budgets.</summary>
-    public static ChatOptions CallOptions(GatewayKey key) => new ChatOptions().WithTenant(key.Tenant);
-
-    /// <summary>Records a finished call's spend and logs it.</summary>
-    public void Record(GatewayKey key, string client, string? model, UsageDetails? usage, ChatCost? cost) =>
-        Spend.Record(new GatewaySpendEntry(Time.GetUtcNow(), key.Name, key.Tenant, client, model ?? Clients.ModelOf(client) ?? client, cost?.Total ?? 0m, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0));
+    /// <summary>Options common to every gateway call: the key's tenant (ledger and budgets) and the key's name (the ledger's caller).</summary>
+    public static ChatOptions CallOptions(GatewayKey key) => new ChatOptions().WithTenant(key.Tenant).WithCaller(key.Name);
 
     /// <summary>Logs a failed call (the exception is the redacted one the pipeline threw).</summary>
     public void Failed(GatewayKey key, string client, GatewayError error, Exception exception)

@@ -1,10 +1,8 @@
 // Licensed under the MIT License.
 
 using System.Text.Json;
-using LlmAdapters.Cost;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmAdapters.Gateway.OpenAI;
 
@@ -17,67 +15,27 @@ internal static class OpenAIChatCompletions
 {
     public static async Task HandleAsync(HttpContext context)
     {
-        var gateway = context.RequestServices.GetRequiredService<GatewayState>();
-        if (gateway.Authenticate(context, out var key) is { } unauthorized)
+        var (call, request) = await GatewayCall.OpenAsync(context, "chat.completions", GatewayJsonContext.Default.ChatCompletionRequest, r => r.Model, Map, OpenAIWire.WriteErrorAsync).ConfigureAwait(false);
+        if (call is null)
         {
-            await OpenAIWire.WriteErrorAsync(context, unauthorized).ConfigureAwait(false);
             return;
         }
 
-        var (request, bodyError) = await gateway.ReadBodyAsync(context, GatewayJsonContext.Default.ChatCompletionRequest).ConfigureAwait(false);
-        if (bodyError is not null || request is null)
-        {
-            await OpenAIWire.WriteErrorAsync(context, bodyError!).ConfigureAwait(false);
-            return;
-        }
-
-        if (gateway.Route(key!, request.Model, out var client) is { } routeError)
-        {
-            await OpenAIWire.WriteErrorAsync(context, routeError).ConfigureAwait(false);
-            return;
-        }
-
-        List<ChatMessage> messages;
-        ChatOptions options;
         try
         {
-            (messages, options) = Map(request, GatewayState.CallOptions(key!));
+            if (request!.Stream == true)
+            {
+                await StreamAsync(call, request.StreamOptions?.IncludeUsage == true).ConfigureAwait(false);
+            }
+            else if (await call.GetResponseAsync().ConfigureAwait(false) is { } response)
+            {
+                await call.WriteJsonAsync(ToCompletion(response, call.Client, call.Gateway.Time), GatewayJsonContext.Default.ChatCompletionResponse).ConfigureAwait(false);
+            }
         }
-        catch (FormatException ex)
+        finally
         {
-            await OpenAIWire.WriteErrorAsync(context, GatewayError.BadRequest(ex.Message)).ConfigureAwait(false);
-            return;
+            call.Finish();
         }
-
-        var chat = gateway.Clients.Get(key!, client);
-        if (request.Stream == true)
-        {
-            await StreamAsync(context, gateway, key!, client, chat, messages, options, request.StreamOptions?.IncludeUsage == true).ConfigureAwait(false);
-            return;
-        }
-
-        ChatResponse response;
-        try
-        {
-            response = await chat.GetResponseAsync(messages, options, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            Log.CallCancelled(gateway.Logger, key!.Name, client);
-            return;
-        }
-        catch (Exception ex)
-        {
-            var error = GatewayError.From(ex, gateway.Time);
-            gateway.Failed(key!, client, error, ex);
-            await OpenAIWire.WriteErrorAsync(context, error).ConfigureAwait(false);
-            return;
-        }
-
-        gateway.Record(key!, client, response.ModelId, response.Usage, response.GetCost());
-        var body = ToCompletion(response, client, gateway.Time);
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, GatewayJsonContext.Default.ChatCompletionResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Maps the request to M.E.AI; a <see cref="FormatException"/> names what is wrong (a 400).</summary>
@@ -341,47 +299,28 @@ internal static class OpenAIChatCompletions
         };
     }
 
-    private static async Task StreamAsync(
-        HttpContext context, GatewayState gateway, GatewayKey key, string client, IChatClient chat, List<ChatMessage> messages, ChatOptions options, bool includeUsage)
+    private static async Task StreamAsync(GatewayCall call, bool includeUsage)
     {
-        var cancellationToken = context.RequestAborted;
-        var enumerator = chat.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var (enumerator, more) = await call.StartStreamAsync().ConfigureAwait(false);
+        if (enumerator is null)
+        {
+            return;
+        }
+
         await using var _ = enumerator.ConfigureAwait(false);
-
-        // The first update decides the status: a failure before it is a plain HTTP error with the wire's status.
-        bool more;
-        try
-        {
-            more = await enumerator.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Log.CallCancelled(gateway.Logger, key.Name, client);
-            return;
-        }
-        catch (Exception ex)
-        {
-            var error = GatewayError.From(ex, gateway.Time);
-            gateway.Failed(key, client, error, ex);
-            await OpenAIWire.WriteErrorAsync(context, error).ConfigureAwait(false);
-            return;
-        }
-
         var id = GatewayContent.NewId("chatcmpl-");
-        var created = gateway.Time.GetUtcNow().ToUnixTimeSeconds();
-        var sse = new SseWriter(context);
-        var model = client;
+        var created = call.Gateway.Time.GetUtcNow().ToUnixTimeSeconds();
+        var sse = call.Sse();
+        var model = call.Client;
         var toolIndex = 0;
         UsageDetails? usage = null;
         ChatFinishReason? finish = null;
-        var updates = new List<ChatResponseUpdate>();
         var first = true;
         try
         {
             while (more)
             {
                 var update = enumerator.Current;
-                updates.Add(update);
                 model = update.ModelId ?? model;
                 finish = update.FinishReason ?? finish;
                 if (first)
@@ -392,13 +331,18 @@ internal static class OpenAIChatCompletions
 
                 foreach (var content in update.Contents)
                 {
+                    if (content is FunctionCallContent checkedCall)
+                    {
+                        call.CheckToolCall(checkedCall);
+                    }
+
                     OaiDelta? delta = content switch
                     {
                         TextContent { Text.Length: > 0 } t => new OaiDelta { Content = t.Text },
                         TextReasoningContent { Text.Length: > 0 } r => new OaiDelta { ReasoningContent = r.Text },
-                        FunctionCallContent call => new OaiDelta
+                        FunctionCallContent fc => new OaiDelta
                         {
-                            ToolCalls = [new OaiToolCall { Index = toolIndex++, Id = call.CallId, Type = "function", Function = new() { Name = call.Name, Arguments = GatewayContent.ArgumentsJson(call.Arguments) } }],
+                            ToolCalls = [new OaiToolCall { Index = toolIndex++, Id = fc.CallId, Type = "function", Function = new() { Name = fc.Name, Arguments = GatewayContent.ArgumentsJson(fc.Arguments) } }],
                         },
                         _ => null,
                     };
@@ -416,19 +360,15 @@ internal static class OpenAIChatCompletions
                 more = await enumerator.MoveNextAsync().ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (call.Aborted.IsCancellationRequested)
         {
-            Log.CallCancelled(gateway.Logger, key.Name, client);
-            gateway.Record(key, client, model, usage, updates.GetCost());
+            call.StreamCancelled();
             return;
         }
         catch (Exception ex)
         {
             // After the first byte the status is sent: the failure travels as OpenAI's in-stream error object.
-            var error = GatewayError.From(ex, gateway.Time);
-            Log.StreamFailed(gateway.Logger, key.Name, client, error.Status);
-            gateway.Failed(key, client, error, ex);
-            await sse.WriteAsync(OpenAIWire.ErrorBody(error), GatewayJsonContext.Default.OaiErrorBody).ConfigureAwait(false);
+            await sse.WriteAsync(OpenAIWire.ErrorBody(call.StreamFailed(ex)), GatewayJsonContext.Default.OaiErrorBody).ConfigureAwait(false);
             await sse.WriteDoneAsync().ConfigureAwait(false);
             return;
         }
@@ -440,7 +380,6 @@ internal static class OpenAIChatCompletions
         }
 
         await sse.WriteDoneAsync().ConfigureAwait(false);
-        gateway.Record(key, client, model, usage, updates.GetCost());
     }
 
     private static ChatCompletionChunk Chunk(string id, long created, string model, OaiDelta delta) =>

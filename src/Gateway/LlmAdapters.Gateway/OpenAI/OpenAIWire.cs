@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 
@@ -12,29 +11,8 @@ internal static class OpenAIWire
     public static OaiErrorBody ErrorBody(GatewayError error) =>
         new() { Error = new OaiError { Message = error.Message, Type = error.OpenAIType, Code = error.Code } };
 
-    public static async Task WriteErrorAsync(HttpContext context, GatewayError error)
-    {
-        if (context.Response.HasStarted)
-        {
-            return;
-        }
-
-        context.Response.StatusCode = error.Status;
-        context.Response.ContentType = "application/json";
-        if (error.RetryAfterHeader is { } retryAfter)
-        {
-            context.Response.Headers.RetryAfter = retryAfter;
-        }
-
-        try
-        {
-            await JsonSerializer.SerializeAsync(context.Response.Body, ErrorBody(error), GatewayJsonContext.Default.OaiErrorBody, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The caller went away: nobody to tell.
-        }
-    }
+    public static Task WriteErrorAsync(HttpContext context, GatewayError error) =>
+        GatewayCall.WriteErrorAsync(context, error, ErrorBody(error), GatewayJsonContext.Default.OaiErrorBody);
 
     public static string FinishReason(ChatFinishReason? reason, bool hasToolCalls)
     {

@@ -23,7 +23,8 @@ public sealed class CostAccountingChatPipelineStage : ChatPipelineStage<CostAcco
     public override int Order => ChatPipelineOrder.CostAccounting;
 
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey];
+    /// <remarks>The caller (<see cref="ChatOptionsTenantExtensions.CallerKey"/>) is recorded in the ledger only: callers of one tenant share cached answers.</remarks>
+    public override IReadOnlyCollection<string> CallOverrideKeys => [ChatOptionsTenantExtensions.TenantKey, ChatOptionsTenantExtensions.CallerKey];
 
     /// <inheritdoc/>
     /// <remarks>The tenant is part of what an answer is: tenants do not share cached answers.</remarks>
