@@ -18,9 +18,9 @@ namespace LlmAdapters.LoadTest;
 /// </summary>
 internal sealed class LoadTarget : IAsyncDisposable
 {
-    private const string Model = "emulator-1";
-    private const string Prompt = "Say hello to the load test in a short sentence";
-    private const string ApiKey = "sk-load-emulator-00000000000000000000";
+    public const string Model = "emulator-1";
+    public const string Prompt = "Say hello to the load test in a short sentence";
+    public const string ApiKey = "sk-load-emulator-00000000000000000000";
 
     private readonly HttpClient? _http;
     private readonly Uri? _uri;

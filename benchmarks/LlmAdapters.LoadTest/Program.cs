@@ -9,6 +9,32 @@ using LlmAdapters.LoadTest;
 //            [--overhead on]   (listens to llmadapters.client.overhead and prints it beside the process's CPU time per request)
 // With --dialect and --path it measures that one row (benchmarks/LlmAdapters.LoadTest/run.sh runs each row in its own
 // process, so that no row inherits another's heap, JIT state or working set).
+//        dotnet …/LlmAdapters.LoadTest.dll gateway [--rates 200,500,1000] [--seconds N] [--warmup N] [--port N]
+//            (the gateway row: the emulator direct and through the gateway at fixed offered loads; run-gateway.sh runs it 3 times)
+if (args.Length > 0 && args[0] == "serve-gateway")
+{
+    return await GatewayHost.RunAsync(int.Parse(args[2], CultureInfo.InvariantCulture), new Uri(args[4]));
+}
+
+if (args.Length > 0 && args[0] == "gateway")
+{
+    var rates = new[] { 200, 500, 1000 };
+    int seconds = 10, warmup = 3, port = 5491;
+    for (var i = 1; i + 1 < args.Length; i += 2)
+    {
+        switch (args[i])
+        {
+            case "--rates": rates = [.. args[i + 1].Split(',').Select(r => Math.Clamp(int.Parse(r, CultureInfo.InvariantCulture), 1, 5000))]; break;
+            case "--seconds": seconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 60); break;
+            case "--warmup": warmup = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 60); break;
+            case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+        }
+    }
+
+    return await GatewayLoad.RunAsync(rates, seconds, warmup, port, System.IO.Path.Combine(AppContext.BaseDirectory, "LlmAdapters.Emulator.dll"));
+}
+
 var settings = LoadSettings.Parse(args);
 using var emulator = EmulatorProcess.Start(settings.EmulatorPath, settings.Port);
 await emulator.WaitReadyAsync(TimeSpan.FromSeconds(30));

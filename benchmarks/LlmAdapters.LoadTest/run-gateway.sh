@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The gateway row (issue 23, item 6): the same emulator direct and through the gateway at fixed offered loads (open loop),
+# `runs` times, each run in fresh processes. Where the machine has at least 2 cores and taskset, the client is pinned to
+# the first half of the cores, the gateway (LOADTEST_GATEWAY_CPUS) and the emulator (LOADTEST_EMULATOR_CPUS) to the other
+# half. Prints every run, then per load the median and the spread (min–max) of the runs, and the load average before and after.
+# Usage: bash benchmarks/LlmAdapters.LoadTest/run-gateway.sh [rates=200,500,1000] [seconds=10] [warmup=3] [runs=3]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rates=${1:-200,500,1000}; seconds=${2:-10}; warmup=${3:-3}; runs=${4:-3}
+dotnet build -c Release -v q -nologo benchmarks/LlmAdapters.LoadTest/LlmAdapters.LoadTest.csproj >/dev/null
+tool=benchmarks/LlmAdapters.LoadTest/bin/Release/net10.0/LlmAdapters.LoadTest.dll
+cores=$(nproc)
+pin=()
+if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
+  half=$((cores / 2))
+  pin=(taskset -c "0-$((half - 1))")
+  export LOADTEST_EMULATOR_CPUS="$half-$((cores - 1))" LOADTEST_GATEWAY_CPUS="$half-$((cores - 1))"
+  echo "client pinned to cores 0-$((half - 1)), gateway and emulator to $LOADTEST_GATEWAY_CPUS"
+else
+  echo "client, gateway and emulator share the cores (no taskset, or one core)"
+fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+rows=$(mktemp)
+trap 'rm -f "$rows"' EXIT
+port=47591
+for run in $(seq 1 "$runs"); do
+  port=$((port + 2))
+  "${pin[@]}" dotnet "$tool" gateway --rates "$rates" --seconds "$seconds" --warmup "$warmup" --port "$port" \
+    | tee -a "${LOADTEST_LOG:-/dev/null}" | grep "^GROW " | sed "s/^GROW /GROW $run /" >>"$rows" || true
+  echo "run $run done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "Every run (ms; ratios are gateway/direct of the same run; metrics: p50 and p99 of the gateway process's histograms):"
+echo
+echo "| Run | req/s | Direct p50 | Direct p99 | Gateway p50 | Gateway p99 | Added p50 | Added p99 | Ratio p50 | Ratio p99 | Gateway CPU ms/req | Gateway peak WS MB | Errors | gateway.overhead p50 / p99 | client.overhead p50 / p99 |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |\n", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $17, $18, $21, $22 }' "$rows"
+echo
+echo "Median of $runs runs (min–max):"
+echo
+echo "| req/s | Added p50 ms | Added p99 ms | Ratio p50 | Ratio p99 | Gateway CPU ms/req | Gateway peak WS MB | Errors (all runs) | gateway.overhead p50 ms | client.overhead p50 ms |"
+echo "|---:|---|---|---|---|---|---|---:|---|---|"
+awk 'function isort(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
+  function cell(s,   a, m) { m = split(s, a, " "); isort(a, m); return sprintf("%s (%s–%s)", a[int((m+1)/2)], a[1], a[m]) }
+  { r=$3; if (!(r in seen)) { seen[r]=1; order[++n]=r }
+    ap50[r]=ap50[r]" "$8; ap99[r]=ap99[r]" "$9; rp50[r]=rp50[r]" "$10; rp99[r]=rp99[r]" "$11; cpu[r]=cpu[r]" "$12; ws[r]=ws[r]" "$13; err[r]+=$14; gm[r]=gm[r]" "$17; cm[r]=cm[r]" "$21 }
+  END { for (j=1;j<=n;j++) { r=order[j]; printf "| %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |\n", r, cell(ap50[r]), cell(ap99[r]), cell(rp50[r]), cell(rp99[r]), cell(cpu[r]), cell(ws[r]), err[r], cell(gm[r]), cell(cm[r]) } }' "$rows"
