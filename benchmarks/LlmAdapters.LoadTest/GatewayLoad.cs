@@ -20,19 +20,21 @@ internal static class GatewayLoad
     {
         using var emulator = EmulatorProcess.Start(emulatorPath, port);
         await emulator.WaitReadyAsync(TimeSpan.FromSeconds(30));
-        using var gateway = GatewayProcess.Start(port + 1, emulator.BaseAddress);
+        var emulatorAddress = EmulatorProcess.BaseAddress(port);
+        using var gateway = GatewayProcess.Start(port + 1, emulatorAddress);
         await gateway.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var gatewayAddress = GatewayProcess.BaseAddress(port + 1);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = int.MaxValue }) { Timeout = TimeSpan.FromSeconds(30) };
-        Console.WriteLine($"Emulator pid {emulator.Id} on {emulator.BaseAddress}, gateway pid {gateway.Id} on {gateway.BaseAddress}; {seconds} s per row after {warmup} s of warm-up, {Environment.ProcessorCount} cores.");
+        Console.WriteLine($"Emulator pid {emulator.Id} on {emulatorAddress}, gateway pid {gateway.Id} on {gatewayAddress}; {seconds} s per row after {warmup} s of warm-up, {Environment.ProcessorCount} cores.");
 
-        var direct = new Target("direct", http, new Uri(emulator.BaseAddress, "v1/chat/completions"), LoadTarget.Model, LoadTarget.ApiKey);
-        var through = new Target("gateway", http, new Uri(gateway.BaseAddress, "v1/chat/completions"), "default", GatewayHost.Key);
+        var direct = new Target("direct", http, new Uri(emulatorAddress, "v1/chat/completions"), LoadTarget.Model, LoadTarget.ApiKey);
+        var through = new Target("gateway", http, new Uri(gatewayAddress, "v1/chat/completions"), "default", GatewayHost.Key);
         var failed = false;
         foreach (var rate in rates)
         {
-            var d = await RunAsync(direct, rate, seconds, warmup, null);
-            var g = await RunAsync(through, rate, seconds, warmup, gateway);
-            var overhead = await http.GetStringAsync(new Uri(gateway.BaseAddress, "loadtest/overhead"));
+            var d = await RunAsync(direct, rate, seconds, warmup, null, null);
+            var g = await RunAsync(through, rate, seconds, warmup, gateway, gatewayAddress);
+            var overhead = await http.GetStringAsync(new Uri(gatewayAddress, "loadtest/overhead"));
             var f = overhead.Split(' ');
 
             // GROW rate direct-p50 direct-p99 gw-p50 gw-p99 added-p50 added-p99 ratio-p50 ratio-p99 gw-cpu-ms/req gw-peak-MB errors achieved-rate
@@ -50,7 +52,7 @@ internal static class GatewayLoad
         return failed ? 1 : 0;
     }
 
-    private static async Task<Result> RunAsync(Target target, int rate, int seconds, int warmup, GatewayProcess? gateway)
+    private static async Task<Result> RunAsync(Target target, int rate, int seconds, int warmup, PinnedProcess? gateway, Uri? gatewayAddress)
     {
         await target.CallAsync();
         if (warmup > 0)
@@ -60,14 +62,14 @@ internal static class GatewayLoad
 
         if (gateway is not null)
         {
-            await target.Http.GetStringAsync(new Uri(gateway.BaseAddress, "loadtest/overhead?reset=1"));
+            await target.Http.GetStringAsync(new Uri(gatewayAddress!, "loadtest/overhead?reset=1"));
         }
 
         return await OpenLoopAsync(target, rate, TimeSpan.FromSeconds(seconds), gateway);
     }
 
     /// <summary>Starts <paramref name="rate"/> requests a second on a schedule for <paramref name="duration"/>, then waits for them all.</summary>
-    private static async Task<Result> OpenLoopAsync(Target target, int rate, TimeSpan duration, GatewayProcess? gateway)
+    private static async Task<Result> OpenLoopAsync(Target target, int rate, TimeSpan duration, PinnedProcess? gateway)
     {
         GC.Collect();
         var total = (int)(rate * duration.TotalSeconds);

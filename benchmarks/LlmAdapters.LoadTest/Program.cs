@@ -38,7 +38,8 @@ if (args.Length > 0 && args[0] == "gateway")
 var settings = LoadSettings.Parse(args);
 using var emulator = EmulatorProcess.Start(settings.EmulatorPath, settings.Port);
 await emulator.WaitReadyAsync(TimeSpan.FromSeconds(30));
-Console.WriteLine($"Emulator pid {emulator.Id} on {emulator.BaseAddress}; {settings.Streams} concurrent streams, {settings.Warmup} s warm-up then {settings.Seconds} s per row, {Environment.ProcessorCount} cores.");
+var emulatorAddress = EmulatorProcess.BaseAddress(settings.Port);
+Console.WriteLine($"Emulator pid {emulator.Id} on {emulatorAddress}; {settings.Streams} concurrent streams, {settings.Warmup} s warm-up then {settings.Seconds} s per row, {Environment.ProcessorCount} cores.");
 
 using var overhead = settings.Overhead ? new OverheadRecorder() : null;
 var results = new List<LoadResult>();
@@ -46,7 +47,7 @@ foreach (var dialect in settings.Dialect is { } d ? [d] : new[] { "openai", "ant
 {
     foreach (var path in settings.Path is { } p ? [p] : new[] { "bare", "adapter", "meai", "default", "full" })
     {
-        await using var target = LoadTarget.Create(dialect, path, emulator.BaseAddress, settings.Streams);
+        await using var target = LoadTarget.Create(dialect, path, emulatorAddress, settings.Streams);
         await target.CallAsync(CancellationToken.None); // connection, JIT, the pipeline's services
         if (settings.Warmup > 0)
         {

@@ -7,18 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rates=${1:-200,500,1000}; seconds=${2:-10}; warmup=${3:-3}; runs=${4:-3}
-dotnet build -c Release -v q -nologo benchmarks/LlmAdapters.LoadTest/LlmAdapters.LoadTest.csproj >/dev/null
-tool=benchmarks/LlmAdapters.LoadTest/bin/Release/net10.0/LlmAdapters.LoadTest.dll
-cores=$(nproc)
-pin=()
-if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
-  half=$((cores / 2))
-  pin=(taskset -c "0-$((half - 1))")
-  export LOADTEST_EMULATOR_CPUS="$half-$((cores - 1))" LOADTEST_GATEWAY_CPUS="$half-$((cores - 1))"
-  echo "client pinned to cores 0-$((half - 1)), gateway and emulator to $LOADTEST_GATEWAY_CPUS"
-else
-  echo "client, gateway and emulator share the cores (no taskset, or one core)"
-fi
+# shellcheck source=benchmarks/LlmAdapters.LoadTest/common.sh
+source benchmarks/LlmAdapters.LoadTest/common.sh
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT

@@ -12,18 +12,8 @@ cd "$(dirname "$0")/../.."
 streams=${1:-1000}; seconds=${2:-10}; warmup=${3:-3}; runs=${4:-3}
 dialects=${LOADTEST_DIALECTS:-openai anthropic}
 paths=${LOADTEST_PATHS:-bare adapter meai default full}
-dotnet build -c Release -v q -nologo benchmarks/LlmAdapters.LoadTest/LlmAdapters.LoadTest.csproj >/dev/null
-tool=benchmarks/LlmAdapters.LoadTest/bin/Release/net10.0/LlmAdapters.LoadTest.dll
-cores=$(nproc)
-pin=()
-if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
-  half=$((cores / 2))
-  pin=(taskset -c "0-$((half - 1))")
-  export LOADTEST_EMULATOR_CPUS="$half-$((cores - 1))"
-  echo "client pinned to cores 0-$((half - 1)), emulator to $LOADTEST_EMULATOR_CPUS"
-else
-  echo "client and emulator share the cores (no taskset, or one core)"
-fi
+# shellcheck source=benchmarks/LlmAdapters.LoadTest/common.sh
+source benchmarks/LlmAdapters.LoadTest/common.sh
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT

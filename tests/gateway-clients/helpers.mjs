@@ -50,3 +50,16 @@ export const upstreamErrors = [
   { name: '503 (provider overloaded)', fault: { statusCode: 503 }, status: 503 },
   { name: '504 (provider timeout)', fault: { statusCode: 504 }, status: 504 },
 ];
+
+/**
+ * The cancellation case every client has: the provider is made to take 10 s for its first byte, the client aborts its
+ * call after 300 ms, and the call must end at once with the client's own abort error (the gateway cancels the provider call).
+ */
+export async function assertAbortsAtOnce(call, isAbortError) {
+  await fault({ firstByteDelay: '00:00:10' });
+  const controller = new AbortController();
+  const started = Date.now();
+  setTimeout(() => controller.abort(), 300);
+  await assert.rejects(call(controller.signal), isAbortError);
+  assert.ok(Date.now() - started < 8000, 'did not wait for the provider');
+}

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateText, streamText, tool, jsonSchema, Output, APICallError } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
-import { gatewayUrl, key, limitedKey, fault, weatherSchema, answerSchema, upstreamErrors } from './helpers.mjs';
+import { gatewayUrl, key, limitedKey, fault, weatherSchema, answerSchema, upstreamErrors, assertAbortsAtOnce } from './helpers.mjs';
 
 const provider = createOpenAI({ baseURL: `${gatewayUrl}/v1`, apiKey: key });
 const model = provider.chat('default');
@@ -111,11 +111,6 @@ test('an error after the first streamed byte arrives as an error part', async ()
   assert.equal(errors.length, 1);
 });
 
-test('cancellation: aborting the request ends it at once', async () => {
-  await fault({ firstByteDelay: '00:00:10' });
-  const controller = new AbortController();
-  const started = Date.now();
-  setTimeout(() => controller.abort(), 300);
-  await assert.rejects(generateText({ model, prompt: 'Slow', maxRetries: 0, abortSignal: controller.signal }), (e) => e.name === 'AbortError' || /abort/i.test(String(e)));
-  assert.ok(Date.now() - started < 8000, 'did not wait for the provider');
-});
+test('cancellation: aborting the request ends it at once', () => assertAbortsAtOnce(
+  (signal) => generateText({ model, prompt: 'Slow', maxRetries: 0, abortSignal: signal }),
+  (e) => e.name === 'AbortError' || /abort/i.test(String(e))));
