@@ -23,8 +23,9 @@ if [ "${#need[@]}" -gt 0 ]; then
   if command -v service >/dev/null 2>&1; then "${sudo[@]}" service redis-server stop >/dev/null 2>&1 || true; fi
 fi
 
-# The gateway's client tests: the exact versions of the lock file, once (node_modules is kept between runs).
-if [ ! -d tests/gateway-clients/node_modules ]; then
+# The gateway's client tests: the exact versions of the lock file (with the Node.js 22 they run on, the npm package
+# "node"), again whenever the lock file is newer than the installed tree (node_modules is kept between runs).
+if [ ! -d tests/gateway-clients/node_modules ] || [ tests/gateway-clients/package-lock.json -nt tests/gateway-clients/node_modules/.package-lock.json ]; then
   echo "Installing the gateway client tests' npm packages (npm ci)" >&2
   (cd tests/gateway-clients && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi

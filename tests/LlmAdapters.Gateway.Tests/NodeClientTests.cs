@@ -9,7 +9,8 @@ namespace LlmAdapters.Gateway.Tests;
 /// <summary>
 /// The official JavaScript clients (tests/gateway-clients: <c>openai</c>, <c>@anthropic-ai/sdk</c>, Vercel's <c>ai</c>
 /// with <c>@ai-sdk/openai</c>, installed by eng/install-test-deps.sh with <c>npm ci</c>) run with node's test runner
-/// against samples/Gateway on the emulator. One test per client file; each must pass every case it has.
+/// against samples/Gateway on the emulator. One test per client file; each must pass every case it has. They run on the
+/// Node.js 22 of the npm package <c>node</c> installed beside them (the clients declare <c>node &gt;=22</c>; Debian's is older).
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed partial class NodeClientTests(GatewayFixture fixture)
@@ -67,7 +68,10 @@ public sealed partial class NodeClientTests(GatewayFixture fixture)
 
     private static async Task<(int ExitCode, string Output)> RunNodeAsync(string folder, string file, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("node", ["--test", "--test-reporter=tap", file])
+        // The Node.js 22 that npm ci installed with the clients (the npm package "node"), not the machine's.
+        var node = Path.Combine(folder, "node_modules", "node", "bin", "node");
+        Assert.True(File.Exists(node), $"{node} is missing: run 'bash eng/install-test-deps.sh' (npm ci) again.");
+        var start = new ProcessStartInfo(node, ["--test", "--test-reporter=tap", file])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
