@@ -1,8 +1,5 @@
 // Licensed under the MIT License.
 
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using LlmAdapters.Hosting;
@@ -41,8 +38,8 @@ internal static class GatewayHost
         });
         builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection("AI"));
         builder.Services.AddLlmGateway(builder.Configuration.GetSection("Gateway"));
-        using var gateway = new Recorder(LlmGatewayTelemetryNames.MeterName, LlmGatewayTelemetryNames.OverheadInstrument);
-        using var client = new Recorder(HostingTelemetryNames.MeterName, HostingTelemetryNames.OverheadInstrument);
+        using var gateway = new HistogramRecorder(LlmGatewayTelemetryNames.MeterName, LlmGatewayTelemetryNames.OverheadInstrument);
+        using var client = new HistogramRecorder(HostingTelemetryNames.MeterName, HostingTelemetryNames.OverheadInstrument);
         await using var app = builder.Build();
         app.MapLlmGateway();
         app.MapGet("/loadtest/overhead", (HttpContext context) =>
@@ -60,37 +57,5 @@ internal static class GatewayHost
         Console.WriteLine("Gateway listening on " + app.Urls.Single());
         await app.WaitForShutdownAsync();
         return 0;
-    }
-
-    /// <summary>One histogram's values since the last reset: count, p50, p99 and mean in milliseconds.</summary>
-    private sealed class Recorder : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private ConcurrentQueue<double> _values = new();
-
-        public Recorder(string meter, string instrument)
-        {
-            _listener.InstrumentPublished = (i, l) =>
-            {
-                if (i.Meter.Name == meter && i.Name == instrument)
-                {
-                    l.EnableMeasurementEvents(i);
-                }
-            };
-            _listener.SetMeasurementEventCallback<double>((_, value, _, _) => _values.Enqueue(value));
-            _listener.Start();
-        }
-
-        public void Reset() => _values = new ConcurrentQueue<double>();
-
-        public string Summary()
-        {
-            var values = _values.ToArray();
-            Array.Sort(values);
-            double At(double q) => values.Length == 0 ? double.NaN : values[(int)Math.Min(values.Length - 1, q * values.Length)] * 1000;
-            return string.Create(CultureInfo.InvariantCulture, $"{values.Length} {At(0.5):0.000} {At(0.99):0.000} {(values.Length == 0 ? double.NaN : values.Average() * 1000):0.000}");
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -12,7 +12,9 @@ namespace LlmAdapters.LoadTest;
 /// whatever the answers do, and each latency counts from its scheduled start), with the same streamed OpenAI request read
 /// by the bare reader. Per load: the added p50 and p99 (gateway minus direct), the ratios, the gateway's CPU time per
 /// request and peak working set (read from outside its process), the errors, and the two overhead metrics the gateway
-/// process recorded for the same calls.
+/// process recorded for the same calls. A third target, <c>pipeline</c>, calls the same emulator through the default
+/// configured pipeline in this process at the same loads: its added latency and this process's extra CPU per request
+/// stand beside the pipeline's own <c>llmadapters.client.overhead</c> recorded here for the same calls (issue 24, item 4).
 /// </summary>
 internal static class GatewayLoad
 {
@@ -29,6 +31,9 @@ internal static class GatewayLoad
 
         var direct = new Target("direct", http, new Uri(emulatorAddress, "v1/chat/completions"), LoadTarget.Model, LoadTarget.ApiKey);
         var through = new Target("gateway", http, new Uri(gatewayAddress, "v1/chat/completions"), "default", GatewayHost.Key);
+        await using var configured = LoadTarget.Create("openai", "default", emulatorAddress, 1000);
+        var pipeline = new Target("pipeline", http, null, string.Empty, string.Empty, configured);
+        using var clientOverhead = new HistogramRecorder(Hosting.HostingTelemetryNames.MeterName, Hosting.HostingTelemetryNames.OverheadInstrument);
         var failed = false;
         foreach (var rate in rates)
         {
@@ -36,15 +41,18 @@ internal static class GatewayLoad
             var g = await RunAsync(through, rate, seconds, warmup, gateway, gatewayAddress);
             var overhead = await http.GetStringAsync(new Uri(gatewayAddress, "loadtest/overhead"));
             var f = overhead.Split(' ');
+            var p = await RunAsync(pipeline, rate, seconds, warmup, null, null, clientOverhead);
+            var c = clientOverhead.Summary().Split(' ');
 
             // GROW rate direct-p50 direct-p99 gw-p50 gw-p99 added-p50 added-p99 ratio-p50 ratio-p99 gw-cpu-ms/req gw-peak-MB errors achieved-rate
-            //      gw-metric(count p50 p99 mean) client-metric(count p50 p99 mean)
+            //      gw-metric(count p50 p99 mean) gw-process-client-metric(count p50 p99 mean)
+            //      pipeline-added-p50 pipeline-added-p99 client-cpu-ms/req(direct) client-cpu-ms/req(pipeline) client-metric-here(count p50 p99 mean) pipeline-errors
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"GROW {rate} {d.P50:0.000} {d.P99:0.000} {g.P50:0.000} {g.P99:0.000} {g.P50 - d.P50:0.000} {g.P99 - d.P99:0.000} {g.P50 / d.P50:0.00} {g.P99 / d.P99:0.00} {g.CpuMsPerRequest:0.000} {g.PeakWorkingSetMb:0} {d.Errors + g.Errors} {g.Achieved:0} {f[1]} {f[2]} {f[3]} {f[4]} {f[6]} {f[7]} {f[8]} {f[9]}"));
-            if (d.Errors + g.Errors > 0)
+                $"GROW {rate} {d.P50:0.000} {d.P99:0.000} {g.P50:0.000} {g.P99:0.000} {g.P50 - d.P50:0.000} {g.P99 - d.P99:0.000} {g.P50 / d.P50:0.00} {g.P99 / d.P99:0.00} {g.CpuMsPerRequest:0.000} {g.PeakWorkingSetMb:0} {d.Errors + g.Errors} {g.Achieved:0} {f[1]} {f[2]} {f[3]} {f[4]} {f[6]} {f[7]} {f[8]} {f[9]} {p.P50 - d.P50:0.000} {p.P99 - d.P99:0.000} {d.ClientCpuMsPerRequest:0.000} {p.ClientCpuMsPerRequest:0.000} {c[0]} {c[1]} {c[2]} {c[3]} {p.Errors}"));
+            if (d.Errors + g.Errors + p.Errors > 0)
             {
-                Console.WriteLine($"errors at {rate} req/s: direct {d.Errors} ({d.FirstError}), gateway {g.Errors} ({g.FirstError})");
+                Console.WriteLine($"errors at {rate} req/s: direct {d.Errors} ({d.FirstError}), gateway {g.Errors} ({g.FirstError}), pipeline {p.Errors} ({p.FirstError})");
                 failed = true;
             }
         }
@@ -52,7 +60,7 @@ internal static class GatewayLoad
         return failed ? 1 : 0;
     }
 
-    private static async Task<Result> RunAsync(Target target, int rate, int seconds, int warmup, PinnedProcess? gateway, Uri? gatewayAddress)
+    private static async Task<Result> RunAsync(Target target, int rate, int seconds, int warmup, PinnedProcess? gateway, Uri? gatewayAddress, HistogramRecorder? recorder = null)
     {
         await target.CallAsync();
         if (warmup > 0)
@@ -64,6 +72,8 @@ internal static class GatewayLoad
         {
             await target.Http.GetStringAsync(new Uri(gatewayAddress!, "loadtest/overhead?reset=1"));
         }
+
+        recorder?.Reset();
 
         return await OpenLoopAsync(target, rate, TimeSpan.FromSeconds(seconds), gateway);
     }
@@ -78,6 +88,8 @@ internal static class GatewayLoad
         long errors = 0;
         string? firstError = null;
         var cpuBefore = gateway?.CpuTime ?? TimeSpan.Zero;
+        var self = Process.GetCurrentProcess();
+        var clientCpuBefore = self.TotalProcessorTime;
         long peak = 0;
         var started = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / (double)rate;
@@ -126,17 +138,25 @@ internal static class GatewayLoad
         var sorted = latencies.Where(l => !double.IsNaN(l)).Order().ToArray();
         double At(double q) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, q * sorted.Length)];
         var cpu = gateway is null ? 0 : (gateway.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, total);
-        return new Result(At(0.50), At(0.99), cpu, peak / 1048576.0, errors, firstError, total / elapsed.TotalSeconds);
+        self.Refresh();
+        var clientCpu = (self.TotalProcessorTime - clientCpuBefore).TotalMilliseconds / Math.Max(1, total);
+        return new Result(At(0.50), At(0.99), cpu, peak / 1048576.0, errors, firstError, total / elapsed.TotalSeconds, clientCpu);
     }
 
-    private sealed record Result(double P50, double P99, double CpuMsPerRequest, double PeakWorkingSetMb, long Errors, string? FirstError, double Achieved);
+    private sealed record Result(double P50, double P99, double CpuMsPerRequest, double PeakWorkingSetMb, long Errors, string? FirstError, double Achieved, double ClientCpuMsPerRequest);
 
-    /// <summary>One streamed OpenAI call with the bare reader, to the emulator or to the gateway; throws unless it produced text.</summary>
-    private sealed record Target(string Name, HttpClient Http, Uri Uri, string Model, string Key)
+    /// <summary>One streamed OpenAI call with the bare reader, to the emulator or to the gateway (or through the configured pipeline in this process); throws unless it produced text.</summary>
+    private sealed record Target(string Name, HttpClient Http, Uri? Uri, string Model, string Key, LoadTarget? Configured = null)
     {
         public async Task CallAsync()
         {
-            var answer = await BareOpenAI.StreamAsync(Http, Uri, Model, LoadTarget.Prompt, Key);
+            if (Configured is not null)
+            {
+                await Configured.CallAsync(CancellationToken.None);
+                return;
+            }
+
+            var answer = await BareOpenAI.StreamAsync(Http, Uri!, Model, LoadTarget.Prompt, Key);
             if (answer.Text.Length == 0)
             {
                 throw new InvalidOperationException($"{Name}: an empty answer.");
