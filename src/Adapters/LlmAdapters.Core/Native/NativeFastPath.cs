@@ -65,6 +65,13 @@ public static class NativeFastPath
     /// <returns><see langword="true"/> when the value is <c>null</c>.</returns>
     public static bool ReadNull(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.Null;
 
+    /// <summary>Reads a string value and tells whether it is <paramref name="expected"/> (an id or model that must equal the stream's), with no string made.</summary>
+    /// <param name="reader">The reader, on the property name.</param>
+    /// <param name="expected">The value the member must have.</param>
+    /// <returns><see langword="false"/> when the value is not that string.</returns>
+    public static bool ReadString(ref Utf8JsonReader reader, string expected) =>
+        reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(expected);
+
     /// <summary>Reads a string-or-null value: a string (an empty one as <see cref="string.Empty"/>, no new string), or <c>null</c>.</summary>
     /// <param name="reader">The reader, on the property name.</param>
     /// <param name="value">The string, or <see langword="null"/> for <c>null</c>.</param>

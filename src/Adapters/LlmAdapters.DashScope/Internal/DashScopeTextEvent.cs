@@ -70,19 +70,9 @@ internal static class DashScopeTextEvent
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
-                if (!Once(ref seen, 4) || !reader.Read())
+                if (!Once(ref seen, 4) || !reader.Read() || (reader.TokenType != JsonTokenType.Null && !ReadUsage(ref reader, ref result.Usage)))
                 {
                     return false;
-                }
-
-                if (reader.TokenType != JsonTokenType.Null)
-                {
-                    if (!ReadUsage(ref reader, out var counts))
-                    {
-                        return false;
-                    }
-
-                    result.Usage = counts;
                 }
             }
             else if (reader.ValueTextEquals("code"u8) || reader.ValueTextEquals("message"u8))
@@ -225,9 +215,9 @@ internal static class DashScopeTextEvent
         return reader.TokenType == JsonTokenType.EndObject;
     }
 
-    private static bool ReadUsage(ref Utf8JsonReader reader, out UsageCounts counts)
+    private static bool ReadUsage(ref Utf8JsonReader reader, ref UsageCounts? usage)
     {
-        counts = default;
+        var counts = default(UsageCounts);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -268,6 +258,7 @@ internal static class DashScopeTextEvent
             }
         }
 
+        usage = counts;
         return reader.TokenType == JsonTokenType.EndObject;
     }
 

@@ -63,33 +63,23 @@ internal static class GeminiTextChunk
             }
             else if (reader.ValueTextEquals("responseId"u8))
             {
-                if (!Once(ref seen, 2) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(chunk.ResponseId))
+                if (!Once(ref seen, 2) || !ReadString(ref reader, chunk.ResponseId))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("modelVersion"u8))
             {
-                if (!Once(ref seen, 4) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(chunk.ModelVersion))
+                if (!Once(ref seen, 4) || !ReadString(ref reader, chunk.ModelVersion))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("usageMetadata"u8))
             {
-                if (!Once(ref seen, 8) || !reader.Read())
+                if (!Once(ref seen, 8) || !reader.Read() || (reader.TokenType != JsonTokenType.Null && !ReadUsage(ref reader, ref chunk.Usage)))
                 {
                     return false;
-                }
-
-                if (reader.TokenType != JsonTokenType.Null)
-                {
-                    if (!ReadUsage(ref reader, out var counts))
-                    {
-                        return false;
-                    }
-
-                    chunk.Usage = counts;
                 }
             }
             else if (reader.ValueTextEquals("promptFeedback"u8) || reader.ValueTextEquals("error"u8))
@@ -226,9 +216,9 @@ internal static class GeminiTextChunk
         return (seen & 1) != 0 && LeaveOnlyObject(ref reader);
     }
 
-    private static bool ReadUsage(ref Utf8JsonReader reader, out UsageCounts counts)
+    private static bool ReadUsage(ref Utf8JsonReader reader, ref UsageCounts? usage)
     {
-        counts = default;
+        var counts = default(UsageCounts);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -280,6 +270,7 @@ internal static class GeminiTextChunk
             counts.Set(bit, value);
         }
 
+        usage = counts;
         return reader.TokenType == JsonTokenType.EndObject;
     }
 

@@ -55,7 +55,7 @@ internal static class OllamaTextLine
 
             if (reader.ValueTextEquals("model"u8))
             {
-                if (!Once(ref seen, 1) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(line.Model))
+                if (!Once(ref seen, 1) || !ReadString(ref reader, line.Model))
                 {
                     return false;
                 }
