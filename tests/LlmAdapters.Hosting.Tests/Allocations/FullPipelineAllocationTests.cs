@@ -24,7 +24,7 @@ public sealed class FullPipelineAllocationTests : IDisposable
     // Measured on 2026-11-24 (Debug, as the tests run): 5,297 B per call above the plain chain (6,665 B before issue 16 item 3's
     // trim), 0 B per streamed update (80 B before). On 2026-12-07 (issue 24): 5,256 B per call (key rotation without a table
     // entry per call) and 7,160 B fixed per stream; 5,320 B per call after merging the package graph's move of the tool loop
-    (its accounting seam), not profiled. Debug keeps every async state machine on the heap, so these are larger
+    // (its accounting seam), not profiled. Debug keeps every async state machine on the heap, so these are larger
     // than the Release figures of PipelineStagesBenchmarks that the issue's targets are about (docs/performance.md,
     // "Lighter stages" and issue 24's item 3). Margin: about 3 % per call and per stream; per update, less than one boxed
     // enumerator (40 B).
