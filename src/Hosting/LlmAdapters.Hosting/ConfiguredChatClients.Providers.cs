@@ -13,4 +13,9 @@ public sealed partial class ConfiguredChatClients
         var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
         return matches.LastOrDefault(p => p is not PackageChatProviderFactory) ?? matches.LastOrDefault();
     }
+
+    /// <summary>Gets a client's configuration (its own keys over the shared ones), for its provider's health probe.</summary>
+    /// <param name="name">The client name.</param>
+    /// <returns>The configuration.</returns>
+    internal Microsoft.Extensions.Configuration.IConfiguration GetClientConfiguration(string name) => _configuration.GetClientConfiguration(Canonical(name));
 }
