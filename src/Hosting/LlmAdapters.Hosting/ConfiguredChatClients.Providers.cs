@@ -17,5 +17,11 @@ public sealed partial class ConfiguredChatClients
     /// <summary>Gets a client's configuration (its own keys over the shared ones), for its provider's health probe.</summary>
     /// <param name="name">The client name.</param>
     /// <returns>The configuration.</returns>
-    internal Microsoft.Extensions.Configuration.IConfiguration GetClientConfiguration(string name) => _configuration.GetClientConfiguration(Canonical(name));
+    internal Microsoft.Extensions.Configuration.IConfiguration GetClientConfiguration(string name) => GetPlan(name).Configuration;
+
+    /// <summary>Gets how many times a client's view of the configuration was built (once per client; tests count them).</summary>
+    internal int ConfigurationFlattenings => _configuration.Flattenings;
+
+    /// <summary>Gets how many client plans were read (once per client; tests count them).</summary>
+    internal int PlanCount => _plans.Count(p => p.Value.IsValueCreated);
 }
