@@ -388,10 +388,15 @@ public abstract class HostileProviderTests
                 {
                     yield return (new HostileAnswer(200, Json, [(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}'], []), _ => ChatProviderErrorKind.Unknown);
                     yield return (new HostileAnswer(200, Json, WithInvalidUtf8(ResponseBody("Hel" + InvalidUtf8Marker + "lo")), []), _ => ChatProviderErrorKind.Unknown);
+
+                    // In a member no adapter reads: only the UTF-8 rule sees it (a JSON reader checks a string's UTF-8 only
+                    // when it decodes it), so this variant fails when the rule is off, where the others are held by the parser.
+                    yield return (new HostileAnswer(200, Json, WithInvalidUtf8(WithUnreadMember(ResponseBody("Hello"))), []), _ => ChatProviderErrorKind.Unknown);
                 }
                 else
                 {
                     yield return (new HostileAnswer(200, Sse, WithInvalidUtf8(StreamChunk("Hel" + InvalidUtf8Marker + "lo") + StreamFinish(length: false) + StreamDone), []), _ => ChatProviderErrorKind.Unknown);
+                    yield return (new HostileAnswer(200, Sse, WithInvalidUtf8(WithUnreadMember(StreamChunk("Hello")) + StreamFinish(length: false) + StreamDone), []), _ => ChatProviderErrorKind.Unknown);
                 }
 
                 break;
@@ -502,6 +507,14 @@ public abstract class HostileProviderTests
     private static string JsonEscaped(string key) => key.Replace("-", "\\u002D", StringComparison.Ordinal);
 
     private static string Base64(string key) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key));
+
+    // Adds a member no dialect reads, holding the invalid-UTF-8 marker, at the start of the first JSON object.
+    private static string WithUnreadMember(string json)
+    {
+        var at = json.IndexOf('{', StringComparison.Ordinal);
+        Assert.True(at >= 0, "The dialect's body has no JSON object.");
+        return json[..(at + 1)] + "\"x_hostile\":\"" + InvalidUtf8Marker + "\"," + json[(at + 1)..];
+    }
 
     private static byte[] WithInvalidUtf8(string text)
     {
