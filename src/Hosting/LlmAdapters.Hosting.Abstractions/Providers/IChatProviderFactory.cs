@@ -61,6 +61,15 @@ public interface IChatProviderFactory
     /// <returns>The probe, or <see langword="null"/> for hosting's default.</returns>
     ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => null;
 
+    /// <summary>
+    /// Creates the provider's health probe for a client, given the client's configuration too, for a probe that depends on a
+    /// provider-specific key (Gemini's <c>GeminiApiVersion</c> chooses the model list's path). The health check calls this one.
+    /// </summary>
+    /// <param name="settings">The client's settings (endpoint, key, model).</param>
+    /// <param name="configuration">The client's configuration: its own keys over the shared <c>AI</c> keys.</param>
+    /// <returns>The probe, or <see langword="null"/> for hosting's default; by default <see cref="CreateHealthProbe(ChatClientSettings)"/>'s.</returns>
+    ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, IConfiguration configuration) => CreateHealthProbe(settings);
+
     /// <summary>Creates the provider's adapter, with no middleware.</summary>
     /// <param name="context">What the configuration says of the client, with the services to use.</param>
     /// <returns>The adapter. The caller owns it and disposes of it.</returns>

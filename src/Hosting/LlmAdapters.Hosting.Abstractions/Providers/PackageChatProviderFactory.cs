@@ -33,5 +33,7 @@ internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : I
 
     public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => inner.CreateHealthProbe(settings);
 
+    public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, IConfiguration configuration) => inner.CreateHealthProbe(settings, configuration);
+
     public IChatClient CreateClient(ChatProviderContext context) => inner.CreateClient(context);
 }
