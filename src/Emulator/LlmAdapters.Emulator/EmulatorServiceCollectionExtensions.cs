@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using LlmAdapters;
 using LlmAdapters.Emulator;
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
