@@ -95,7 +95,8 @@ public sealed class ChatHostStartupTests
         {
         }
 
-        Assert.True(cancelled is not null, "The host went on streaming for 10 s after the client disconnected: the provider call was not cancelled.");
+        Assert.True(cancelled is not null, "The host went on streaming for 10 s after the client disconnected: the provider call was not cancelled. Logs: " +
+            string.Join(" | ", host.Logs.GetSnapshot().Select(r => $"{r.Timestamp:HH:mm:ss.fff} {r.Id.Name}: {r.Message}")));
         var forwarded = int.Parse(cancelled.GetStructuredStateValue("Updates")!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(forwarded, 1, 100);
         Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Id.Name is "ReplyFailed" or "ReplyFailedUnexpectedly");
