@@ -1,7 +1,6 @@
 // The pack check's consumer: restores the LlmAdapters meta-package and LlmAdapters.Emulator from artifacts/packages (exact
 // version), starts the emulator on a free loopback port, configures the "default" client on it through configuration
 // alone, makes one chat call and prints the reply. Exit code 0 only when the emulator's deterministic reply came back.
-using LlmAdapters;
 using LlmAdapters.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
