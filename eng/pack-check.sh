@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Pack check: packs every packable src project to artifacts/packages, checks each package's metadata (id, description,
 # README, license expression and LICENSE file, repository commit, symbol package; repository URL and SourceLink when the clone has an
-# 'origin' remote), then restores and runs eng/PackCheck, a consumer outside Adapters.sln that installs
-# the LlmAdapters meta-package from that folder and makes one chat call on the packed emulator; packs the chat CLI as
-# the .NET tool LlmAdapters.Chat.Tool, installs it from that folder and runs 'llm-chat "Hello"' on its emulator.
+# 'origin' remote), then publishes and runs eng/PackCheck, a consumer outside Adapters.sln that installs
+# the LlmAdapters meta-package from that folder and makes one chat call on the packed emulator, and the lean app
+# eng/PackCheckLean (LlmAdapters.Hosting + LlmAdapters.Anthropic only): its publish folder must not hold the OpenAI SDK,
+# StackExchange.Redis, the ML tokenizers, Polly or another LlmAdapters package, and it must answer, stream and not.
+# PACK_SIZES=1 also measures every package's publish size (artifacts/pack-check/package-sizes.md). It also packs the chat
+# CLI as the .NET tool LlmAdapters.Chat.Tool, installs it from that folder and runs 'llm-chat "Hello"' on its emulator.
 # Ends with one line: "pack check passed" or "pack check FAILED: <why>", and exits non-zero on failure.
 # PACK_CONFIGURATION (default Debug) picks the build configuration: Debug reuses what the test run just built.
 set -uo pipefail
@@ -76,8 +79,68 @@ check_chat_tool() {
 }
 check_chat_tool
 
-dotnet run --project eng/PackCheck/PackCheck.csproj -p:LlmAdaptersVersion="$version" >>"$log" 2>&1 \
-  || fail "the consumer eng/PackCheck did not restore, build or get the expected reply"
+# The meta-package consumer, published as a user would ship it, then run.
+meta_publish="$PWD/artifacts/pack-check/meta-publish"
+dotnet publish eng/PackCheck/PackCheck.csproj -c Release -o "$meta_publish" -nologo -v q -p:LlmAdaptersVersion="$version" >>"$log" 2>&1 \
+  || fail "the consumer eng/PackCheck did not restore, build or publish"
+dotnet "$meta_publish/PackCheck.dll" >>"$log" 2>&1 || fail "the published consumer eng/PackCheck did not get the expected reply"
 grep '^pack check reply:' "$log" | tail -n 1
+
+# --- Lean application (issue 25): LlmAdapters.Hosting + LlmAdapters.Anthropic only -------------------------------------
+# Publishes eng/PackCheckLean, fails when the publish folder holds an assembly the lean app must not carry, then runs it
+# (one call without streaming, one streamed) against the packed emulator, which the meta consumer serves from another
+# process on a free port. Prints the publish sizes of both applications.
+publish_size() { # folder -> "<MB> MB in <n> files"
+  local bytes files
+  bytes=$(find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+  files=$(find "$1" -type f -name '*.dll' | wc -l)
+  awk -v b="$bytes" -v f="$files" 'BEGIN { printf "%.1f MB in %d DLLs", b / 1048576, f }'
+}
+
+lean_app_check() {
+  local lean_publish="$PWD/artifacts/pack-check/lean-publish" server_out="$PWD/artifacts/pack-check/emulator.out"
+  dotnet publish eng/PackCheckLean/PackCheckLean.csproj -c Release -o "$lean_publish" -nologo -v q -p:LlmAdaptersVersion="$version" >>"$log" 2>&1 \
+    || fail "the lean app eng/PackCheckLean did not restore, build or publish"
+  local forbidden
+  forbidden=$(cd "$lean_publish" && ls -1 -- *.dll | grep -E '^(OpenAI|StackExchange\.Redis|Microsoft\.ML\.Tokenizers|Polly|Pipelines\.Sockets)|^LlmAdapters\.' \
+    | grep -v -E '^LlmAdapters\.(Hosting|Hosting\.Abstractions|Core|Anthropic)\.dll$')
+  [ -z "$forbidden" ] || fail "the lean app (Hosting + Anthropic) publishes assemblies it must not carry: $(echo $forbidden)"
+
+  dotnet "$meta_publish/PackCheck.dll" --serve >"$server_out" 2>>"$log" &
+  local server=$! endpoint="" waited=0
+  while [ -z "$endpoint" ] && [ "$waited" -lt 60 ] && kill -0 "$server" 2>/dev/null; do
+    sleep 0.5; waited=$((waited + 1))
+    endpoint=$(sed -n 's/^emulator: //p' "$server_out")
+  done
+  if [ -z "$endpoint" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fail "the emulator for the lean app did not start"; fi
+  dotnet "$lean_publish/PackCheckLean.dll" "$endpoint" >>"$log" 2>&1
+  local status=$?
+  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+  [ "$status" -eq 0 ] || fail "the lean app did not get the expected Anthropic replies (stream and not) from the emulator at $endpoint"
+  grep '^lean app reply:' "$log" | tail -n 1
+  echo "publish size: lean app (Hosting + Anthropic) $(publish_size "$lean_publish"); meta-package app $(publish_size "$meta_publish") (with the emulator)"
+}
+lean_app_check
+
+# --- Package sizes (PACK_SIZES=1; docs/architecture.md, "Packages") ---------------------------------------------------
+# For every packed package: its own DLL size, and the publish size of a minimal app that references only it (the
+# meta-package, and the Hosting package, included). Slow (one publish per package), so not part of the CI run.
+package_sizes() {
+  local table="$PWD/artifacts/pack-check/package-sizes.md" name own app
+  printf '| Package | Own DLL | Minimal app publish |\n|---|---|---|\n' >"$table"
+  for name in "${packed[@]}"; do
+    own=$(unzip -l "$out/$name.$version.nupkg" "lib/net10.0/*.dll" 2>/dev/null | awk '/\.dll$/ { s += $1 } END { printf "%.0f KB", s / 1024 }')
+    app="$PWD/artifacts/pack-check/size-$name"
+    if dotnet publish eng/PackCheckLean/PackCheckLean.csproj -c Release -o "$app/publish" -nologo -v q -p:LlmAdaptersVersion="$version" \
+        -p:PackCheckName="size-$name" -p:PackCheckPackages="$name" >>"$log" 2>&1; then
+      printf '| %s | %s | %s |\n' "$name" "$own" "$(publish_size "$app/publish")" >>"$table"
+    else
+      printf '| %s | %s | (publish failed) |\n' "$name" "$own" >>"$table"
+    fi
+  done
+  echo "package sizes: $table"
+}
+[ "${PACK_SIZES:-0}" = "1" ] && package_sizes
+
 $has_origin || echo "note: no hosted 'origin' remote, repository URL and SourceLink not checked"
-echo "pack check passed: ${#packed[@]} packages in artifacts/packages, consumer ran"
+echo "pack check passed: ${#packed[@]} packages in artifacts/packages, consumer and lean app ran"
