@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Pack check: packs every packable src project to artifacts/packages, checks each package's metadata (id, description,
-# README, license expression, repository commit, symbol package; repository URL and SourceLink when the clone has an
+# README, license expression and LICENSE file, repository commit, symbol package; repository URL and SourceLink when the clone has an
 # 'origin' remote), then publishes and runs eng/PackCheck, a consumer outside Adapters.sln that installs
 # the LlmAdapters meta-package from that folder and makes one chat call on the packed emulator, and the lean app
 # eng/PackCheckLean (LlmAdapters.Hosting + LlmAdapters.Anthropic only): its publish folder must not hold the OpenAI SDK,
 # StackExchange.Redis, the ML tokenizers, Polly or another LlmAdapters package, and it must answer, stream and not.
-# PACK_SIZES=1 also measures every package's publish size (artifacts/pack-check/package-sizes.md).
+# PACK_SIZES=1 also measures every package's publish size (artifacts/pack-check/package-sizes.md). It also packs the chat
+# CLI as the .NET tool LlmAdapters.Chat.Tool, installs it from that folder and runs 'llm-chat "Hello"' on its emulator.
 # Ends with one line: "pack check passed" or "pack check FAILED: <why>", and exits non-zero on failure.
 # PACK_CONFIGURATION (default Debug) picks the build configuration: Debug reuses what the test run just built.
 set -uo pipefail
@@ -50,6 +51,7 @@ for name in "${packed[@]}"; do
   # Listings are captured before grep: 'grep -q' exits early, and under pipefail the writer's SIGPIPE would fail the check.
   listing=$(unzip -l "$nupkg")
   grep -q ' README.md$' <<<"$listing" || fail "$name: README.md not in the package"
+  grep -q ' LICENSE$' <<<"$listing" || fail "$name: LICENSE not in the package"
   grep -q '<repository type="git"[^>]* commit="[0-9a-f]\{40\}"' <<<"$nuspec" || fail "$name: no repository commit"
   if $has_origin; then
     grep -q '<repository type="git" url="[^"]\+"' <<<"$nuspec" || fail "$name: no repository URL"
@@ -59,6 +61,23 @@ for name in "${packed[@]}"; do
   rm -f "$out/$name.pdb.tmp"
 done
 $has_origin || echo "note: no hosted 'origin' remote in this clone, so the repository URL and SourceLink (both taken from it) were not checked" >>"$log"
+
+# --- The chat CLI as a .NET tool (issue 25, item 7) ---------------------------------------------------------------
+# Packs samples/Chat as the tool package LlmAdapters.Chat.Tool into the local feed, installs it from there into a fresh
+# tool path (with a package cache of its own, so an older package of the same version cannot stand in for it), and runs
+# 'llm-chat "Hello"' on its built-in emulator: the reply must be the emulator's.
+check_chat_tool() {
+  local tools="$PWD/artifacts/pack-check/tool" reply
+  dotnet pack samples/Chat/Chat.csproj -c "$configuration" -o "$out" -nologo -v q >>"$log" 2>&1 || fail "dotnet pack samples/Chat (the llm-chat tool)"
+  [ -f "$out/LlmAdapters.Chat.Tool.$version.nupkg" ] || fail "the tool package LlmAdapters.Chat.Tool.$version.nupkg is missing"
+  NUGET_PACKAGES="$PWD/artifacts/pack-check/tool-packages" dotnet tool install LlmAdapters.Chat.Tool --version "$version" \
+    --tool-path "$tools" --add-source "$out" >>"$log" 2>&1 || fail "dotnet tool install LlmAdapters.Chat.Tool from artifacts/packages"
+  reply=$(env -u AI__Provider -u AI__Endpoint -u AI__ApiKey -u AI__Model NO_COLOR=1 "$tools/llm-chat" "Hello" 2>>"$log") \
+    || fail "llm-chat \"Hello\" (the installed tool) failed"
+  grep -q '^You said "Hello"\.' <<<"$reply" || fail "llm-chat did not answer from the emulator: $(head -n 1 <<<"$reply")"
+  echo "pack check tool reply: $(head -n 1 <<<"$reply")" | tee -a "$log"
+}
+check_chat_tool
 
 # The meta-package consumer, published as a user would ship it, then run.
 meta_publish="$PWD/artifacts/pack-check/meta-publish"

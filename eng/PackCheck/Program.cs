@@ -4,7 +4,6 @@
 // With --serve it only runs the packed emulator on a free loopback port for the lean application (eng/PackCheckLean),
 // prints "emulator: <address>" and stops on SIGTERM or Ctrl+C.
 using System.Runtime.InteropServices;
-using LlmAdapters;
 using LlmAdapters.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;

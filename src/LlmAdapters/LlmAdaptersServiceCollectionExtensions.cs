@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

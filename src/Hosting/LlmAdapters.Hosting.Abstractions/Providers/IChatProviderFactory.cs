@@ -9,7 +9,7 @@ namespace LlmAdapters.Hosting;
 /// The descriptor of one provider (<c>openai</c>, <c>anthropic</c>, …): its name, key variable, default endpoint and
 /// model, the provider-specific configuration keys it reads, and the factory of its adapter <see cref="IChatClient"/>.
 /// Each adapter package ships its own; hosting lists the built-in ones.
-/// Register one with <see cref="ChatProviderServiceCollectionExtensions.AddChatProvider(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatProviderFactory)"/>
+/// Register one with <see cref="Microsoft.Extensions.DependencyInjection.ChatProviderServiceCollectionExtensions.AddChatProvider(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatProviderFactory)"/>
 /// to add a provider name that <c>AI:Provider</c> can select, without changing this library.
 /// </summary>
 public interface IChatProviderFactory

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace LlmAdapters.Hosting;
 
 /// <summary>
-/// A provider a package registered (<see cref="ChatProviderServiceCollectionExtensions.TryAddChatProvider"/>): an
+/// A provider a package registered (<see cref="Microsoft.Extensions.DependencyInjection.ChatProviderServiceCollectionExtensions.TryAddChatProvider"/>): an
 /// application's own provider of the same name wins over it, whatever the order of registration. Every member is the inner one's.
 /// </summary>
 internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : IChatProviderFactory

@@ -181,7 +181,7 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
 
     private static partial class Log
     {
-        [LoggerMessage(40, LogLevel.Warning, "API key #{KeyIndex} failed ({ErrorType}): cooling down for {CooldownMs} ms.", EventName = "ApiKeyCoolingDown")]
+        [LoggerMessage(2040, LogLevel.Warning, "API key #{KeyIndex} failed ({ErrorType}): cooling down for {CooldownMs} ms.", EventName = "ApiKeyCoolingDown")]
         public static partial void CoolingDown(ILogger logger, int keyIndex, string errorType, double cooldownMs);
     }
 }
