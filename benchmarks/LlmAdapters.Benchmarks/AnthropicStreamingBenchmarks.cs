@@ -28,24 +28,26 @@ public class AnthropicStreamingBenchmarks
     private AnthropicChatClient _adapter = null!;
     private IChatClient _sdk = null!;
 
-    /// <summary>Gets or sets the stream served: <c>recorded</c> (3 text deltas) or <c>synthetic-500</c>.</summary>
-    [Params("recorded", "synthetic-500")]
+    /// <summary>Gets or sets the stream served: <c>recorded</c> (3 text deltas), <c>synthetic-500</c> or <c>synthetic-2000</c> (the other dialects' length, issue 24).</summary>
+    [Params("recorded", "synthetic-500", "synthetic-2000")]
     public string Stream { get; set; } = "recorded";
 
     [GlobalSetup]
     public void Setup()
     {
         var synthetic = Stream != "recorded";
-        var body = synthetic ? Payloads.AnthropicSyntheticStream(500) : Payloads.Load("anthropic/stream-text-basic.sse");
+        var deltas = Stream == "synthetic-2000" ? 2000 : 500;
+        var body = synthetic ? Payloads.AnthropicSyntheticStream(deltas) : Payloads.Load("anthropic/stream-text-basic.sse");
         _http = new HttpClient(new MemoryHttpHandler(body, "text/event-stream")) { Timeout = Timeout.InfiniteTimeSpan };
         _adapter = new AnthropicChatClient(new AnthropicChatClientOptions { Model = Model, ApiKey = ApiKey }, _http);
         _sdk = new AnthropicClient { ApiKey = ApiKey, HttpClient = _http, MaxRetries = 0 }.AsIChatClient(Model, 1024);
 
-        var expected = new ChatAnswer(synthetic ? Payloads.SyntheticText(500) : "Hello there!", null, 11, 6);
+        var expected = new ChatAnswer(synthetic ? Payloads.SyntheticText(deltas) : "Hello there!", null, 11, 6);
         Bare().GetAwaiter().GetResult().Verify(expected, nameof(Bare));
         AnthropicChatClient().GetAwaiter().GetResult().Verify(expected, nameof(AnthropicChatClient));
         AnthropicSdk().GetAwaiter().GetResult().Verify(expected, nameof(AnthropicSdk));
         Floor().GetAwaiter().GetResult().Verify(expected, nameof(Floor));
+        FloorUpdates().GetAwaiter().GetResult().Verify(expected, nameof(FloorUpdates));
     }
 
     [GlobalCleanup]
@@ -71,4 +73,9 @@ public class AnthropicStreamingBenchmarks
     /// <summary>Floor: HttpClient + SseParser + Utf8JsonReader, text and usage only, no string per event.</summary>
     [Benchmark]
     public Task<ChatAnswer> Floor() => FloorReader.AnthropicStreamAsync(_http, s_messages, Model, Prompt, ApiKey);
+
+    /// <summary>The floor plus one update per text delta and one usage update: what the <see cref="IChatClient"/> contract alone costs.</summary>
+    [Benchmark]
+    public Task<ChatAnswer> FloorUpdates() => Answers.FromStreamAsync(FloorReader.SseUpdatesAsync(
+        _http, BareAnthropic.CreateRequest(s_messages, Model, Prompt, ApiKey, stream: true), "text"u8.ToArray(), "input_tokens"u8.ToArray(), "output_tokens"u8.ToArray()));
 }

@@ -3,7 +3,6 @@
 using LlmAdapters.Cost;
 using LlmAdapters.Emulator;
 using LlmAdapters.Hosting;
-using LlmAdapters.OpenAI;
 using LlmAdapters.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -20,9 +19,6 @@ namespace LlmAdapters.Samples.Chat;
 /// </summary>
 internal static class ChatProgram
 {
-    /// <summary>The provider name of the built-in emulator.</summary>
-    public const string EmulatorProviderName = "emulator";
-
     public static async Task<int> RunAsync(CliOptions options, CancellationToken cancellationToken)
     {
         var output = ConsoleStyle.ForOutput(options.NoColor);
@@ -30,7 +26,11 @@ internal static class ChatProgram
         var configuration = BuildConfiguration(options);
 
         var services = new ServiceCollection();
-        await using var emulator = await StartEmulatorIfChosenAsync(configuration, options.Client, services, cancellationToken);
+
+        // AI:Provider=emulator (the sample's appsettings.json, so a fresh clone runs offline): the Emulator package's
+        // provider, stopped when the services are disposed of. Any other provider is used as configured: without its key,
+        // validation stops the CLI with the "needs an API key" message, never falling back to the emulator.
+        services.AddChatProviderEmulator(o => o.ChunkDelay = configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(10));
 
         // Logs go to standard error only: standard output carries the replies (and --json), whatever the log level.
         services.AddLogging(logging => logging
@@ -42,6 +42,7 @@ internal static class ChatProgram
         services.AddHealthChecks().AddChatClientsHealthChecks();
         await using var provider = services.BuildServiceProvider();
         var clients = provider.GetRequiredService<ConfiguredChatClients>();
+        await StartEmulatorIfChosenAsync(configuration, options.Client, provider, cancellationToken);
         if (options.Check)
         {
             return await HealthTable.PrintAsync(provider.GetRequiredService<HealthCheckService>(), clients, output, cancellationToken);
@@ -172,24 +173,19 @@ internal static class ChatProgram
     }
 
     /// <summary>
-    /// Starts the in-process emulator when the chosen client's provider is <c>emulator</c> (the sample's appsettings.json
-    /// says so, so a fresh clone runs offline) and registers the <c>emulator</c> provider at its address. Any other
-    /// provider is used as configured: without its key, validation stops the CLI with the "needs an API key" message.
+    /// Starts the emulator before the first reply when the chosen client's provider is <c>emulator</c>, and says so in one
+    /// line on standard error (the first call would start it too, but the address belongs in that line).
     /// </summary>
-    private static async Task<EmulatorServer?> StartEmulatorIfChosenAsync(IConfiguration configuration, string client, IServiceCollection services, CancellationToken cancellationToken)
+    private static async Task StartEmulatorIfChosenAsync(IConfiguration configuration, string client, IServiceProvider services, CancellationToken cancellationToken)
     {
         var ai = configuration.GetSection("AI");
         var provider = ai[$"Clients:{client}:Provider"] ?? ai["Provider"];
-        if (!string.Equals(provider?.Trim(), EmulatorProviderName, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(provider?.Trim(), EmulatorChatProvider.ProviderName, StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return;
         }
 
-        var chunkDelay = configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(10);
-        var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { ChunkDelay = chunkDelay }, cancellationToken);
-        services.AddChatProvider(new OpenAICompatibleChatProviderFactory(
-            new OpenAICompatibleProvider(EmulatorProviderName, emulator.OpenAIEndpoint, apiKeyEnvironmentVariable: null, requiresApiKey: false), "gpt-4o-mini"));
+        var emulator = await services.GetRequiredService<EmulatorChatProvider>().EnsureStartedAsync(cancellationToken);
         await Console.Error.WriteLineAsync($"AI:Provider is 'emulator': replies come from the built-in emulator at {emulator.OpenAIEndpoint}, offline (set AI__Provider and its API key to use a real provider).");
-        return emulator;
     }
 }

@@ -1,6 +1,7 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LlmAdapters.Samples.Chat;

@@ -4,6 +4,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LlmAdapters.Cost;
+using LlmAdapters.Emulator;
 using LlmAdapters.Hosting;
 using LlmAdapters.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,10 +39,10 @@ internal static class ChatEndpoints
         return TypedResults.Ok(new LedgerInfo(total.Total, ChatCost.FormatUsd(total.Total), total.Calls, ledger is RedisCostLedger));
     }
 
-    private static Ok<ClientInfo[]> ListClients(ConfiguredChatClients clients, SampleEmulator emulator) =>
+    private static Ok<ClientInfo[]> ListClients(ConfiguredChatClients clients) =>
         TypedResults.Ok(clients.Names
             .Select(clients.GetSettings)
-            .Select(s => new ClientInfo(s.Name, s.Provider, s.Model, s.MaxOutputTokens, s.Temperature, emulator.Answers(s.Name)))
+            .Select(s => new ClientInfo(s.Name, s.Provider, s.Model, s.MaxOutputTokens, s.Temperature, string.Equals(s.Provider, EmulatorChatProvider.ProviderName, StringComparison.OrdinalIgnoreCase)))
             .ToArray());
 
     private static async Task<Results<Ok<ChatReply>, ProblemHttpResult>> ReplyAsync(

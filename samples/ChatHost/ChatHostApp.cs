@@ -6,7 +6,7 @@ namespace LlmAdapters.Samples.ChatHost;
 
 /// <summary>
 /// Builds the chat host: the configured clients of the <c>AI</c> section (validated when the host starts), the
-/// emulator for the clients that have no provider or key, the chat endpoints and the page. <c>Program</c> runs it;
+/// emulator for the clients whose provider is <c>emulator</c>, the chat endpoints and the page. <c>Program</c> runs it;
 /// tests build it on a loopback port of their choosing and start it themselves.
 /// </summary>
 public static class ChatHostApp
@@ -28,11 +28,12 @@ public static class ChatHostApp
         });
         configure?.Invoke(builder);
 
-        SampleEmulator.AddTo(builder, defaultChunkDelay: TimeSpan.FromMilliseconds(30));
+        // AI:Provider=emulator (the sample's appsettings.json): an emulator started and stopped with the host, no key.
+        builder.Services.AddChatProviderEmulator(o => o.ChunkDelay = builder.Configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(30));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatHostJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(ChatHostLimits.From(builder.Configuration));
-        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(SampleEmulator.SectionName));
+        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection("AI"));
         HealthEndpoint.AddTo(builder.Services);
 
         var app = builder.Build();

@@ -1,7 +1,6 @@
 // Licensed under the MIT License.
 
 using System.Text.Json;
-using LlmAdapters.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -34,8 +34,8 @@ public static class GatewayApp
             kestrel.Limits.MinRequestBodyDataRate = new(240, TimeSpan.FromSeconds(5));
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
-        SampleEmulator.AddTo(builder, defaultChunkDelay: TimeSpan.FromMilliseconds(5));
-        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection(SampleEmulator.SectionName));
+        builder.Services.AddChatProviderEmulator(o => o.ChunkDelay = builder.Configuration.GetValue<TimeSpan?>("Emulator:ChunkDelay") ?? TimeSpan.FromMilliseconds(5));
+        builder.Services.AddConfiguredChatClients(builder.Configuration.GetSection("AI"));
         builder.Services.AddLlmGateway(builder.Configuration.GetSection("Gateway"));
 
         var app = builder.Build();

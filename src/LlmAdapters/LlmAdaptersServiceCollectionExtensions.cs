@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +8,7 @@ public static class LlmAdaptersServiceCollectionExtensions
 {
     /// <summary>
     /// Registers every built-in provider (the OpenAI-compatible presets with both implementations, <c>anthropic</c>,
-    /// <c>gemini</c>, <c>ollama</c>, <c>dashscope-native</c>), every middleware stage (resilience, cost and budgets) and the
+    /// <c>gemini</c>, <c>ollama</c>, <c>dashscope-native</c>), every middleware stage (resilience, cost and budgets, with OpenAI's tokenizers for token estimates) and the
     /// shared state on Redis when <c>AI:Redis</c> is configured. <c>AddConfiguredChatClients</c> calls it by itself when this
     /// package is referenced; calling it again adds nothing.
     /// </summary>
@@ -26,6 +25,7 @@ public static class LlmAdaptersServiceCollectionExtensions
         services.AddDashScopeChatProvider();
         services.AddResilienceChatPipelineStages();
         services.AddCostChatPipelineStages();
+        services.AddTiktokenTokenEstimator();
         services.AddRedisChatState();
         return services;
     }

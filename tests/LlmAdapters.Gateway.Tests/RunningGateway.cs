@@ -37,7 +37,7 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public EmulatorServer Emulator => App.Services.GetRequiredService<LlmAdapters.Samples.SampleEmulator>().Server!;
+    public EmulatorServer Emulator => App.Services.GetRequiredService<EmulatorChatProvider>().Server!;
 
     public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
 

@@ -41,6 +41,18 @@ public sealed class PackageRegistrationTests
     }
 
     [Fact]
+    public void Hosting_ReferencesOnlyTheAbstractions_NoProviderNoMiddlewareNoHeavyDependency()
+    {
+        // Issue 25, item 1: Hosting.csproj references Hosting.Abstractions and Core only; the tool loop reaches Cost through
+        // IToolRunAccountingFactory. An assembly reference would bring the package (and what it brings) to every app.
+        var references = typeof(ConfiguredChatClients).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Equal(["LlmAdapters.Core", "LlmAdapters.Hosting.Abstractions"], references.Where(n => n.StartsWith("LlmAdapters", StringComparison.Ordinal)).Order());
+        Assert.DoesNotContain(references, n => n.StartsWith("OpenAI", StringComparison.Ordinal) || n.StartsWith("StackExchange", StringComparison.Ordinal)
+            || n.StartsWith("Microsoft.ML", StringComparison.Ordinal) || n.StartsWith("Polly", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PackageCalls_Repeated_RegisterOnce()
     {
         var services = new ServiceCollection();

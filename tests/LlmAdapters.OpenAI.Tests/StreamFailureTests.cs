@@ -38,7 +38,8 @@ public sealed class StreamFailureTests
     [Fact]
     public async Task GetStreamingResponseAsync_StreamEndsWithoutFinishReason_ThrowsUnavailable()
     {
-        using var client = TestClients.Create(new StubHttpHandler(_ => TestClients.Sse(Chunk1 + "\n\n" + Chunk2 + "\n\n")));
+        // [DONE] without a finish reason (without [DONE], the stream ended before it: see the hostile suite's unterminated-stream).
+        using var client = TestClients.Create(new StubHttpHandler(_ => TestClients.Sse(Chunk1 + "\n\n" + Chunk2 + "\n\ndata: [DONE]\n\n")));
         var received = new List<ChatResponseUpdate>();
 
         var ex = await Assert.ThrowsAsync<ChatProviderException>(async () =>
@@ -88,7 +89,7 @@ public sealed class StreamFailureTests
     [Fact]
     public async Task GetStreamingResponseAsync_MalformedJsonChunk_ThrowsNonTransientUnknown()
     {
-        using var client = TestClients.Create(new StubHttpHandler(_ => TestClients.Sse(Chunk1 + "\n\ndata: {\"id\":\"c1\",\"choices\":[{\"index\":0,\n\n")));
+        using var client = TestClients.Create(new StubHttpHandler(_ => TestClients.Sse(Chunk1 + "\n\ndata: {\"id\":\"c1\",\"choices\":[{\"index\":0,}]}\n\n")));
         var received = 0;
 
         var ex = await Assert.ThrowsAsync<ChatProviderException>(async () =>

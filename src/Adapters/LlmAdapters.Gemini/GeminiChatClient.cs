@@ -52,17 +52,26 @@ public sealed partial class GeminiChatClient : IChatClient
         var transport = new NativeTransportOptions { ProviderName = GeminiConstants.ProviderName, ApiKeyHeaderName = "x-goog-api-key", RefineError = GeminiErrors.Refine };
         var endpoint = options.ApplyTo(GeminiChatClientOptions.DefaultEndpoint, transport);
 
-        var version = options.ApiVersion.Trim('/');
+        _modelsBase = ModelsBase(endpoint, options.ApiVersion) + "/";
+        transport.StateOrigin = ProviderState.CreateOrigin(GeminiConstants.ProviderName, endpoint);
+        _transport = new NativeHttpTransport(transport, httpClient);
+        _metadata = new ChatClientMetadata(GeminiConstants.MetadataProviderName, endpoint, options.Model);
+    }
+
+    /// <summary>Gets the models path of an API version at an endpoint (<c>{endpoint}/{version}/models</c>; an endpoint that already ends in the version keeps it once), shared by the client and its health probe.</summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="apiVersion">The API version, e.g. <c>v1beta</c> or <c>v1</c>.</param>
+    /// <returns>The path, without a trailing slash.</returns>
+    internal static string ModelsBase(Uri endpoint, string apiVersion)
+    {
+        var version = apiVersion.Trim().Trim('/');
         var baseUri = endpoint.AbsoluteUri.TrimEnd('/');
         if (baseUri.EndsWith("/" + version, StringComparison.OrdinalIgnoreCase))
         {
             baseUri = baseUri[..^(version.Length + 1)];
         }
 
-        _modelsBase = baseUri + "/" + version + "/models/";
-        transport.StateOrigin = ProviderState.CreateOrigin(GeminiConstants.ProviderName, endpoint);
-        _transport = new NativeHttpTransport(transport, httpClient);
-        _metadata = new ChatClientMetadata(GeminiConstants.MetadataProviderName, endpoint, options.Model);
+        return baseUri + "/" + version + "/models";
     }
 
     /// <inheritdoc/>

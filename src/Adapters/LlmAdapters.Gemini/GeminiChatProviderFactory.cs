@@ -31,11 +31,19 @@ public sealed class GeminiChatProviderFactory()
     internal const string ServiceTierKey = "ServiceTier";
 
     /// <inheritdoc/>
+    /// <remarks>The probe of the default API version, <c>v1beta</c> (see <see cref="CreateHealthProbe(ChatClientSettings, Microsoft.Extensions.Configuration.IConfiguration)"/>).</remarks>
+    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => CreateProbe(settings, GeminiChatClientOptions.DefaultApiVersion);
+
+    /// <inheritdoc/>
     /// <remarks>
-    /// Gemini's model list, <c>GET {endpoint}/v1beta/models?pageSize=1</c>, with the key in <c>x-goog-api-key</c> (never a
-    /// Bearer key, which Gemini refuses, nor the URL). Gemini refuses a bad key with 400 <c>API_KEY_INVALID</c>.
+    /// Gemini's model list of the configured API version (<c>GeminiApiVersion</c>, default <c>v1beta</c>), at the path the
+    /// client calls: <c>GET {endpoint}/{version}/models?pageSize=1</c>, with the key in <c>x-goog-api-key</c> (never a Bearer
+    /// key, which Gemini refuses, nor the URL). Gemini refuses a bad key with 400 <c>API_KEY_INVALID</c>.
     /// </remarks>
-    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
+    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        CreateProbe(settings, configuration?[ApiVersionKey] is { Length: > 0 } version && version.Trim().Trim('/').Length > 0 ? version : GeminiChatClientOptions.DefaultApiVersion);
+
+    private ChatProviderHealthProbe? CreateProbe(ChatClientSettings settings, string apiVersion)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var endpoint = settings.Endpoint ?? DefaultEndpoint;
@@ -45,7 +53,7 @@ public sealed class GeminiChatProviderFactory()
         }
 
         var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
-        var uri = new Uri(endpoint.ToString().TrimEnd('/') + "/" + GeminiChatClientOptions.DefaultApiVersion + "/models?pageSize=1");
+        var uri = new Uri(GeminiChatClient.ModelsBase(endpoint, apiVersion) + "?pageSize=1");
         return new ChatProviderHealthProbe(
             uri,
             () =>

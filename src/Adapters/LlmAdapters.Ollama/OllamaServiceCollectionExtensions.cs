@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using LlmAdapters;
 using LlmAdapters.Ollama;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -24,10 +24,13 @@ public sealed partial class OpenAICompatibleChatClient
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         var terminal = new LlmAdapters.Native.TerminalEventRule(keepAssembledCalls: true);
+
+        // The body's terminal event, [DONE], is watched for as the native decoder requires it: the SDK's reader ends as
+        // quietly when the connection closes (issue 20, N11). The watch reaches the response policy on this flow.
+        var done = SseDoneWatch.Begin();
         var enumerator = _inner.GetStreamingResponseAsync(LlmAdapters.Native.ProviderState.ForTarget(messages, _stateOrigin, options), ExtraBodyFields.Apply(options), linked.Token).GetAsyncEnumerator(linked.Token);
         await using (enumerator.ConfigureAwait(false))
         {
-            var started = false;
             var finished = false;
             while (true)
             {
@@ -63,10 +66,16 @@ public sealed partial class OpenAICompatibleChatClient
                         throw;
                     }
 
-                    throw translated;
+                    // A chunk cut in the middle of its JSON is a cut stream (Unavailable), as on the native path.
+                    throw translated is ChatProviderException provider
+                        ? Native.OpenAIChatCompletionsClient.RefineCutJson(provider, System.Net.HttpStatusCode.OK)
+                        : translated;
+                }
+                finally
+                {
+                    SseDoneWatch.End();
                 }
 
-                started = true;
                 if (update.RawRepresentation is StreamingChatCompletionUpdate chunk)
                 {
                     // An error chunk carries no choices and no usage, so its update is empty: only such an update is looked into.
@@ -88,14 +97,17 @@ public sealed partial class OpenAICompatibleChatClient
                 }
             }
 
+            // A closed connection ends an SSE stream as quietly as a finished answer: without [DONE], or without a finish
+            // reason, the answer is probably cut short, and a silent success would hand a truncated (or empty) answer to the
+            // caller. The same errors as the native decoder's, in the same order.
+            if (!done.SawDone)
+            {
+                throw LlmAdapters.Native.NativeErrors.Incomplete(_providerName, "[DONE]", System.Net.HttpStatusCode.OK);
+            }
+
             if (!finished)
             {
-                // A closed connection ends an SSE stream as quietly as a finished answer: without a finish reason the
-                // answer is probably cut short, and a silent success would hand a truncated answer to the caller.
-                throw new ChatProviderException(
-                    ChatProviderErrorKind.Unavailable,
-                    _providerName,
-                    started ? "The stream ended before the provider sent a finish reason." : "The stream ended before the provider sent anything.");
+                throw LlmAdapters.Native.NativeErrors.Incomplete(_providerName, "a finish reason", System.Net.HttpStatusCode.OK);
             }
         }
     }

@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using LlmAdapters;
 using LlmAdapters.OpenAI;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -13,7 +13,7 @@ public static class LlmGatewayEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>POST /v1/chat/completions</c> (OpenAI), <c>POST /v1/messages</c> (Anthropic), <c>GET /v1/models</c> and
-    /// <c>GET /v1/spend</c>, each behind the virtual keys of <see cref="LlmGatewayServiceCollectionExtensions.AddLlmGateway"/>.
+    /// <c>GET /v1/spend</c>, each behind the virtual keys of <see cref="Microsoft.Extensions.DependencyInjection.LlmGatewayServiceCollectionExtensions.AddLlmGateway"/>.
     /// </summary>
     /// <param name="endpoints">The endpoints.</param>
     /// <returns>The group of the gateway's endpoints (add conventions to it).</returns>

@@ -1,14 +1,14 @@
 // Licensed under the MIT License.
 
+using LlmAdapters;
 using LlmAdapters.Gateway;
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace LlmAdapters;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the LLM gateway's services (the endpoints are <see cref="LlmGatewayEndpointRouteBuilderExtensions.MapLlmGateway"/>).</summary>
 public static class LlmGatewayServiceCollectionExtensions

@@ -3,10 +3,9 @@
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace LlmAdapters;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers providers and pipeline stages that configured chat clients can use.</summary>
 public static class ChatProviderServiceCollectionExtensions

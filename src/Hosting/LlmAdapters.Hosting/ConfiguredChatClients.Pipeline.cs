@@ -36,15 +36,15 @@ public sealed partial class ConfiguredChatClients
     private ChatClientPlan ReadPlan(string name)
     {
         var errors = new List<string>();
-        var settings = ResolveSettings(name, errors, out var factory);
+        var configuration = _configuration.GetClientConfiguration(name);
+        var settings = ResolveSettings(name, configuration, errors, out var factory, out var defaultEndpoint);
         if (settings is null)
         {
-            return new ChatClientPlan(null, null, [], errors);
+            return new ChatClientPlan(configuration, null, factory, [], errors);
         }
 
-        ValidateFallbackTargets(name, errors);
-        var stages = ReadStages(settings, factory!, errors);
-        return new ChatClientPlan(settings, factory, stages, [.. errors.Distinct(StringComparer.Ordinal)]);
+        var stages = ReadStages(settings, configuration, factory!, errors);
+        return new ChatClientPlan(configuration, settings, factory, stages, [.. errors.Distinct(StringComparer.Ordinal)], defaultEndpoint);
     }
 
     /// <summary>The inner stack of a client, built once: the stages after <see cref="ChatPipelineOrder.Fallback"/> over the adapter.</summary>
@@ -54,7 +54,7 @@ public sealed partial class ConfiguredChatClients
     private IChatClient BuildInnerStack(string name, IServiceProvider services)
     {
         var plan = GetPlan(name).ThrowIfInvalid();
-        var builder = new ChatClientBuilder(CreateAdapter(plan.Settings!, plan.Factory!, null));
+        var builder = new ChatClientBuilder(CreateAdapter(plan, null));
         foreach (var stage in plan.Stages.Where(s => s.Stage.Order > ChatPipelineOrder.Fallback))
         {
             builder.Use(inner => stage.Stage.Apply(inner, stage.Context, stage.Options));
@@ -77,9 +77,8 @@ public sealed partial class ConfiguredChatClients
     /// <c>Pipeline</c>, each stage's section into its options (a key no stage read is unknown, with the nearest known one suggested).
     /// </summary>
     /// <returns>The enabled stages, outermost first, each with its context and the options it read.</returns>
-    private List<ChatPipelineStagePlan> ReadStages(ChatClientSettings settings, IChatProviderFactory factory, List<string> errors)
+    private List<ChatPipelineStagePlan> ReadStages(ChatClientSettings settings, IConfiguration configuration, IChatProviderFactory factory, List<string> errors)
     {
-        var configuration = _configuration.GetClientConfiguration(settings.Name);
         ValidateClientKeys(settings.Name, configuration, factory, errors);
         ValidateStageNames(settings.Name, configuration, errors);
 
@@ -124,45 +123,6 @@ public sealed partial class ConfiguredChatClients
         return enabled;
     }
 
-    /// <summary>
-    /// Checks a client's <c>Pipeline:Fallback:Clients</c>: each target must be a configured client, and no chain of
-    /// fallbacks may lead back to the client (building it would never end).
-    /// </summary>
-    private void ValidateFallbackTargets(string client, List<string> errors)
-    {
-        foreach (var (key, target) in FallbackTargetKeys(client))
-        {
-            if (!_configuration.Contains(target))
-            {
-                errors.Add($"{_configuration.SectionPath(client, key)} names '{target}', which is not a configured client. Configured clients: {string.Join(", ", Names)}.");
-            }
-        }
-
-        if (FindFallbackCycle(client, [client]) is { } cycle)
-        {
-            var path = _configuration.SectionPath(client, "Pipeline:Fallback:Clients");
-            errors.Add($"{path} leads back to '{client}' ({string.Join(" -> ", cycle)}): a client cannot fall back to itself, directly or through others.");
-        }
-    }
-
-    /// <summary>The clients a client falls back to, each with the key that names it: <c>Clients</c>, then each <c>ByKind:{Kind}</c>.</summary>
-    private IEnumerable<(string Key, string Target)> FallbackTargetKeys(string client)
-    {
-        var fallback = _configuration.GetClientConfiguration(client).GetSection("Pipeline:Fallback");
-        foreach (var target in ConfigurationReader.GetList(fallback, "Clients"))
-        {
-            yield return ("Pipeline:Fallback:Clients", target);
-        }
-
-        foreach (var kind in fallback.GetSection("ByKind").GetChildren())
-        {
-            foreach (var target in ConfigurationReader.GetList(kind, string.Empty))
-            {
-                yield return ("Pipeline:Fallback:ByKind:" + kind.Key, target);
-            }
-        }
-    }
-
     /// <summary>A section under <c>Pipeline</c> that no stage reads is a typo (<c>Retyr</c>) that would silently switch nothing on.</summary>
     private void ValidateStageNames(string client, IConfiguration configuration, List<string> errors)
     {
@@ -177,27 +137,6 @@ public sealed partial class ConfiguredChatClients
         }
     }
 
-    private IEnumerable<string> FallbackTargets(string client) =>
-        FallbackTargetKeys(client).Select(t => t.Target).Distinct(StringComparer.OrdinalIgnoreCase);
-
-    private List<string>? FindFallbackCycle(string start, List<string> path)
-    {
-        foreach (var target in FallbackTargets(path[^1]))
-        {
-            if (string.Equals(target, start, StringComparison.OrdinalIgnoreCase))
-            {
-                return [.. path, target];
-            }
-
-            if (_configuration.Contains(target) && !path.Contains(target, StringComparer.OrdinalIgnoreCase) && FindFallbackCycle(start, [.. path, target]) is { } cycle)
-            {
-                return cycle;
-            }
-        }
-
-        return null;
-    }
-
     private static bool IsEnabled(IChatPipelineStage stage, ChatPipelineContext context, List<string> errors) =>
         ConfigurationReader.GetBoolean(context.Section, "Enabled", errors, context.SectionPath) ?? stage.IsEnabled(context);
 
@@ -207,21 +146,28 @@ public sealed partial class ConfiguredChatClients
     {
         var section = configuration.GetSection("Pipeline").GetSection(stage.Name);
         var path = _configuration.SectionPath(settings.Name, "Pipeline:" + stage.Name);
+        var name = settings.Name;
         return new ChatPipelineContext(
-            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(settings, factory, apiKey), target => GetFallbackClient(target, _services), getClientSection);
+            settings, configuration, new PathedConfigurationSection(section, path, usage), _services, apiKey => CreateAdapter(GetPlan(name), apiKey), target => GetFallbackClient(target, _services), getClientSection)
+        {
+            // A stage whose keys name other clients (Fallback) checks them itself: what is configured, and how each other
+            // client is configured (one view per client, the one its own plan reads).
+            ClientNames = Names,
+            ClientConfigurations = other => _configuration.Contains(other) ? _configuration.GetClientConfiguration(Canonical(other)) : null,
+        };
     }
 
     /// <summary>
-    /// Creates a client's adapter. Its settings are resolved again here, not taken from the plan: they are the provider's
-    /// (endpoint, key, model), not a stage's section, and a provider may learn its default endpoint only once the host
-    /// runs (the ChatHost sample's emulator), after the plan was read for validation at start.
+    /// Creates a client's adapter from its plan: its settings as planned (with the provider's default endpoint of the moment,
+    /// when the client took the default: a provider may learn it only once the host runs, the samples' emulator) and the
+    /// view of the configuration the plan read. Nothing is flattened or resolved again.
     /// </summary>
-    private IChatClient CreateAdapter(ChatClientSettings planned, IChatProviderFactory factory, string? apiKey)
+    private IChatClient CreateAdapter(ChatClientPlan plan, string? apiKey)
     {
-        var settings = ResolveSettings(planned.Name, [], out _) ?? planned;
+        var settings = plan.CurrentSettings!;
         var effective = apiKey is null ? settings : settings with { ApiKey = apiKey };
         var httpClient = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(settings.Name));
         httpClient.Timeout = Timeout.InfiniteTimeSpan; // The adapter applies NetworkTimeout; the timeout middleware the shorter limits.
-        return factory.CreateClient(new ChatProviderContext(effective, _configuration.GetClientConfiguration(settings.Name), httpClient, _services));
+        return plan.Factory!.CreateClient(new ChatProviderContext(effective, plan.Configuration, httpClient, _services));
     }
 }

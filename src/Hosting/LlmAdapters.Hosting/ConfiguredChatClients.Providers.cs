@@ -13,4 +13,15 @@ public sealed partial class ConfiguredChatClients
         var matches = Providers.Where(p => string.Equals(p.Name, provider.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
         return matches.LastOrDefault(p => p is not PackageChatProviderFactory) ?? matches.LastOrDefault();
     }
+
+    /// <summary>Gets a client's configuration (its own keys over the shared ones), for its provider's health probe.</summary>
+    /// <param name="name">The client name.</param>
+    /// <returns>The configuration.</returns>
+    internal Microsoft.Extensions.Configuration.IConfiguration GetClientConfiguration(string name) => GetPlan(name).Configuration;
+
+    /// <summary>Gets how many times a client's view of the configuration was built (once per client; tests count them).</summary>
+    internal int ConfigurationFlattenings => _configuration.Flattenings;
+
+    /// <summary>Gets how many client plans were read (once per client; tests count them).</summary>
+    internal int PlanCount => _plans.Count(p => p.Value.IsValueCreated);
 }

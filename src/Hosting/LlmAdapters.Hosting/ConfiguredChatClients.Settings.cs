@@ -27,10 +27,17 @@ public sealed partial class ConfiguredChatClients
         errors.AddRange(factory.ValidateConfiguration(configuration, key => _configuration.KeyPath(client, key)));
     }
 
-    private ChatClientSettings? ResolveSettings(string name, List<string> errors, out IChatProviderFactory? factory)
+    /// <summary>Resolves a client's settings from its view of the configuration (read once, for its plan).</summary>
+    /// <param name="name">The client name.</param>
+    /// <param name="configuration">The client's view of the configuration.</param>
+    /// <param name="errors">Collects the problems found.</param>
+    /// <param name="factory">The provider's descriptor, when found.</param>
+    /// <param name="providerDefaultEndpoint">The provider's default endpoint, when the settings took it (no endpoint configured).</param>
+    /// <returns>The settings, or <see langword="null"/> when they have errors.</returns>
+    private ChatClientSettings? ResolveSettings(string name, IConfiguration configuration, List<string> errors, out IChatProviderFactory? factory, out Uri? providerDefaultEndpoint)
     {
         factory = null;
-        var configuration = _configuration.GetClientConfiguration(name);
+        providerDefaultEndpoint = null;
         string PathOf(string key) => _configuration.KeyPath(name, key);
         var start = errors.Count;
         var connection = ReadConnectionString(name, errors);
@@ -81,6 +88,10 @@ public sealed partial class ConfiguredChatClients
         {
             errors.Add($"{PathOf("Endpoint")} is not set, and the '{factory.Name}' provider has no default endpoint: give the server's base URL.");
         }
+        else
+        {
+            providerDefaultEndpoint = endpoint;
+        }
 
         var apiKeys = ConfigurationReader.GetList(configuration, "Pipeline:ApiKeys");
         var apiKey = Value("ApiKey", "Key");
@@ -108,15 +119,8 @@ public sealed partial class ConfiguredChatClients
             errors.Add($"The API key in {apiKeySource} {keyProblem}. The key is not shown.");
         }
 
-        // Every rotation key too, each with its own path: a CR/LF in Pipeline:ApiKeys:1 would otherwise pass start-up and
-        // fail at the first call that rotates to it (issue 20, N9). The first is checked above when it is the client's key.
-        for (var i = string.Equals(apiKey, apiKeys.Count > 0 ? apiKeys[0] : null, StringComparison.Ordinal) ? 1 : 0; i < apiKeys.Count; i++)
-        {
-            if (ApiKeyRules.GetProblem(apiKeys[i]) is { } rotationProblem)
-            {
-                errors.Add($"The API key in {_configuration.KeyPath(name, "Pipeline:ApiKeys:" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))} {rotationProblem}. The key is not shown.");
-            }
-        }
+        // The rotation keys of Pipeline:ApiKeys are the ApiKeys stage's to check, each with its own path (issue 20, N9;
+        // issue 25): the first is checked here when it is the client's key.
 
         if (string.IsNullOrWhiteSpace(apiKey))
         {

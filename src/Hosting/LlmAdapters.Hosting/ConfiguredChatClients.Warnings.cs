@@ -22,15 +22,15 @@ public sealed partial class ConfiguredChatClients
         var checks = _services.GetServices<IChatClientSettingsCheck>().ToList();
         foreach (var client in checks.Count == 0 ? [] : name is null ? Names : _configuration.Contains(name) ? [Canonical(name)] : [])
         {
-            if (ResolveSettings(client, [], out _) is not { } settings)
+            var plan = GetPlan(client);
+            if (plan.Settings is not { } settings)
             {
                 continue;
             }
 
-            var configuration = _configuration.GetClientConfiguration(client);
             foreach (var check in checks)
             {
-                warnings.AddRange(check.GetWarnings(settings, configuration, key => _configuration.KeyPath(client, key)));
+                warnings.AddRange(check.GetWarnings(settings, plan.Configuration, key => _configuration.KeyPath(client, key)));
             }
         }
 

@@ -12,9 +12,10 @@ namespace LlmAdapters.Hosting;
 /// provider adapters. Registered by <see cref="ConfiguredChatClientsServiceCollectionExtensions.AddConfiguredChatClients(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfigurationSection, Action{string, Microsoft.Extensions.AI.ChatClientBuilder})"/>.
 /// </summary>
 /// <remarks>
-/// Thread-safe. A client's configuration is read once, when it is first validated or resolved, into its plan (its
-/// settings and each stage's options), which is kept per name: later changes to the stages' sections do not apply to it.
-/// The provider settings are resolved again when the adapter is created.
+/// Thread-safe. A client's configuration is flattened once and read once, when it is first validated or resolved, into
+/// its plan (its settings and each stage's options), which is kept per name and used by validation, the pipeline, the inner
+/// stack, the warnings and the health check: later changes to the configuration do not apply to it. Only a provider's
+/// default endpoint is taken again when the adapter is created (a provider may learn it once the host runs).
 /// Each client's inner stack (the stages after <see cref="ChatPipelineOrder.Fallback"/> and the adapter) is built once and
 /// shared by its own pipeline and by the clients that fall back to it; disposing of this object disposes of them.
 /// </remarks>
@@ -62,10 +63,15 @@ public sealed partial class ConfiguredChatClients : IDisposable
     public ChatClientSettings GetSettings(string name)
     {
         EnsureKnown(name);
-        var errors = new List<string>();
-        var settings = ResolveSettings(Canonical(name), errors, out _);
-        ThrowIfAny(errors);
-        return settings!;
+        var plan = GetPlan(name);
+        if (plan.CurrentSettings is not { } settings)
+        {
+            // Without settings, the plan's problems are the settings' own.
+            ThrowIfAny(plan.Errors);
+            throw new InvalidOperationException($"The chat client '{name}' has no settings.");
+        }
+
+        return settings;
     }
 
     /// <summary>
@@ -79,10 +85,13 @@ public sealed partial class ConfiguredChatClients : IDisposable
     public IChatClient CreateProviderClient(string name, string? apiKey = null)
     {
         EnsureKnown(name);
-        var errors = new List<string>();
-        var settings = ResolveSettings(Canonical(name), errors, out var factory);
-        ThrowIfAny(errors);
-        return CreateAdapter(settings!, factory!, apiKey);
+        var plan = GetPlan(name);
+        if (plan.Settings is null)
+        {
+            ThrowIfAny(plan.Errors);
+        }
+
+        return CreateAdapter(plan, apiKey);
     }
 
     /// <summary>Checks the configuration of every client, or of one.</summary>

@@ -3,12 +3,11 @@
 using LlmAdapters.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace LlmAdapters;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers chat clients whose provider, model, options and pipeline come from configuration.</summary>
 public static class ConfiguredChatClientsServiceCollectionExtensions

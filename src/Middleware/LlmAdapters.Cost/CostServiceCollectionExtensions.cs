@@ -15,8 +15,10 @@ public static class CostServiceCollectionExtensions
     /// <summary>
     /// Registers the <c>CostAccounting</c> and <c>Budget</c> stages, one ledger the host can query for every client's cost
     /// (<see cref="ICostLedger"/>, in memory unless one is registered), the token estimator shared by token limits and budgets
-    /// (<see cref="ITokenEstimator"/>), the prices of the LowestCost routing strategy (<see cref="IModelPriceLookup"/>: a
-    /// registered <see cref="PriceCatalog"/> or the shipped one), the rule that an answer served from the cache costs nothing, and the warning about a
+    /// (<see cref="ITokenEstimator"/>: <see cref="ApproximateTokenEstimator"/> unless one is registered; LlmAdapters.Cost.Tokenizers
+    /// brings OpenAI's tokenizers), the prices of the LowestCost routing strategy (<see cref="IModelPriceLookup"/>: a
+    /// registered <see cref="PriceCatalog"/> or the shipped one), each tool-loop run's cost and run budget
+    /// (<see cref="IToolRunAccountingFactory"/>: <see cref="ChatRunTotals"/>, <see cref="RunBudget"/>), the rule that an answer served from the cache costs nothing, and the warning about a
     /// model the price catalog knows as another provider's. Calling it again adds nothing.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -25,11 +27,15 @@ public static class CostServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<ICostLedger, InMemoryCostLedger>();
-        services.TryAddSingleton<ITokenEstimator>(TiktokenTokenEstimator.Default);
+        // The character heuristic; LlmAdapters.Cost.Tokenizers' AddTiktokenTokenEstimator replaces it with OpenAI's tokenizers.
+        services.TryAddSingleton<ITokenEstimator>(ApproximateTokenEstimator.Instance);
 
         // The prices the Fallback stage's LowestCost routing compares (Resilience reads them through this seam of Core).
         services.TryAddSingleton<IModelPriceLookup>(sp => sp.GetService<PriceCatalog>() ?? PriceCatalog.Default);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatCacheHitRule, CachedAnswerCostRule>());
+
+        // Each tool-loop run's cost and run budget (AI:Pipeline:Budget:Run), through Hosting's FunctionInvocation stage.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IToolRunAccountingFactory, RunAccountingFactory>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChatClientSettingsCheck, PriceCatalogModelCheck>());
         services.AddChatPipelineStage(new CostAccountingChatPipelineStage());
         services.AddChatPipelineStage(new ChatSpanCostChatPipelineStage());

@@ -11,7 +11,7 @@ namespace LlmAdapters.Redis;
 /// Every store of the pipeline's shared state on one Redis connection: what a host registers once and what each
 /// configured client's stages take their state from (<c>Apply</c> methods).
 /// </summary>
-/// <remarks>Thread-safe. Registered as a singleton by <see cref="RedisChatStateServiceCollectionExtensions.AddRedisChatState(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>.</remarks>
+/// <remarks>Thread-safe. Registered as a singleton by <see cref="Microsoft.Extensions.DependencyInjection.RedisChatStateServiceCollectionExtensions.AddRedisChatState(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>.</remarks>
 internal sealed class RedisChatState : IDisposable
 {
     /// <summary>Initializes a new instance of the <see cref="RedisChatState"/> class.</summary>

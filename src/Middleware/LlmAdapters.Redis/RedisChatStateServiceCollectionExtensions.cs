@@ -1,17 +1,17 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Cost;
+using LlmAdapters.Redis;
 using LlmAdapters.Resilience;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace LlmAdapters.Redis;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the pipeline's shared state on Redis.</summary>
 public static class RedisChatStateServiceCollectionExtensions

@@ -58,10 +58,10 @@ internal sealed partial class RedisOutage(string concern, RedisFailurePolicy pol
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Redis failed for the {Concern} ({ErrorType}: {ErrorMessage}); until it is back, it follows its failure policy {Policy}.", EventName = "RedisFallback")]
+        [LoggerMessage(3001, LogLevel.Warning, "Redis failed for the {Concern} ({ErrorType}: {ErrorMessage}); until it is back, it follows its failure policy {Policy}.", EventName = "RedisFallback")]
         public static partial void Down(ILogger logger, string concern, string policy, string errorType, string errorMessage);
 
-        [LoggerMessage(2, LogLevel.Information, "Redis works again for the {Concern}.", EventName = "RedisRestored")]
+        [LoggerMessage(3002, LogLevel.Information, "Redis works again for the {Concern}.", EventName = "RedisRestored")]
         public static partial void Restored(ILogger logger, string concern);
     }
 }

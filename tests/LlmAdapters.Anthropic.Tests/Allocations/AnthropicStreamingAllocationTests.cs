@@ -17,10 +17,11 @@ namespace LlmAdapters.Anthropic.Tests.Allocations;
 [Collection(AllocationCollection.Name)]
 public sealed class AnthropicStreamingAllocationTests
 {
-    // Measured on 2026-11-23 (Debug, as the tests run): 364 B per text delta; the guard allows 20 % more.
+    // Measured on 2026-11-23 (Debug, as the tests run): 364 B per text delta; 365 B on 2026-12-07; the guard allows 10 % more
+    // (20 % before). Above Gemini's 322 B: SseParser makes a string of each event's type (`content_block_delta`), as the floor does.
     // The shared-kit move promises "allocates no more than today": today's figure plus a margin for runtime noise.
-    private const long MaxBytesPerUpdate = MeasuredBytesPerUpdate + (MeasuredBytesPerUpdate / 5);
-    private const long MeasuredBytesPerUpdate = 364;
+    private const long MaxBytesPerUpdate = MeasuredBytesPerUpdate + (MeasuredBytesPerUpdate / 10);
+    private const long MeasuredBytesPerUpdate = 365;
 
     private static readonly List<ChatMessage> s_messages = [new(ChatRole.User, "Hello")];
 

@@ -12,9 +12,10 @@ namespace LlmAdapters.DashScope.Tests.Allocations;
 [Collection(AllocationCollection.Name)]
 public sealed class DashScopeStreamingAllocationTests
 {
-    // Measured on 2026-12-07 (Debug, as the tests run); the guard allows 20 % more. Before the fast path: about 1.5 KB per event.
-    private const long MeasuredBytesPerEvent = 387;
-    private const long MaxBytesPerEvent = MeasuredBytesPerEvent + (MeasuredBytesPerEvent / 5);
+    // Measured on 2026-12-07 (Debug, as the tests run); the guard allows 10 % more. Before the fast path: about 1.5 KB per event.
+    // Above Gemini's 322 B: SseParser makes a string of each event's type (`result`), which the floor pays too.
+    private const long MeasuredBytesPerEvent = 389;
+    private const long MaxBytesPerEvent = MeasuredBytesPerEvent + (MeasuredBytesPerEvent / 10);
 
     [Fact]
     public async Task GetStreamingResponseAsync_EachTextEvent_AllocatesAtMostTheGuard()

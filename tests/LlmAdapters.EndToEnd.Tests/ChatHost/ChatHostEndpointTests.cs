@@ -146,7 +146,8 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
         Assert.Equal("Authentication", error.GetProperty("kind").GetString());
         Assert.Equal(401, error.GetProperty("status").GetInt32());
         var message = error.GetProperty("message").GetString()!;
-        Assert.StartsWith("emulator request failed: Authentication (HTTP 401, invalid_api_key): Incorrect API key provided: sk-p***", message, StringComparison.Ordinal);
+        // The emulator is only the server: the client is the openai adapter (the dialect), and its messages say so.
+        Assert.StartsWith("openai request failed: Authentication (HTTP 401, invalid_api_key): Incorrect API key provided: sk-p***", message, StringComparison.Ordinal);
         Assert.DoesNotContain(EchoedKey, item.Data, StringComparison.Ordinal);
         Assert.DoesNotContain("Zx81Qw72", item.Data, StringComparison.Ordinal);
     }
@@ -266,7 +267,7 @@ public sealed class ChatHostEndpointTests(ChatHostFixture fixture) : IClassFixtu
 
         var line = Assert.Single(lines);
         Assert.Equal(
-            $"AI:Provider is 'emulator' for default, welcome: replies come from the built-in emulator at {Host.Emulator!.BaseAddress}, offline (set AI__Provider and its API key to use a real provider).",
+            $"AI:Provider is 'emulator': replies come from the built-in emulator at {Host.Emulator!.BaseAddress}, offline (set AI__Provider and its API key to use a real provider).",
             line.Message);
         Assert.StartsWith("http://127.0.0.1:", Host.Emulator.BaseAddress.ToString(), StringComparison.Ordinal);
     }

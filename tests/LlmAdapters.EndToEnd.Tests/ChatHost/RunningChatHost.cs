@@ -37,7 +37,7 @@ internal sealed class RunningChatHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Gets the emulator the host started (null when every client has a real provider).</summary>
-    public EmulatorServer? Emulator => App.Services.GetRequiredService<LlmAdapters.Samples.SampleEmulator>().Server;
+    public EmulatorServer? Emulator => App.Services.GetRequiredService<EmulatorChatProvider>().Server;
 
     public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
 

@@ -143,6 +143,28 @@ public sealed class ChatClientsHealthChecksTests : IAsyncLifetime
         Assert.Equal(new Uri(_emulator.BaseAddress, probe).ToString(), entry.Data["probe"]);
     }
 
+    // Issue 20: Gemini's probe asks the model list of the configured API version, at the path the client calls (an
+    // endpoint that already ends in the version keeps it once); it always asked v1beta.
+    [Theory]
+    [InlineData("v1", "", "v1/models?pageSize=1")]
+    [InlineData("v1", "v1", "v1/models?pageSize=1")]
+    [InlineData("/v1beta/", "", "v1beta/models?pageSize=1")]
+    [InlineData(null, "v1beta", "v1beta/models?pageSize=1")]
+    public async Task GeminiProbe_HonoursGeminiApiVersion(string? version, string endpointPath, string probe)
+    {
+        var report = await CheckAsync(new()
+        {
+            ["AI:Provider"] = "gemini",
+            ["AI:Endpoint"] = new Uri(_emulator.BaseAddress, endpointPath).ToString(),
+            ["AI:ApiKey"] = "test-key-0000000000",
+            ["AI:GeminiApiVersion"] = version,
+        });
+
+        var entry = report.Entries["chat:default"];
+        Assert.Equal(HealthStatus.Healthy, entry.Status);
+        Assert.Equal(new Uri(_emulator.BaseAddress, probe).ToString(), entry.Data["probe"]);
+    }
+
     [Theory]
     [InlineData("gemini", 400)]
     [InlineData("dashscope-native", 401)]

@@ -21,7 +21,7 @@ public sealed class ToolLoopTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    internal static ServiceProvider Build(EmulatorServer emulator, Dictionary<string, string?>? values = null, Action<IServiceCollection>? configure = null)
+    internal static ServiceProvider Build(EmulatorServer emulator, Dictionary<string, string?>? values = null, Action<IServiceCollection>? configure = null, Action<IServiceCollection>? afterwards = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -39,6 +39,7 @@ public sealed class ToolLoopTests
         var services = new ServiceCollection();
         configure?.Invoke(services);
         services.AddConfiguredChatClients(new ConfigurationBuilder().AddInMemoryCollection(all).Build().GetSection("AI"));
+        afterwards?.Invoke(services);
         return services.BuildServiceProvider();
     }
 
@@ -97,6 +98,49 @@ public sealed class ToolLoopTests
 
         // The model was told what was wrong, in the tool result of the next request.
         Assert.Contains("are not valid JSON, so it was not run", emulator.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithoutCostsRunAccounting_TheLoopKeepsItsLimits_AndAttachesNoTotals(bool stream)
+    {
+        // Hosting alone (no LlmAdapters.Cost): the tool loop has no run budget and no run cost, and still cannot run away.
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        await using var services = Build(emulator, afterwards: WithoutCostsRunAccounting);
+        emulator.Replies.Enqueue(Calls("get_weather", "{\"city\": \"Par", times: 50));
+        var (options, runs) = Weather();
+
+        var ex = await Assert.ThrowsAsync<ToolLoopException>(() => SendAsync(services.GetRequiredService<IChatClient>(), stream, "weather?", options));
+
+        Assert.Equal(3, emulator.RequestCount);
+        Assert.Equal(0, runs());
+        Assert.Null(ex.GetRunTotals());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithoutCostsRunAccounting_ASuccessfulRun_HasNoTotals(bool stream)
+    {
+        await using var emulator = await EmulatorServer.StartAsync(cancellationToken: Ct);
+        await using var services = Build(emulator, afterwards: WithoutCostsRunAccounting);
+        emulator.Replies.Enqueue(Calls("get_weather", "{\"city\":\"Paris\"}"));
+        var (options, runs) = Weather();
+
+        var (response, totals) = await SendAsync(services.GetRequiredService<IChatClient>(), stream, "weather?", options);
+
+        Assert.Equal(1, runs());
+        Assert.Equal(2, emulator.RequestCount);
+        Assert.Null(totals);
+        Assert.False(string.IsNullOrEmpty(response.Text));
+    }
+
+    /// <summary>Takes Cost's run accounting out, as an application that does not reference LlmAdapters.Cost has none.</summary>
+    private static void WithoutCostsRunAccounting(IServiceCollection services)
+    {
+        var registered = Assert.Single(services, d => d.ServiceType == typeof(IToolRunAccountingFactory));
+        services.Remove(registered);
     }
 
     [Theory]

@@ -12,9 +12,9 @@ namespace LlmAdapters.Ollama.Tests.Allocations;
 [Collection(AllocationCollection.Name)]
 public sealed class OllamaStreamingAllocationTests
 {
-    // Measured on 2026-12-07 (Debug, as the tests run); the guard allows 20 % more. Before the fast path: about 1.2 KB per line.
+    // Measured on 2026-12-07 (Debug, as the tests run), after the native kit's per-event rules stopped allocating; the guard allows 10 % more. Before the fast path: about 1.2 KB per line.
     private const long MeasuredBytesPerLine = 376;
-    private const long MaxBytesPerLine = MeasuredBytesPerLine + (MeasuredBytesPerLine / 5);
+    private const long MaxBytesPerLine = MeasuredBytesPerLine + (MeasuredBytesPerLine / 10);
 
     [Fact]
     public async Task GetStreamingResponseAsync_EachTextLine_AllocatesAtMostTheGuard()

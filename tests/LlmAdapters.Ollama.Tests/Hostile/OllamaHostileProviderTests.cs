@@ -41,6 +41,8 @@ public sealed class OllamaHostileProviderTests : HostileProviderTests
     protected override IEnumerable<string> NoResultStreams =>
         ["""{"model":"hostile-model","message":null,"done":true}""" + "\n"];
 
+    protected override string StreamEvent(string json) => json + "\n";
+
     // NDJSON has no comments: a blank line is what the reader skips.
     protected override string KeepAlive => "\n";
 }

@@ -72,6 +72,9 @@ public abstract class HostileProviderTests
     /// <summary>Gets streams that reach the dialect's terminal event without a result (each must fail as <see cref="ChatProviderErrorKind.Unknown"/>); none when the dialect cannot end a stream without a finish.</summary>
     protected virtual IEnumerable<string> NoResultStreams => [];
 
+    /// <summary>Frames one streamed event carrying <paramref name="json"/> as the dialect does (an SSE <c>data:</c> block; one NDJSON line).</summary>
+    protected virtual string StreamEvent(string json) => "data: " + json + "\n\n";
+
     /// <summary>Gets the hostile classes, each streaming and not (the answers and expected kinds are in <c>Answers</c>).</summary>
     public static TheoryData<string, bool> Cases { get; } = new()
     {
@@ -84,6 +87,7 @@ public abstract class HostileProviderTests
         { "invalid-utf8-200", false }, { "invalid-utf8-200", true },
         { "lying-content-length", false }, { "lying-content-length", true },
         { "no-result-200", false }, { "no-result-stream", true },
+        { "unterminated-stream", true }, { "malformed-chunk-stream", true },
     };
 
     /// <summary>Gets the wrong JSON types a tool call's arguments can come as (each must set <see cref="FunctionCallContent.Exception"/>).</summary>
@@ -388,10 +392,15 @@ public abstract class HostileProviderTests
                 {
                     yield return (new HostileAnswer(200, Json, [(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}'], []), _ => ChatProviderErrorKind.Unknown);
                     yield return (new HostileAnswer(200, Json, WithInvalidUtf8(ResponseBody("Hel" + InvalidUtf8Marker + "lo")), []), _ => ChatProviderErrorKind.Unknown);
+
+                    // In a member no adapter reads: only the UTF-8 rule sees it (a JSON reader checks a string's UTF-8 only
+                    // when it decodes it), so this variant fails when the rule is off, where the others are held by the parser.
+                    yield return (new HostileAnswer(200, Json, WithInvalidUtf8(WithUnreadMember(ResponseBody("Hello"))), []), _ => ChatProviderErrorKind.Unknown);
                 }
                 else
                 {
                     yield return (new HostileAnswer(200, Sse, WithInvalidUtf8(StreamChunk("Hel" + InvalidUtf8Marker + "lo") + StreamFinish(length: false) + StreamDone), []), _ => ChatProviderErrorKind.Unknown);
+                    yield return (new HostileAnswer(200, Sse, WithInvalidUtf8(WithUnreadMember(StreamChunk("Hello")) + StreamFinish(length: false) + StreamDone), []), _ => ChatProviderErrorKind.Unknown);
                 }
 
                 break;
@@ -411,6 +420,33 @@ public abstract class HostileProviderTests
                 foreach (var stream in NoResultStreams)
                 {
                     yield return (HostileAnswer.Text(200, Sse, stream), _ => ChatProviderErrorKind.Unknown);
+                }
+
+                break;
+            case "unterminated-stream":
+                // Issue 20, N11: a stream the connection ends (cleanly: the Content-Length is true) before its terminal event
+                // is cut, never a success: after a finish but without the dialect's end event, a lone finish (the
+                // "single-chunk stream"), text without a finish, a chunk cut in the middle of its JSON.
+                if (StreamDone.Length > 0)
+                {
+                    yield return (HostileAnswer.Text(200, Sse, StreamChunk("Hello") + StreamFinish(length: false)), Unavailable);
+                    yield return (HostileAnswer.Text(200, Sse, StreamFinish(length: false)), Unavailable);
+                }
+
+                yield return (HostileAnswer.Text(200, Sse, StreamChunk("Hello")), Unavailable);
+                var whole = StreamChunk("Hello");
+                yield return (HostileAnswer.Text(200, Sse, whole[..(whole.LastIndexOf("Hello", StringComparison.Ordinal) + 3)]), Unavailable);
+                break;
+            case "malformed-chunk-stream":
+                // Issue 20, N11: a stream of one malformed event (not JSON; JSON of no dialect), with or without the
+                // dialect's end event after it: Unknown (or Unavailable where the parser skips it), never an empty success.
+                foreach (var json in new[] { "{not json}", "{}" })
+                {
+                    yield return (HostileAnswer.Text(200, Sse, StreamEvent(json)), _ => ChatProviderErrorKind.Unknown);
+                    if (StreamDone.Length > 0)
+                    {
+                        yield return (HostileAnswer.Text(200, Sse, StreamEvent(json) + StreamDone), _ => ChatProviderErrorKind.Unknown);
+                    }
                 }
 
                 break;
@@ -446,7 +482,7 @@ public abstract class HostileProviderTests
     // skips it, as Unavailable when the stream ends without a finish: either way a definite, documented kind.
     private static void AssertKind(string name, ChatProviderErrorKind expected, ChatProviderErrorKind actual)
     {
-        if (name == "wrong-shape-stream" && actual == ChatProviderErrorKind.Unavailable)
+        if (name is "wrong-shape-stream" or "malformed-chunk-stream" && actual == ChatProviderErrorKind.Unavailable)
         {
             return;
         }
@@ -481,6 +517,14 @@ public abstract class HostileProviderTests
 
     /// <summary>Gets a key in base64.</summary>
     protected static string Base64(string key) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key));
+
+    // Adds a member no dialect reads, holding the invalid-UTF-8 marker, at the start of the first JSON object.
+    private static string WithUnreadMember(string json)
+    {
+        var at = json.IndexOf('{', StringComparison.Ordinal);
+        Assert.True(at >= 0, "The dialect's body has no JSON object.");
+        return json[..(at + 1)] + "\"x_hostile\":\"" + InvalidUtf8Marker + "\"," + json[(at + 1)..];
+    }
 
     private static byte[] WithInvalidUtf8(string text)
     {

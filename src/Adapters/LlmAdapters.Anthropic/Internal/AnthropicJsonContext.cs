@@ -7,7 +7,9 @@ using LlmAdapters.Anthropic.Internal.Dto;
 namespace LlmAdapters.Anthropic.Internal;
 
 /// <summary>The source-generated JSON contracts of the Anthropic Messages API.</summary>
+// The wire's names are snake_case: the policy names every DTO property; [JsonPropertyName] is left only where it differs.
 [JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict,
     PropertyNameCaseInsensitive = false)]

@@ -61,10 +61,16 @@ public abstract class NativeChatProviderFactory<TOptions> : IChatProviderFactory
     /// <inheritdoc/>
     public IReadOnlyCollection<string> ConfigurationKeys { get; }
 
-    /// <summary>Creates the provider's own health probe (see <see cref="IChatProviderFactory.CreateHealthProbe"/>).</summary>
+    /// <summary>Creates the provider's own health probe (see <see cref="IChatProviderFactory.CreateHealthProbe(ChatClientSettings, Microsoft.Extensions.Configuration.IConfiguration)"/>).</summary>
     /// <param name="settings">The client's settings.</param>
     /// <returns>The probe, or <see langword="null"/> (the default) for hosting's <c>GET {endpoint}/models</c> with a Bearer key.</returns>
     public virtual ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => null;
+
+    /// <summary>Creates the provider's own health probe with the client's configuration (see <see cref="IChatProviderFactory.CreateHealthProbe(ChatClientSettings, IConfiguration)"/>).</summary>
+    /// <param name="settings">The client's settings.</param>
+    /// <param name="configuration">The client's configuration, for the provider-specific keys the probe depends on.</param>
+    /// <returns>The probe; by default <see cref="CreateHealthProbe(ChatClientSettings)"/>'s.</returns>
+    public virtual ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, IConfiguration configuration) => CreateHealthProbe(settings);
 
     /// <inheritdoc/>
     public virtual IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf)

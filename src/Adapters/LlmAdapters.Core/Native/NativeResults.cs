@@ -53,10 +53,11 @@ public static class NativeResults
 
     private static bool HasContent(IList<AIContent> contents)
     {
-        foreach (var content in contents)
+        // By index: a foreach over the IList boxes its enumerator, and this runs on streamed events.
+        for (var i = 0; i < contents.Count; i++)
         {
             // Usage is not a result, nor is an empty text (an SDK makes one of "content": null).
-            if (content is not (UsageContent or TextContent { Text: null or "" }))
+            if (contents[i] is not (UsageContent or TextContent { Text: null or "" }))
             {
                 return true;
             }

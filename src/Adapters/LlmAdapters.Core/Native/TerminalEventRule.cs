@@ -39,10 +39,18 @@ public sealed class TerminalEventRule
         if (_finish is not { } finish)
         {
             _finish = update.FinishReason;
-            SawResult |= NativeResults.CarriesResult(update);
+            // Once a result passed, the check is not needed again: the steady state of a stream does no work here.
+            SawResult = SawResult || NativeResults.CarriesResult(update);
             return update;
         }
 
+        return AfterFinish(update, finish);
+    }
+
+    // Its own method: the lambda below captures keepCalls, and a captured local's closure is allocated where its scope
+    // starts; in Apply, that was on every streamed event (issue 24).
+    private ChatResponseUpdate? AfterFinish(ChatResponseUpdate update, ChatFinishReason finish)
+    {
         // After the terminal event: usage only (and an SDK's assembled calls under the same finish).
         var keepCalls = _keepAssembledCalls && update.FinishReason == finish;
         var kept = 0;

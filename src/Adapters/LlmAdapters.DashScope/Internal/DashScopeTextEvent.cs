@@ -2,6 +2,8 @@
 
 using System.Text.Json;
 using LlmAdapters.DashScope.Internal.Dto;
+using LlmAdapters.Native;
+using static LlmAdapters.Native.NativeFastPath;
 
 namespace LlmAdapters.DashScope.Internal;
 
@@ -24,30 +26,18 @@ internal static class DashScopeTextEvent
     /// <returns><see langword="true"/> when the event was read; <see langword="false"/> when the DTO must read it.</returns>
     public static bool TryRead(ReadOnlySpan<byte> data, string requestId, out string? text, out string? reasoning, out UsageCounts? usage)
     {
-        var result = new Result();
-        try
+        var result = new Result { RequestId = requestId };
+        if (NativeFastPath.TryRead(data, ref result, ReadEvent))
         {
-            var reader = new Utf8JsonReader(data);
-            if (ReadEvent(ref reader, requestId, ref result))
-            {
-                (text, reasoning, usage) = (result.Text, result.Reasoning, result.Usage);
-                return true;
-            }
-        }
-        catch (JsonException)
-        {
-            // Malformed: the DTO reports it in its own words.
-        }
-        catch (InvalidOperationException)
-        {
-            // A string that does not decode: the same.
+            (text, reasoning, usage) = (result.Text, result.Reasoning, result.Usage);
+            return true;
         }
 
         (text, reasoning, usage) = (null, null, null);
         return false;
     }
 
-    private static bool ReadEvent(ref Utf8JsonReader reader, string requestId, ref Result result)
+    private static bool ReadEvent(ref Utf8JsonReader reader, ref Result result)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -73,36 +63,26 @@ internal static class DashScopeTextEvent
             else if (reader.ValueTextEquals("request_id"u8))
             {
                 if (!Once(ref seen, 2) || !reader.Read() ||
-                    !(reader.TokenType == JsonTokenType.Null || (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(requestId))))
+                    !(reader.TokenType == JsonTokenType.Null || (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(result.RequestId))))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
-                if (!Once(ref seen, 4) || !reader.Read())
+                if (!Once(ref seen, 4) || !reader.Read() || (reader.TokenType != JsonTokenType.Null && !ReadUsage(ref reader, ref result.Usage)))
                 {
                     return false;
-                }
-
-                if (reader.TokenType != JsonTokenType.Null)
-                {
-                    if (!ReadUsage(ref reader, out var counts))
-                    {
-                        return false;
-                    }
-
-                    result.Usage = counts;
                 }
             }
             else if (reader.ValueTextEquals("code"u8) || reader.ValueTextEquals("message"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.Null)
+                if (!ReadNull(ref reader))
                 {
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false; // a member the DTO does not map
             }
@@ -138,12 +118,12 @@ internal static class DashScopeTextEvent
             }
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.Null)
+                if (!ReadNull(ref reader))
                 {
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false;
             }
@@ -154,7 +134,7 @@ internal static class DashScopeTextEvent
 
     private static bool ReadChoices(ref Utf8JsonReader reader, ref Result result)
     {
-        if (reader.TokenType != JsonTokenType.StartArray || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (!EnterOnlyObject(ref reader))
         {
             return false;
         }
@@ -178,15 +158,14 @@ internal static class DashScopeTextEvent
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false;
             }
         }
 
         // Exactly one choice, with a message and its "no finish" string.
-        return reader.TokenType == JsonTokenType.EndObject && seen == 0b11 &&
-            reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+        return seen == 0b11 && LeaveOnlyObject(ref reader);
     }
 
     private static bool ReadMessage(ref Utf8JsonReader reader, ref Result result)
@@ -201,32 +180,14 @@ internal static class DashScopeTextEvent
         {
             if (reader.ValueTextEquals("content"u8))
             {
-                if (!Once(ref seen, 1) || !reader.Read())
-                {
-                    return false;
-                }
-
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    result.Text = reader.ValueSpan.Length == 0 ? string.Empty : reader.GetString();
-                }
-                else if (reader.TokenType != JsonTokenType.Null)
+                if (!Once(ref seen, 1) || !ReadOptionalString(ref reader, out result.Text))
                 {
                     return false; // content parts: the DTO joins them
                 }
             }
             else if (reader.ValueTextEquals("reasoning_content"u8))
             {
-                if (!Once(ref seen, 2) || !reader.Read())
-                {
-                    return false;
-                }
-
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    result.Reasoning = reader.ValueSpan.Length == 0 ? string.Empty : reader.GetString();
-                }
-                else if (reader.TokenType != JsonTokenType.Null)
+                if (!Once(ref seen, 2) || !ReadOptionalString(ref reader, out result.Reasoning))
                 {
                     return false;
                 }
@@ -240,12 +201,12 @@ internal static class DashScopeTextEvent
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.Null)
+                if (!ReadNull(ref reader))
                 {
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false;
             }
@@ -254,9 +215,9 @@ internal static class DashScopeTextEvent
         return reader.TokenType == JsonTokenType.EndObject;
     }
 
-    private static bool ReadUsage(ref Utf8JsonReader reader, out UsageCounts counts)
+    private static bool ReadUsage(ref Utf8JsonReader reader, ref UsageCounts? usage)
     {
-        counts = default;
+        var counts = default(UsageCounts);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -291,46 +252,14 @@ internal static class DashScopeTextEvent
                 // Rare: the DTO reads them.
                 return false;
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false;
             }
         }
 
+        usage = counts;
         return reader.TokenType == JsonTokenType.EndObject;
-    }
-
-    private static bool ReadCount(ref Utf8JsonReader reader, out long? count)
-    {
-        count = null;
-        if (!reader.Read())
-        {
-            return false;
-        }
-
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
-        {
-            count = value;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static bool Once(ref int seen, int member)
-    {
-        if ((seen & member) != 0)
-        {
-            return false;
-        }
-
-        seen |= member;
-        return true;
     }
 
     /// <summary>An event's usage counts, as <see cref="GenerationUsage"/> holds them (without details), without the object.</summary>
@@ -347,6 +276,7 @@ internal static class DashScopeTextEvent
 
     private struct Result
     {
+        public string RequestId;
         public string? Text;
         public string? Reasoning;
         public UsageCounts? Usage;

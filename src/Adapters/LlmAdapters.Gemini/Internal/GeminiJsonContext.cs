@@ -7,7 +7,9 @@ using LlmAdapters.Gemini.Internal.Dto;
 namespace LlmAdapters.Gemini.Internal;
 
 /// <summary>The source-generated JSON contracts of the Gemini API.</summary>
+// The wire's names are camelCase: the policy names every DTO property; [JsonPropertyName] is left only where it differs.
 [JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict,
     PropertyNameCaseInsensitive = false)]

@@ -2,6 +2,8 @@
 
 using System.Text.Json;
 using LlmAdapters.Gemini.Internal.Dto;
+using LlmAdapters.Native;
+using static LlmAdapters.Native.NativeFastPath;
 
 namespace LlmAdapters.Gemini.Internal;
 
@@ -25,31 +27,18 @@ internal static class GeminiTextChunk
     /// <returns><see langword="true"/> when the chunk was read; <see langword="false"/> when the DTO must read it.</returns>
     public static bool TryRead(ReadOnlySpan<byte> data, string responseId, string modelVersion, out string? text, out UsageCounts? usage)
     {
-        text = null;
-        usage = null;
-        try
+        var state = new Chunk { ResponseId = responseId, ModelVersion = modelVersion };
+        if (NativeFastPath.TryRead(data, ref state, ReadChunk))
         {
-            var reader = new Utf8JsonReader(data);
-            if (ReadChunk(ref reader, responseId, modelVersion, ref text, ref usage))
-            {
-                return true;
-            }
-        }
-        catch (JsonException)
-        {
-            // Malformed: the DTO reports it in its own words.
-        }
-        catch (InvalidOperationException)
-        {
-            // A string that does not decode: the same.
+            (text, usage) = (state.Text, state.Usage);
+            return true;
         }
 
-        text = null;
-        usage = null;
+        (text, usage) = (null, null);
         return false;
     }
 
-    private static bool ReadChunk(ref Utf8JsonReader reader, string responseId, string modelVersion, ref string? text, ref UsageCounts? usage)
+    private static bool ReadChunk(ref Utf8JsonReader reader, ref Chunk chunk)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -67,47 +56,37 @@ internal static class GeminiTextChunk
 
             if (reader.ValueTextEquals("candidates"u8))
             {
-                if (!Once(ref seen, 1) || !reader.Read() || !ReadCandidates(ref reader, ref text))
+                if (!Once(ref seen, 1) || !reader.Read() || !ReadCandidates(ref reader, ref chunk.Text))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("responseId"u8))
             {
-                if (!Once(ref seen, 2) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(responseId))
+                if (!Once(ref seen, 2) || !ReadString(ref reader, chunk.ResponseId))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("modelVersion"u8))
             {
-                if (!Once(ref seen, 4) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(modelVersion))
+                if (!Once(ref seen, 4) || !ReadString(ref reader, chunk.ModelVersion))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("usageMetadata"u8))
             {
-                if (!Once(ref seen, 8) || !reader.Read())
+                if (!Once(ref seen, 8) || !reader.Read() || (reader.TokenType != JsonTokenType.Null && !ReadUsage(ref reader, ref chunk.Usage)))
                 {
                     return false;
-                }
-
-                if (reader.TokenType != JsonTokenType.Null)
-                {
-                    if (!ReadUsage(ref reader, out var counts))
-                    {
-                        return false;
-                    }
-
-                    usage = counts;
                 }
             }
             else if (reader.ValueTextEquals("promptFeedback"u8) || reader.ValueTextEquals("error"u8))
             {
                 return false;
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false; // a member the DTO does not map
             }
@@ -118,7 +97,7 @@ internal static class GeminiTextChunk
 
     private static bool ReadCandidates(ref Utf8JsonReader reader, ref string? text)
     {
-        if (reader.TokenType != JsonTokenType.StartArray || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (!EnterOnlyObject(ref reader))
         {
             return false;
         }
@@ -143,20 +122,19 @@ internal static class GeminiTextChunk
             }
             else if (reader.ValueTextEquals("finishReason"u8) || reader.ValueTextEquals("finishMessage"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.Null)
+                if (!ReadNull(ref reader))
                 {
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false; // safetyRatings, citationMetadata, groundingMetadata (read only with a finish reason)…
             }
         }
 
         // Exactly one candidate, with content.
-        return reader.TokenType == JsonTokenType.EndObject && (seen & 1) != 0 &&
-            reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+        return (seen & 1) != 0 && LeaveOnlyObject(ref reader);
     }
 
     private static bool ReadContent(ref Utf8JsonReader reader, ref string? text)
@@ -183,7 +161,7 @@ internal static class GeminiTextChunk
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false;
             }
@@ -194,7 +172,7 @@ internal static class GeminiTextChunk
 
     private static bool ReadParts(ref Utf8JsonReader reader, ref string? text)
     {
-        if (reader.TokenType != JsonTokenType.StartArray || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (!EnterOnlyObject(ref reader))
         {
             return false;
         }
@@ -223,25 +201,24 @@ internal static class GeminiTextChunk
                 reader.ValueTextEquals("functionResponse"u8) || reader.ValueTextEquals("executableCode"u8) ||
                 reader.ValueTextEquals("codeExecutionResult"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.Null)
+                if (!ReadNull(ref reader))
                 {
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false;
             }
         }
 
         // Exactly one part, with text.
-        return reader.TokenType == JsonTokenType.EndObject && (seen & 1) != 0 &&
-            reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+        return (seen & 1) != 0 && LeaveOnlyObject(ref reader);
     }
 
-    private static bool ReadUsage(ref Utf8JsonReader reader, out UsageCounts counts)
+    private static bool ReadUsage(ref Utf8JsonReader reader, ref UsageCounts? usage)
     {
-        counts = default;
+        var counts = default(UsageCounts);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -277,7 +254,7 @@ internal static class GeminiTextChunk
             }
             else
             {
-                if (!reader.Read() || !reader.TrySkip())
+                if (!SkipValue(ref reader))
                 {
                     return false; // promptTokensDetails and what the DTO does not map
                 }
@@ -285,21 +262,7 @@ internal static class GeminiTextChunk
                 continue;
             }
 
-            if (!Once(ref seen, bit) || !reader.Read())
-            {
-                return false;
-            }
-
-            long? value;
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                value = null;
-            }
-            else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number))
-            {
-                value = number;
-            }
-            else
+            if (!Once(ref seen, bit) || !ReadCount(ref reader, out var value))
             {
                 return false;
             }
@@ -307,18 +270,17 @@ internal static class GeminiTextChunk
             counts.Set(bit, value);
         }
 
+        usage = counts;
         return reader.TokenType == JsonTokenType.EndObject;
     }
 
-    private static bool Once(ref int seen, int member)
+    /// <summary>What a chunk must carry (the stream's id and model) and what is read of it.</summary>
+    private struct Chunk
     {
-        if ((seen & member) != 0)
-        {
-            return false;
-        }
-
-        seen |= member;
-        return true;
+        public string ResponseId;
+        public string ModelVersion;
+        public string? Text;
+        public UsageCounts? Usage;
     }
 
     /// <summary>A chunk's usage counts, as <see cref="UsageMetadata"/> holds them, without the object.</summary>

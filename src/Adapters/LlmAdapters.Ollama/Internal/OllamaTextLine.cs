@@ -1,7 +1,9 @@
 // Licensed under the MIT License.
 
 using System.Text.Json;
+using LlmAdapters.Native;
 using LlmAdapters.Ollama.Internal.Dto;
+using static LlmAdapters.Native.NativeFastPath;
 
 namespace LlmAdapters.Ollama.Internal;
 
@@ -24,32 +26,18 @@ internal static class OllamaTextLine
     /// <returns><see langword="true"/> when the line was read; <see langword="false"/> when the DTO must read it.</returns>
     public static bool TryRead(ReadOnlySpan<byte> data, string model, out string? text, out string? thinking, out DateTimeOffset createdAt)
     {
-        text = null;
-        thinking = null;
-        createdAt = default;
-        try
+        var line = new Line { Model = model };
+        if (NativeFastPath.TryRead(data, ref line, ReadLine))
         {
-            var reader = new Utf8JsonReader(data);
-            if (ReadLine(ref reader, model, ref text, ref thinking, ref createdAt))
-            {
-                return true;
-            }
-        }
-        catch (JsonException)
-        {
-            // Malformed: the DTO reports it in its own words.
-        }
-        catch (InvalidOperationException)
-        {
-            // A string that does not decode: the same.
+            (text, thinking, createdAt) = (line.Text, line.Thinking, line.CreatedAt);
+            return true;
         }
 
-        text = null;
-        thinking = null;
+        (text, thinking, createdAt) = (null, null, default);
         return false;
     }
 
-    private static bool ReadLine(ref Utf8JsonReader reader, string model, ref string? text, ref string? thinking, ref DateTimeOffset createdAt)
+    private static bool ReadLine(ref Utf8JsonReader reader, ref Line line)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -67,21 +55,21 @@ internal static class OllamaTextLine
 
             if (reader.ValueTextEquals("model"u8))
             {
-                if (!Once(ref seen, 1) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(model))
+                if (!Once(ref seen, 1) || !ReadString(ref reader, line.Model))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("created_at"u8))
             {
-                if (!Once(ref seen, 2) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out createdAt))
+                if (!Once(ref seen, 2) || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out line.CreatedAt))
                 {
                     return false;
                 }
             }
             else if (reader.ValueTextEquals("message"u8))
             {
-                if (!Once(ref seen, 4) || !reader.Read() || !ReadMessage(ref reader, ref text, ref thinking))
+                if (!Once(ref seen, 4) || !reader.Read() || !ReadMessage(ref reader, ref line.Text, ref line.Thinking))
                 {
                     return false;
                 }
@@ -100,7 +88,7 @@ internal static class OllamaTextLine
             {
                 return false;
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false; // a member the DTO does not map
             }
@@ -121,28 +109,20 @@ internal static class OllamaTextLine
         {
             if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("thinking"u8))
             {
+                // An empty string yields nothing on either path: no string for it.
                 var isContent = reader.ValueTextEquals("content"u8);
-                if (!Once(ref seen, isContent ? 1 : 4) || !reader.Read())
+                if (!Once(ref seen, isContent ? 1 : 4) || !ReadOptionalString(ref reader, out var value))
                 {
                     return false;
                 }
 
-                if (reader.TokenType == JsonTokenType.String)
+                if (isContent)
                 {
-                    // An empty string yields nothing on either path: no string for it.
-                    var value = reader.ValueSpan.Length == 0 ? string.Empty : reader.GetString();
-                    if (isContent)
-                    {
-                        text = value;
-                    }
-                    else
-                    {
-                        thinking = value;
-                    }
+                    text = value;
                 }
-                else if (reader.TokenType != JsonTokenType.Null)
+                else
                 {
-                    return false;
+                    thinking = value;
                 }
             }
             else if (reader.ValueTextEquals("role"u8))
@@ -156,12 +136,12 @@ internal static class OllamaTextLine
                 reader.ValueTextEquals("tool_calls"u8) || reader.ValueTextEquals("tool_name"u8) ||
                 reader.ValueTextEquals("tool_call_id"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.Null)
+                if (!ReadNull(ref reader))
                 {
                     return false;
                 }
             }
-            else if (!reader.Read() || !reader.TrySkip())
+            else if (!SkipValue(ref reader))
             {
                 return false;
             }
@@ -170,14 +150,12 @@ internal static class OllamaTextLine
         return reader.TokenType == JsonTokenType.EndObject;
     }
 
-    private static bool Once(ref int seen, int member)
+    /// <summary>What a line must carry (the stream's model) and what is read of it.</summary>
+    private struct Line
     {
-        if ((seen & member) != 0)
-        {
-            return false;
-        }
-
-        seen |= member;
-        return true;
+        public string Model;
+        public string? Text;
+        public string? Thinking;
+        public DateTimeOffset CreatedAt;
     }
 }

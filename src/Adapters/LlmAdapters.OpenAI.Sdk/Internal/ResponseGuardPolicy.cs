@@ -43,6 +43,12 @@ internal sealed class ResponseGuardPolicy(string providerName, string? apiKey, l
         {
             // Invalid UTF-8 is Unknown, as on the native path, not decoded to U+FFFD by the SDK's readers (issue 20).
             response.ContentStream = new Utf8ValidatingStream(content, () => LlmAdapters.Native.NativeErrors.InvalidUtf8(providerName, (System.Net.HttpStatusCode)response.Status));
+
+            // A streaming call watches for its terminal event, [DONE], as the native decoder requires it (issue 20, N11).
+            if (!buffer && SseDoneWatch.Current is { } watch)
+            {
+                response.ContentStream = new SseDoneWatchingStream(response.ContentStream, watch);
+            }
         }
 
         if (!buffer)

@@ -111,10 +111,17 @@ public sealed class OpenAIChatCompletionsClient : IChatClient
     /// data" / "isFinalBlock" / "end of the JSON payload" exactly when the reader ran out of bytes.
     /// </summary>
     private static ChatProviderException RefineCutBody(ChatProviderException exception, HttpResponseMessage? response) =>
-        exception is { Kind: ChatProviderErrorKind.Unknown, InnerException: System.Text.Json.JsonException json } && response is not null &&
+        response is null ? exception : RefineCutJson(exception, response.StatusCode);
+
+    /// <summary>The rule of <see cref="RefineCutBody"/> on an exception alone: also the SDK path's, for a streamed chunk cut mid-JSON.</summary>
+    /// <param name="exception">The translated exception.</param>
+    /// <param name="statusCode">The response's status.</param>
+    /// <returns>An <see cref="NativeErrors.Incomplete"/> exception when the JSON ran out of bytes; otherwise <paramref name="exception"/>.</returns>
+    internal static ChatProviderException RefineCutJson(ChatProviderException exception, System.Net.HttpStatusCode statusCode) =>
+        exception is { Kind: ChatProviderErrorKind.Unknown, InnerException: System.Text.Json.JsonException json } &&
         (json.Message.Contains("end of data", StringComparison.Ordinal) ||
          json.Message.Contains("isFinalBlock is true", StringComparison.Ordinal) ||
          json.Message.Contains("end of the JSON payload", StringComparison.Ordinal))
-            ? NativeErrors.Incomplete(exception.ProviderName, "the end of the JSON body", response.StatusCode, json)
+            ? NativeErrors.Incomplete(exception.ProviderName, "the end of the JSON body", statusCode, json)
             : exception;
 }

@@ -60,6 +60,20 @@ public sealed class ChatPipelineContext
     public IServiceProvider Services { get; }
 
     /// <summary>
+    /// Gets the names of every configured client, this one included, for a stage whose keys name other clients (Fallback
+    /// checks that each target is one); empty when the context was made without them.
+    /// </summary>
+    public IReadOnlyList<string> ClientNames { get; init; } = [];
+
+    /// <summary>
+    /// Gets what reads another configured client's configuration (its own keys over the shared ones; <see langword="null"/>
+    /// for a name that is not configured), for a stage whose keys name other clients (Fallback follows their fallbacks to
+    /// find a chain that leads back); <see langword="null"/> when the context resolves no other clients. Read it through
+    /// <see cref="GetClientConfiguration"/>.
+    /// </summary>
+    public Func<string, IConfiguration?>? ClientConfigurations { get; init; }
+
+    /// <summary>
     /// Gets a section of the client's configuration beside <c>Pipeline</c> that a stage reads, e.g. <c>Pricing</c>: read it
     /// through this, not through <see cref="Configuration"/>, so that its messages name the path the user wrote
     /// (<c>AI:Pricing:…</c>) and a key no stage read is reported as unknown, as in the stage's own section.
@@ -70,6 +84,15 @@ public sealed class ChatPipelineContext
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         return _getClientSection is { } get ? get(key) : Configuration.GetSection(key);
+    }
+
+    /// <summary>Gets another configured client's configuration: its own keys over the shared <c>AI</c> keys.</summary>
+    /// <param name="clientName">The other client's name.</param>
+    /// <returns>The configuration, or <see langword="null"/> when no client of that name is configured or the context resolves no other clients.</returns>
+    public IConfiguration? GetClientConfiguration(string clientName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientName);
+        return ClientConfigurations?.Invoke(clientName);
     }
 
     /// <summary>Creates another adapter of the same provider and settings, with no middleware.</summary>

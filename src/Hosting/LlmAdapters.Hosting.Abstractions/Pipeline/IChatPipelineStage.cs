@@ -7,7 +7,7 @@ namespace LlmAdapters.Hosting;
 /// <summary>
 /// One middleware of a configured pipeline, configured by the section <c>AI:Pipeline:{Name}</c> (or
 /// <c>AI:Clients:{client}:Pipeline:{Name}</c>). Register one with
-/// <see cref="ChatProviderServiceCollectionExtensions.AddChatPipelineStage(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatPipelineStage)"/>.
+/// <see cref="Microsoft.Extensions.DependencyInjection.ChatProviderServiceCollectionExtensions.AddChatPipelineStage(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatPipelineStage)"/>.
 /// Derive from <see cref="ChatPipelineStage{TOptions}"/> rather than implementing this interface directly.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ namespace LlmAdapters.Hosting;
 
 /// <summary>
 /// The cheapest request that tells whether a provider is reachable and accepts a client's key (a model list, never a chat
-/// call), as its descriptor knows it: <see cref="IChatProviderFactory.CreateHealthProbe"/>. The health check sends
+/// call), as its descriptor knows it: <see cref="IChatProviderFactory.CreateHealthProbe(ChatClientSettings, Microsoft.Extensions.Configuration.IConfiguration)"/>. The health check sends
 /// <see cref="CreateRequest"/>: 401 or 403 is a refused key (Unhealthy), another error Degraded, a success Healthy unless
 /// <see cref="CheckBody"/> says otherwise.
 /// </summary>

@@ -9,7 +9,7 @@ namespace LlmAdapters.Hosting;
 /// The descriptor of one provider (<c>openai</c>, <c>anthropic</c>, …): its name, key variable, default endpoint and
 /// model, the provider-specific configuration keys it reads, and the factory of its adapter <see cref="IChatClient"/>.
 /// Each adapter package ships its own; hosting lists the built-in ones.
-/// Register one with <see cref="ChatProviderServiceCollectionExtensions.AddChatProvider(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatProviderFactory)"/>
+/// Register one with <see cref="Microsoft.Extensions.DependencyInjection.ChatProviderServiceCollectionExtensions.AddChatProvider(Microsoft.Extensions.DependencyInjection.IServiceCollection, IChatProviderFactory)"/>
 /// to add a provider name that <c>AI:Provider</c> can select, without changing this library.
 /// </summary>
 public interface IChatProviderFactory
@@ -60,6 +60,15 @@ public interface IChatProviderFactory
     /// <param name="settings">The client's settings (endpoint, key, model).</param>
     /// <returns>The probe, or <see langword="null"/> for hosting's default.</returns>
     ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => null;
+
+    /// <summary>
+    /// Creates the provider's health probe for a client, given the client's configuration too, for a probe that depends on a
+    /// provider-specific key (Gemini's <c>GeminiApiVersion</c> chooses the model list's path). The health check calls this one.
+    /// </summary>
+    /// <param name="settings">The client's settings (endpoint, key, model).</param>
+    /// <param name="configuration">The client's configuration: its own keys over the shared <c>AI</c> keys.</param>
+    /// <returns>The probe, or <see langword="null"/> for hosting's default; by default <see cref="CreateHealthProbe(ChatClientSettings)"/>'s.</returns>
+    ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, IConfiguration configuration) => CreateHealthProbe(settings);
 
     /// <summary>Creates the provider's adapter, with no middleware.</summary>
     /// <param name="context">What the configuration says of the client, with the services to use.</param>

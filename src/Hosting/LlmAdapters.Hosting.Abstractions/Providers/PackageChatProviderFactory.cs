@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace LlmAdapters.Hosting;
 
 /// <summary>
-/// A provider a package registered (<see cref="ChatProviderServiceCollectionExtensions.TryAddChatProvider"/>): an
+/// A provider a package registered (<see cref="Microsoft.Extensions.DependencyInjection.ChatProviderServiceCollectionExtensions.TryAddChatProvider"/>): an
 /// application's own provider of the same name wins over it, whatever the order of registration. Every member is the inner one's.
 /// </summary>
 internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : IChatProviderFactory
@@ -32,6 +32,8 @@ internal sealed class PackageChatProviderFactory(IChatProviderFactory inner) : I
     public IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf) => inner.ValidateConfiguration(configuration, pathOf);
 
     public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) => inner.CreateHealthProbe(settings);
+
+    public ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, IConfiguration configuration) => inner.CreateHealthProbe(settings, configuration);
 
     public IChatClient CreateClient(ChatProviderContext context) => inner.CreateClient(context);
 }

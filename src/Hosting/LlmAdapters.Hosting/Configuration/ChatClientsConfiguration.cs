@@ -1,5 +1,6 @@
 // Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
@@ -15,6 +16,8 @@ internal sealed class ChatClientsConfiguration
     public const string DefaultClientName = ConfiguredChatClientsOptions.DefaultClientName;
 
     private readonly IConfigurationSection _root;
+    private readonly ConcurrentDictionary<string, Lazy<IConfiguration>> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private int _flattenings;
 
     public ChatClientsConfiguration(IConfigurationSection root)
     {
@@ -75,12 +78,21 @@ internal sealed class ChatClientsConfiguration
         return own is not null && (own.GetSection(key).Exists() || !_root.GetSection(key).Exists()) ? $"{own.Path}:{key}" : $"{_root.Path}:{key}";
     }
 
+    /// <summary>Gets how many times a client's view was built (once per client: a test counts them).</summary>
+    public int Flattenings => Volatile.Read(ref _flattenings);
+
     /// <summary>
-    /// Builds a client's view: the shared keys (all but <c>Clients</c>), then the client's own keys over them. A list
+    /// Gets a client's view: the shared keys (all but <c>Clients</c>), then the client's own keys over them. A list
     /// (a section whose children are 0, 1, …) set by the client replaces the shared list instead of merging with it.
+    /// Built once per client and kept: validation, the pipeline, the inner stack, the warnings and the health probe read
+    /// the same view (issue 25).
     /// </summary>
-    public IConfiguration GetClientConfiguration(string name)
+    public IConfiguration GetClientConfiguration(string name) =>
+        _clients.GetOrAdd(name, n => new Lazy<IConfiguration>(() => BuildView(n))).Value;
+
+    private IConfiguration BuildView(string name)
     {
+        Interlocked.Increment(ref _flattenings);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         Flatten(_root, string.Empty, values, skipClients: true);
         var own = _root.GetSection("Clients").GetChildren().FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase));

@@ -43,7 +43,7 @@ internal sealed class ChatClientHealthCheck(string clientName, ConfiguredChatCli
             ["model"] = settings.Model ?? string.Empty,
             ["endpoint"] = settings.Endpoint?.ToString() ?? string.Empty,
         };
-        if (ProviderProbe.For(settings, clients.FindProvider(settings.Provider)) is not { } probe)
+        if (ProviderProbe.For(settings, clients.FindProvider(settings.Provider), clients.GetClientConfiguration(clientName)) is not { } probe)
         {
             return HealthCheckResult.Healthy($"The configuration is valid; '{settings.Provider}' has no endpoint to probe.", data);
         }

@@ -1,9 +1,9 @@
 // Licensed under the MIT License.
 
-using Microsoft.Extensions.DependencyInjection;
+using LlmAdapters.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace LlmAdapters.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Health checks for the configured chat clients of <c>AddConfiguredChatClients</c>.</summary>
 public static class ChatClientsHealthChecksBuilderExtensions

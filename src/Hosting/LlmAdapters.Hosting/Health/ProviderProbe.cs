@@ -3,21 +3,21 @@
 namespace LlmAdapters.Hosting;
 
 /// <summary>
-/// Hosting's default health probe, for a provider whose descriptor brings none (<see cref="IChatProviderFactory.CreateHealthProbe"/>):
+/// Hosting's default health probe, for a provider whose descriptor brings none (<see cref="IChatProviderFactory.CreateHealthProbe(ChatClientSettings, Microsoft.Extensions.Configuration.IConfiguration)"/>):
 /// <c>GET {endpoint}/models</c> with a Bearer key, as OpenAI and compatible servers answer. The built-in descriptors of
 /// Anthropic, Gemini, Ollama and DashScope bring their own.
 /// </summary>
 internal static class ProviderProbe
 {
     /// <summary>The probe of a client's provider, or <see langword="null"/> when it has no endpoint.</summary>
-    public static ChatProviderHealthProbe? For(ChatClientSettings settings, IChatProviderFactory? factory)
+    public static ChatProviderHealthProbe? For(ChatClientSettings settings, IChatProviderFactory? factory, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         if (settings.Endpoint is null)
         {
             return null;
         }
 
-        if (factory?.CreateHealthProbe(settings) is { } own)
+        if (factory?.CreateHealthProbe(settings, configuration) is { } own)
         {
             return own;
         }

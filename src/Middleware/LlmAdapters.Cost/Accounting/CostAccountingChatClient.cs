@@ -21,6 +21,7 @@ namespace LlmAdapters.Cost;
 /// long-context tier is chosen from the loop's total input (docs/cost.md).
 /// </para>
 /// <para>A streamed response's cost is attached to each update that carries usage, as the cost of the response so far.</para>
+/// <para>A tool-loop run that ends with an exception records the model calls it made (their usage rides on the exception, <see cref="ChatRunTotalsExtensions.GetRunTotals(Exception)"/>); a streamed run recorded them as their usage arrived.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
 public sealed partial class CostAccountingChatClient : DelegatingChatClient
@@ -47,7 +48,24 @@ public sealed partial class CostAccountingChatClient : DelegatingChatClient
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception.GetRunTotals() is { ModelCalls: > 0 } run)
+        {
+            // A tool-loop run that ended with an exception (a run limit, a ToolLoopException, a failed call) had its model
+            // calls billed: they are recorded, and the cost goes with the exception so the budget settles the same amount.
+            var spent = Account(run.ModelId, options, run.Usage, PricingDecision.Read(options?.AdditionalProperties), estimated: false);
+            if (spent is not null)
+            {
+                exception.Data[ChatCostExtensions.CostKey] = spent;
+            }
+
+            throw;
+        }
+
         var cost = Account(response.ModelId, options, response.Usage, PricingDecision.ServiceTier(response.AdditionalProperties, options), estimated: false);
         if (cost is not null)
         {

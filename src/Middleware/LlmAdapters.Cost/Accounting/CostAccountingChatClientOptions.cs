@@ -25,8 +25,8 @@ public sealed class CostAccountingChatClientOptions
     public ISet<string> LocalProviders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "ollama", "ollama-openai" };
 
     /// <summary>Gets or sets the estimator of a cancelled stream's tokens (the prompt, and the text received before the provider reported usage).</summary>
-    /// <value>The default value is <see cref="TiktokenTokenEstimator.Default"/>.</value>
-    public LlmAdapters.ITokenEstimator TokenEstimator { get; set; } = TiktokenTokenEstimator.Default;
+    /// <value>The default value is <see cref="ApproximateTokenEstimator.Instance"/> (a character heuristic; LlmAdapters.Cost.Tokenizers brings exact counts for OpenAI models).</value>
+    public LlmAdapters.ITokenEstimator TokenEstimator { get; set; } = ApproximateTokenEstimator.Instance;
 
     /// <summary>Gets or sets the clock of ledger timestamps.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>

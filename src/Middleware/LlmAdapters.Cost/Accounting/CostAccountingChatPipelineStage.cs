@@ -43,7 +43,7 @@ public sealed class CostAccountingChatPipelineStage : ChatPipelineStage<CostAcco
             Ledger = context.Services.GetService<ICostLedger>() ?? _fallbackLedger.Value,
             ClientName = context.ClientName,
             TimeProvider = context.Services.GetService<TimeProvider>() ?? TimeProvider.System,
-            TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
+            TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? ApproximateTokenEstimator.Instance,
         };
     }
 

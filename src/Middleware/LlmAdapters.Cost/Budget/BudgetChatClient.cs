@@ -12,7 +12,8 @@ namespace LlmAdapters.Cost;
 /// <summary>
 /// Enforces spending limits in US dollars. Before a call it reserves the worst case (estimated input plus the output
 /// limit, at the model's prices) against every limit and throws <see cref="BudgetExceededException"/> when one does not
-/// fit; after the call it settles the reservation with the real cost; a failed call releases it.
+/// fit; after the call it settles the reservation with the real cost; a failed call releases it, unless it was a tool-loop
+/// run that had already made model calls (<see cref="ChatRunTotalsExtensions.GetRunTotals(Exception)"/>): their cost is settled.
 /// </summary>
 /// <remarks>
 /// <para>The real cost is the <see cref="ChatCost"/> attached by an inner <see cref="CostAccountingChatClient"/>, else it is computed from the usage by the same pricing decision (<see cref="PriceCatalog.Calculate(UsageDetails?, string?, string?, string?)"/>); a response without usage spends its whole reservation.</para>
@@ -64,9 +65,21 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         {
             response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception)
         {
-            await ReleaseAsync(held).ConfigureAwait(false);
+            if (exception.GetRunTotals() is { ModelCalls: > 0 } run)
+            {
+                // A tool-loop run that ended with an exception made model calls the provider billed: settle what they cost
+                // (the cost accounting inside priced them; else the same decision here; unknown spends the reservation).
+                var spent = (exception.Data[ChatCostExtensions.CostKey] as ChatCost)?.Total
+                    ?? PricingDecision.Price(_options.Catalog, run.Usage, run.ModelId, RequestModel(options), PricingDecision.Read(options?.AdditionalProperties), IsLocal)?.Total;
+                await SettleAsync(held, spent).ConfigureAwait(false);
+            }
+            else
+            {
+                await ReleaseAsync(held).ConfigureAwait(false);
+            }
+
             throw;
         }
 

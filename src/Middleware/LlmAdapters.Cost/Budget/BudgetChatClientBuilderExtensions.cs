@@ -26,7 +26,7 @@ public static class BudgetChatClientBuilderExtensions
             {
                 Store = services.GetService<IBudgetStore>(),
                 Catalog = services.GetService<PriceCatalog>() ?? PriceCatalog.Default,
-                TokenEstimator = services.GetService<LlmAdapters.ITokenEstimator>() ?? TiktokenTokenEstimator.Default,
+                TokenEstimator = services.GetService<LlmAdapters.ITokenEstimator>() ?? ApproximateTokenEstimator.Instance,
             };
             configure(options);
             return options.Limits.Count == 0 ? inner : Create(inner, services, options);

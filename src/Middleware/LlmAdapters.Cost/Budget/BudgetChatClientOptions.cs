@@ -17,8 +17,8 @@ public sealed class BudgetChatClientOptions
     public PriceCatalog Catalog { get; set; } = PriceCatalog.Default;
 
     /// <summary>Gets or sets the estimator of input tokens (a reservation's, and a cancelled stream's with the text received).</summary>
-    /// <value>The default value is <see cref="TiktokenTokenEstimator.Default"/>.</value>
-    public LlmAdapters.ITokenEstimator TokenEstimator { get; set; } = TiktokenTokenEstimator.Default;
+    /// <value>The default value is <see cref="ApproximateTokenEstimator.Instance"/> (a character heuristic; LlmAdapters.Cost.Tokenizers brings exact counts for OpenAI models).</value>
+    public LlmAdapters.ITokenEstimator TokenEstimator { get; set; } = ApproximateTokenEstimator.Instance;
 
     /// <summary>Gets or sets the configured client's name: the scope key of <see cref="BudgetScope.Client"/> limits.</summary>
     /// <value>The default value is <c>default</c>.</value>

@@ -81,7 +81,7 @@ public sealed class BudgetChatPipelineStage : ChatPipelineStage<BudgetChatClient
         {
             Catalog = catalog,
             ClientName = context.ClientName,
-            TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
+            TokenEstimator = context.Services.GetService<ITokenEstimator>() ?? ApproximateTokenEstimator.Instance,
             RejectUnpricedModels = rejectUnpriced,
             DefaultMaxOutputTokens = ConfigurationReader.GetInt32(context.Section, "DefaultMaxOutputTokens", 1, errors, context.SectionPath) ?? 4096,
             Run = run,

@@ -20,6 +20,9 @@ public sealed class ChatRunTotals
     /// <summary>Gets the cost of every priced model call, summed (<see langword="null"/> when none was priced).</summary>
     public ChatCost? Cost { get; init; }
 
+    /// <summary>Gets the model id the run's last answered model call named (else the one it asked for), if any: the run's usage is priced by it when the run ends with an exception.</summary>
+    public string? ModelId { get; init; }
+
     /// <summary>Gets the model calls whose cost is unknown (an unpriced model, or no usage): <see cref="Cost"/> leaves them out.</summary>
     public int UnpricedCalls { get; init; }
 

@@ -37,6 +37,18 @@ public static class ChatRunTotalsExtensions
         return last;
     }
 
+    /// <summary>
+    /// Gets the totals of a run that ended with an exception (a run limit without <c>WrapUp</c>, a <c>ToolLoopException</c>,
+    /// a provider error, a cancellation): what its model calls consumed before it ended, which the provider billed.
+    /// </summary>
+    /// <param name="exception">The exception the run ended with.</param>
+    /// <returns>The totals, or <see langword="null"/> when the exception did not end a run of a configured tool loop.</returns>
+    public static ChatRunTotals? GetRunTotals(this Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Data.Contains(RunTotalsKey) ? exception.Data[RunTotalsKey] as ChatRunTotals : null;
+    }
+
     /// <summary>Attaches a run's totals to its final response.</summary>
     /// <param name="response">The response.</param>
     /// <param name="totals">The totals.</param>

@@ -28,6 +28,17 @@ public sealed class ApiKeyRotationChatPipelineStage : ChatPipelineStage<ApiKeyRo
         var options = new ApiKeyRotationChatClientOptions();
         options.Read(context.Section, errors);
 
+        // Every rotation key, each with its own path: a CR/LF in Pipeline:ApiKeys:1 would otherwise pass start-up and fail
+        // at the first call that rotates to it (issue 20, N9). The first is the host's to check when it is the client's key.
+        var keys = Keys(context);
+        for (var i = string.Equals(context.Settings.ApiKey, keys.Count > 0 ? keys[0] : null, StringComparison.Ordinal) ? 1 : 0; i < keys.Count; i++)
+        {
+            if (ApiKeyRules.GetProblem(keys[i]) is { } problem)
+            {
+                errors.Add($"The API key in {context.SectionPath}:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)} {problem}. The key is not shown.");
+            }
+        }
+
         // With a shared store registered (AI:Redis), a key cooled down by one process is skipped by every process.
         if (context.Services.GetService(typeof(IApiKeyCooldownStore)) is IApiKeyCooldownStore store)
         {

@@ -33,14 +33,16 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
 
     private ValueTask<IChatClient> SelectLocalAsync(RoutingContext context)
     {
-        var tried = _tried.GetValue(context, static _ => new TriedKeys());
+        // A lock-free read: a call's first choice finds nothing here, and only a failed attempt records its key (below), so that
+        // the steady state takes no table lock and allocates no handle per call (issue 24).
+        _tried.TryGetValue(context, out var tried);
         var now = _options.TimeProvider.GetUtcNow();
         var start = (int)((uint)Interlocked.Increment(ref _turn) % (uint)_slots.Length);
         ApiKeySlot? chosen = null;
         for (var i = 0; i < _slots.Length; i++)
         {
             var slot = _slots[(start + i) % _slots.Length];
-            if (tried.Contains(slot.Index) || slot.IsCooling(now, out _, out _))
+            if (tried?.Contains(slot.Index) == true || slot.IsCooling(now, out _, out _))
             {
                 continue;
             }
@@ -63,7 +65,6 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
             throw AllCooling(now);
         }
 
-        tried.Add(chosen.Index);
         chosen.Enter();
         return new ValueTask<IChatClient>(chosen);
     }
@@ -72,14 +73,20 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
     {
         var slot = (ApiKeySlot)attempt.Client;
         slot.Leave();
-        if (isTerminal)
+        if (isTerminal && _tried.TryGetValue(context, out _))
         {
-            _tried.Remove(context);
+            _tried.Remove(context); // only when a failure recorded a key: Remove takes the table's lock
         }
 
         if (attempt.Exception is not { } exception || exception is OperationCanceledException)
         {
             return default;
+        }
+
+        if (!isTerminal)
+        {
+            // The call may move on: the failed key is not chosen again for it.
+            _tried.GetValue(context, static _ => new TriedKeys()).Add(slot.Index);
         }
 
         var kind = ResilienceErrors.GetKind(exception);
@@ -174,7 +181,7 @@ internal sealed partial class ApiKeyRouter : FailoverChatClient
 
     private static partial class Log
     {
-        [LoggerMessage(40, LogLevel.Warning, "API key #{KeyIndex} failed ({ErrorType}): cooling down for {CooldownMs} ms.", EventName = "ApiKeyCoolingDown")]
+        [LoggerMessage(2040, LogLevel.Warning, "API key #{KeyIndex} failed ({ErrorType}): cooling down for {CooldownMs} ms.", EventName = "ApiKeyCoolingDown")]
         public static partial void CoolingDown(ILogger logger, int keyIndex, string errorType, double cooldownMs);
     }
 }

@@ -72,6 +72,7 @@ public sealed class FallbackChatPipelineStage : ChatPipelineStage<FallbackChatCl
         options.Clients = ConfigurationReader.GetList(context.Section, FallbackChatClientOptions.ClientsKey);
         options.Models = ConfigurationReader.GetList(context.Section, FallbackChatClientOptions.ModelsKey);
         ValidateRouting(context, options, errors);
+        ValidateTargets(context, errors);
         options.KindOnlyClients = FallbackChatClientBuilderExtensions.KindOnly(options.FallbackByKind, options.Clients);
 
         // With a shared store registered (AI:Redis), a target cooled down by one process is skipped by every process,
@@ -126,6 +127,76 @@ public sealed class FallbackChatPipelineStage : ChatPipelineStage<FallbackChatCl
         {
             errors.Add($"{context.SectionPath}:{FallbackChatClientOptions.WeightsKey} is set, but {context.SectionPath}:{FallbackChatClientOptions.StrategyKey} is {options.Strategy}: weights apply to the Weighted strategy only.");
         }
+    }
+
+    /// <summary>
+    /// Checks the clients a client falls back to (<c>Clients</c>, then each <c>ByKind:{Kind}</c>): each must be a configured
+    /// client, and no chain of fallbacks may lead back to the client (building it would never end). Needs the configured
+    /// clients (<see cref="ChatPipelineContext.ClientNames"/>); a context made without them checks nothing here.
+    /// </summary>
+    private void ValidateTargets(ChatPipelineContext context, List<string> errors)
+    {
+        if (context.ClientNames.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (key, target) in TargetKeys(context.Section))
+        {
+            if (!context.ClientNames.Contains(target, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{context.SectionPath}:{key} names '{target}', which is not a configured client. Configured clients: {string.Join(", ", context.ClientNames)}.");
+            }
+        }
+
+        if (FindCycle(context, context.ClientName, [context.ClientName]) is { } cycle)
+        {
+            errors.Add($"{context.SectionPath}:{FallbackChatClientOptions.ClientsKey} leads back to '{context.ClientName}' ({string.Join(" -> ", cycle)}): a client cannot fall back to itself, directly or through others.");
+        }
+    }
+
+    /// <summary>The clients a fallback section names, each with its key under the section: <c>Clients</c>, then each <c>ByKind:{Kind}</c>.</summary>
+    private static IEnumerable<(string Key, string Target)> TargetKeys(IConfiguration fallback)
+    {
+        foreach (var target in ConfigurationReader.GetList(fallback, FallbackChatClientOptions.ClientsKey))
+        {
+            yield return (FallbackChatClientOptions.ClientsKey, target);
+        }
+
+        foreach (var kind in fallback.GetSection(FallbackChatClientOptions.ByKindKey).GetChildren())
+        {
+            foreach (var target in ConfigurationReader.GetList(kind, string.Empty))
+            {
+                yield return (FallbackChatClientOptions.ByKindKey + ":" + kind.Key, target);
+            }
+        }
+    }
+
+    private List<string>? FindCycle(ChatPipelineContext context, string start, List<string> path)
+    {
+        var section = string.Equals(path[^1], start, StringComparison.OrdinalIgnoreCase)
+            ? context.Section
+            : context.GetClientConfiguration(path[^1])?.GetSection("Pipeline:" + Name);
+        if (section is null)
+        {
+            return null;
+        }
+
+        foreach (var target in TargetKeys(section).Select(t => t.Target).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (string.Equals(target, start, StringComparison.OrdinalIgnoreCase))
+            {
+                return [.. path, target];
+            }
+
+            if (context.ClientNames.Contains(target, StringComparer.OrdinalIgnoreCase) && !path.Contains(target, StringComparer.OrdinalIgnoreCase) &&
+                FindCycle(context, start, [.. path, target]) is { } cycle)
+            {
+                return cycle;
+            }
+        }
+
+        return null;
     }
 
     /// <inheritdoc/>

@@ -341,13 +341,13 @@ internal sealed partial class FallbackRouter : FailoverChatClient
 
     private static partial class Log
     {
-        [LoggerMessage(30, LogLevel.Warning, "Client '{Client}' failed ({ErrorType}); falling back to the next client.", EventName = "FallingBack")]
+        [LoggerMessage(2030, LogLevel.Warning, "Client '{Client}' failed ({ErrorType}); falling back to the next client.", EventName = "FallingBack")]
         public static partial void FailingOver(ILogger logger, string client, string errorType);
 
-        [LoggerMessage(31, LogLevel.Warning, "Client '{Client}' keeps failing: skipped for {BreakMs} ms.", EventName = "CircuitOpened")]
+        [LoggerMessage(2031, LogLevel.Warning, "Client '{Client}' keeps failing: skipped for {BreakMs} ms.", EventName = "CircuitOpened")]
         public static partial void CircuitOpened(ILogger logger, string client, double breakMs);
 
-        [LoggerMessage(32, LogLevel.Debug, "Client '{Client}' skipped: cooling down for {RemainingMs} ms more.", EventName = "ClientSkipped")]
+        [LoggerMessage(2032, LogLevel.Debug, "Client '{Client}' skipped: cooling down for {RemainingMs} ms more.", EventName = "ClientSkipped")]
         public static partial void Skipped(ILogger logger, string client, double remainingMs);
     }
 }

@@ -132,10 +132,10 @@ public sealed partial class RateLimitingChatClient : DelegatingChatClient
 
     private static partial class Log
     {
-        [LoggerMessage(20, LogLevel.Debug, "The call waited {WaitMs} ms for the rate limiter.", EventName = "RateLimitWaited")]
+        [LoggerMessage(2020, LogLevel.Debug, "The call waited {WaitMs} ms for the rate limiter.", EventName = "RateLimitWaited")]
         public static partial void Waited(ILogger logger, double waitMs);
 
-        [LoggerMessage(21, LogLevel.Warning, "The call was rejected by the local rate limiter; retry after {RetryAfterMs} ms.", EventName = "RateLimitRejected")]
+        [LoggerMessage(2021, LogLevel.Warning, "The call was rejected by the local rate limiter; retry after {RetryAfterMs} ms.", EventName = "RateLimitRejected")]
         public static partial void Rejected(ILogger logger, double retryAfterMs);
     }
 }

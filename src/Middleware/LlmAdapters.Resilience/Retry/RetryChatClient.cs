@@ -209,13 +209,13 @@ public sealed partial class RetryChatClient : DelegatingChatClient
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Chat call failed ({ErrorType}); attempt {Attempt} of {MaxAttempts} in {DelayMs} ms.", EventName = "Retrying")]
+        [LoggerMessage(2001, LogLevel.Warning, "Chat call failed ({ErrorType}); attempt {Attempt} of {MaxAttempts} in {DelayMs} ms.", EventName = "Retrying")]
         public static partial void Retrying(ILogger logger, int attempt, int maxAttempts, double delayMs, string errorType);
 
-        [LoggerMessage(2, LogLevel.Warning, "The server asked to wait {RetryAfterMs} ms, longer than the longest wait allowed ({MaxDelayMs} ms): not retrying.", EventName = "RetryAfterTooLong")]
+        [LoggerMessage(2002, LogLevel.Warning, "The server asked to wait {RetryAfterMs} ms, longer than the longest wait allowed ({MaxDelayMs} ms): not retrying.", EventName = "RetryAfterTooLong")]
         public static partial void RetryAfterTooLong(ILogger logger, double retryAfterMs, double maxDelayMs);
 
-        [LoggerMessage(3, LogLevel.Information, "Chat call failed ({ErrorType}) after {Attempts} attempt(s); not retrying further.", EventName = "GaveUp")]
+        [LoggerMessage(2003, LogLevel.Information, "Chat call failed ({ErrorType}) after {Attempts} attempt(s); not retrying further.", EventName = "GaveUp")]
         public static partial void GaveUp(ILogger logger, int attempts, string errorType);
     }
 }

@@ -240,7 +240,7 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Warning, "The {Scope} timeout of {TimeoutMs} ms expired.", EventName = "TimedOut")]
+        [LoggerMessage(2010, LogLevel.Warning, "The {Scope} timeout of {TimeoutMs} ms expired.", EventName = "TimedOut")]
         public static partial void TimedOut(ILogger logger, string scope, double timeoutMs);
     }
 }

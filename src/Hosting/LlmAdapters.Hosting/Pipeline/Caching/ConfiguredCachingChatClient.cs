@@ -25,6 +25,8 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     /// <summary>Appended to the key of a refresh, which skips the read and writes under the plain key.</summary>
     private const string RefreshMarker = "|refresh";
 
+    private static readonly object s_true = true; // the hit marker, boxed once
+
     /// <summary>The per-call overrides that are not part of the cache key (the tenant is: tenants do not share answers).</summary>
     private readonly string[] _overrideKeys;
     private readonly IChatCacheHitRule[] _hitRules;
@@ -46,7 +48,7 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
     protected override string GetCacheKey(IEnumerable<ChatMessage> messages, ChatOptions? options, params ReadOnlySpan<object?> additionalValues)
     {
         var refresh = options.GetCacheMode() == ChatCacheMode.Refresh;
-        if (options?.AdditionalProperties is { } properties && _overrideKeys.Any(properties.ContainsKey))
+        if (options?.AdditionalProperties is { } properties && HasAny(properties, _overrideKeys))
         {
             options = options.Clone();
             foreach (var key in _overrideKeys)
@@ -70,7 +72,7 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
         Activity.Current?.SetTag(CacheHitKey, response is not null);
         if (response is not null)
         {
-            (response.AdditionalProperties ??= [])[CacheHitKey] = true;
+            (response.AdditionalProperties ??= [])[CacheHitKey] = s_true;
             foreach (var rule in _hitRules)
             {
                 rule.Apply(response);
@@ -88,7 +90,7 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
         {
             foreach (var update in updates)
             {
-                (update.AdditionalProperties ??= [])[CacheHitKey] = true;
+                (update.AdditionalProperties ??= [])[CacheHitKey] = s_true;
                 foreach (var rule in _hitRules)
                 {
                     rule.Apply(update);
@@ -104,6 +106,20 @@ internal sealed class ConfiguredCachingChatClient : DistributedCachingChatClient
 
     protected override Task WriteCacheStreamingAsync(string key, IReadOnlyList<ChatResponseUpdate> value, CancellationToken cancellationToken) =>
         _cache.SetAsync(PlainKey(key), JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.GetTypeInfo(typeof(IReadOnlyList<ChatResponseUpdate>))), _entryOptions, cancellationToken);
+
+    // A loop, not Any(properties.ContainsKey): that made a delegate per call.
+    private static bool HasAny(AdditionalPropertiesDictionary properties, string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            if (properties.ContainsKey(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsRefresh(string key) => key.EndsWith(RefreshMarker, StringComparison.Ordinal);
 

@@ -1,6 +1,5 @@
 // Licensed under the MIT License.
 
-using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,8 @@ namespace LlmAdapters.Hosting;
 /// M.E.AI's function invocation middleware, configured so that a tool loop cannot run away (<see cref="ToolLoopChatClient"/>):
 /// runs the tool loop. On by default. Keys: <c>MaximumIterationsPerRequest</c> (default 8),
 /// <c>MaximumConsecutiveErrors</c> (default 2), <c>AllowConcurrentInvocation</c>, <c>IncludeDetailedErrors</c>. Per call:
-/// <see cref="ChatOptionsToolLoopExtensions"/> (lower only) and the run budget (<c>AI:Pipeline:Budget:Run</c>).
+/// <see cref="ChatOptionsToolLoopExtensions"/> (lower only). What a run costs and its run budget (<c>AI:Pipeline:Budget:Run</c>)
+/// come from the package that registers an <see cref="IToolRunAccountingFactory"/> (LlmAdapters.Cost).
 /// </summary>
 internal sealed class FunctionInvocationStage : BuilderChatPipelineStage<FunctionInvocationStage.Options>
 {
@@ -49,10 +49,8 @@ internal sealed class FunctionInvocationStage : BuilderChatPipelineStage<Functio
         var settings = new ToolLoopSettings(
             options.MaximumIterationsPerRequest,
             options.MaximumConsecutiveErrors,
-            Catalog(context),
-            services.GetService<ITokenEstimator>() ?? new TiktokenTokenEstimator(context.Settings.Model),
-            services.GetService<TimeProvider>() ?? TimeProvider.System,
-            context.Settings.Model);
+            Accounting(context),
+            services.GetService<TimeProvider>() ?? TimeProvider.System);
         builder.Use((inner, sp) =>
         {
             var client = new ToolLoopChatClient(inner, settings, sp.GetService<ILoggerFactory>(), sp);
@@ -62,13 +60,19 @@ internal sealed class FunctionInvocationStage : BuilderChatPipelineStage<Functio
         });
     }
 
-    // The run's totals are priced like cost accounting prices (AI:Pricing over the PriceCatalog service); a bad
-    // AI:Pricing is reported once, by the CostAccounting stage.
-    private static PriceCatalog Catalog(ChatPipelineContext context)
+    // What the packages add to each run (LlmAdapters.Cost: its cost and the run budget), through Hosting.Abstractions'
+    // seam: Hosting references none of them. The first package that accounts for the client's runs does.
+    private static IToolRunAccounting? Accounting(ChatPipelineContext context)
     {
-        var catalog = context.Services.GetService<PriceCatalog>() ?? PriceCatalog.Default;
-        var section = context.GetClientSection("Pricing");
-        return section.GetChildren().Any() && catalog.Validate(section).Count == 0 ? catalog.WithConfiguration(section) : catalog;
+        foreach (var factory in context.Services.GetServices<IToolRunAccountingFactory>())
+        {
+            if (factory.Create(context) is { } accounting)
+            {
+                return accounting;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The keys of the stage's section, read once.</summary>

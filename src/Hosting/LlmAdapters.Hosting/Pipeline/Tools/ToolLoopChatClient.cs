@@ -1,7 +1,6 @@
 // Licensed under the MIT License.
 
 using System.Runtime.CompilerServices;
-using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -122,7 +121,7 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
         // Set in this async method: the calls below see the run, the caller's context is left as it was.
         ToolRun.Current = run;
         var response = await AwaitAsync(base.GetResponseAsync(messages, options, cancellationToken), run).ConfigureAwait(false);
-        response.SetRunTotals(run.Totals());
+        run.Complete(response.AdditionalProperties ??= []);
         return response;
     }
 
@@ -132,7 +131,7 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
         {
             return await task.ConfigureAwait(false);
         }
-        catch (Exception exception) when (Translate(exception, run) is { } translated)
+        catch (Exception exception) when (Failed(exception, run) is { } translated)
         {
             throw translated;
         }
@@ -154,7 +153,7 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
                 {
                     more = await enumerator.MoveNextAsync().ConfigureAwait(false);
                 }
-                catch (Exception exception) when (Translate(exception, run) is { } translated)
+                catch (Exception exception) when (Failed(exception, run) is { } translated)
                 {
                     throw translated;
                 }
@@ -168,12 +167,24 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
             }
         }
 
-        if (run is not null)
+        if (run?.Account is not null)
         {
-            var last = new ChatResponseUpdate();
-            last.SetRunTotals(run.Totals());
+            var last = new ChatResponseUpdate { AdditionalProperties = [] };
+            run.Complete(last.AdditionalProperties);
             yield return last;
         }
+    }
+
+    /// <summary>
+    /// Ends a run that failed, cancelled included (its account attaches what the calls already made consumed to the exception the caller sees)
+    /// and gives the exception to throw instead, if any: the run's own <see cref="ToolLoopException"/> for one that ended
+    /// on failures. Always <see langword="null"/> when nothing is to be replaced, so the original is rethrown as it was.
+    /// </summary>
+    private ToolLoopException? Failed(Exception exception, ToolRun? run)
+    {
+        var translated = Translate(exception, run);
+        run?.Fail(translated ?? exception);
+        return translated;
     }
 
     /// <summary>

@@ -2,7 +2,6 @@
 
 using System.Diagnostics;
 using System.Globalization;
-using LlmAdapters.Cost;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Hosting;
@@ -10,7 +9,8 @@ namespace LlmAdapters.Hosting;
 /// <summary>
 /// One run: one call of the application into the tool loop, with every model call the loop makes. The tool loop client
 /// starts it (outside M.E.AI's function invocation) and makes it current for the calls below; the step client (inside)
-/// checks before each model call what the run may still do, and adds what the call used.
+/// checks before each model call what the run may still do, and adds what the call used. What a run costs and its run
+/// budget are the business of the run's <see cref="IToolRunAccount"/> (LlmAdapters.Cost registers the accounting).
 /// </summary>
 internal sealed class ToolRun
 {
@@ -20,20 +20,16 @@ internal sealed class ToolRun
     private readonly long _started;
     private Activity? _orchestrate;
     private bool _orchestrateLooked;
-    private long _inputTokens;
-    private long _outputTokens;
     private long _totalTokens;
     private UsageDetails? _usage;
-    private ChatCost? _cost;
-    private int _unpriced;
     private int _consecutiveErrors;
 
-    private ToolRun(ToolLoopSettings settings, int maximumIterations, int maximumErrors, RunBudget? budget)
+    private ToolRun(ToolLoopSettings settings, int maximumIterations, int maximumErrors, IToolRunAccount? account)
     {
         _settings = settings;
         MaximumIterations = maximumIterations;
         MaximumErrors = maximumErrors;
-        Budget = budget;
+        Account = account;
         _started = settings.TimeProvider.GetTimestamp();
     }
 
@@ -55,7 +51,8 @@ internal sealed class ToolRun
 
     public int MaximumErrors { get; }
 
-    public RunBudget? Budget { get; }
+    /// <summary>Gets the run's account (its cost and run budget), if a package brings one.</summary>
+    public IToolRunAccount? Account { get; }
 
     /// <summary>Gets the model calls started so far.</summary>
     public int ModelCalls { get; private set; }
@@ -63,21 +60,22 @@ internal sealed class ToolRun
     public bool WrappedUp { get; private set; }
 
     /// <summary>
-    /// Starts a run for a call, or gives <see langword="null"/> for a call that offers no tools, has no run budget and
-    /// overrides no limit: such a call is M.E.AI's loop with the configured limits, at no cost of ours.
+    /// Starts a run for a call, or gives <see langword="null"/> for a call that offers no tools, overrides no limit and
+    /// needs no account (no run budget): such a call is M.E.AI's loop with the configured limits, at no cost of ours.
     /// </summary>
     /// <exception cref="ArgumentException">A per-call override is invalid.</exception>
     public static ToolRun? Start(ChatOptions? options, ToolLoopSettings settings)
     {
         var iterations = AtMost(options.GetMaxToolIterations(), settings.MaximumIterations, ChatOptionsToolLoopExtensions.MaxIterationsKey, "MaximumIterationsPerRequest");
         var errors = AtMost(options.GetMaxConsecutiveToolErrors(), settings.MaximumConsecutiveErrors, ChatOptionsToolLoopExtensions.MaxConsecutiveErrorsKey, "MaximumConsecutiveErrors");
-        var budget = options.GetRunBudget();
-        if (options?.Tools is not { Count: > 0 } && iterations is null && errors is null && budget is null)
+        var isRun = options?.Tools is { Count: > 0 } || iterations is not null || errors is not null;
+        var account = settings.Accounting?.Start(options, isRun);
+        if (!isRun && account is null)
         {
             return null;
         }
 
-        return new ToolRun(settings, iterations ?? settings.MaximumIterations, errors ?? settings.MaximumConsecutiveErrors, budget);
+        return new ToolRun(settings, iterations ?? settings.MaximumIterations, errors ?? settings.MaximumConsecutiveErrors, account);
     }
 
     // A call may lower the configured limits, never raise them: M.E.AI's loop holds the configured ones.
@@ -88,7 +86,7 @@ internal sealed class ToolRun
 
     /// <summary>Decides how the next model call is made: as asked, as the last call of the loop (tools removed), or not at all.</summary>
     /// <exception cref="ToolLoopException">The model or a tool failed more times in a row than allowed.</exception>
-    /// <exception cref="BudgetExceededException">The run budget has no room for another call.</exception>
+    /// <exception cref="InvalidOperationException">The run's account allows no further call (a run budget: <c>BudgetExceededException</c>).</exception>
     public ToolStep BeforeCall(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         LookForOrchestrateSpan();
@@ -104,16 +102,16 @@ internal sealed class ToolRun
             _consecutiveErrors = 0;
         }
 
-        if (WrappedUp)
-        {
-            // The wrap-up call was the last one the run could make.
-            throw Exceeded(Budget!.Name, "the wrap-up call was the run's last", 0, 0, 0);
-        }
-
         var step = new ToolStep(messages, options, Last: ModelCalls >= MaximumIterations);
-        if (Budget is { } budget)
+        if (Account?.BeforeModelCall(messages, options, Progress()) is { } wrapUp)
         {
-            step = CheckBudget(budget, step);
+            // One last call without tools, its output capped by what remains of the run's budget.
+            var wrapOptions = WithoutFunctionTools(options)?.Clone() ?? new ChatOptions();
+            wrapOptions.Tools = wrapOptions.Tools is { Count: > 0 } ? wrapOptions.Tools : null;
+            wrapOptions.MaxOutputTokens = wrapUp.MaxOutputTokens;
+            List<ChatMessage> wrapMessages = [.. messages, new ChatMessage(ChatRole.User, wrapUp.Instruction)];
+            WrappedUp = true;
+            step = new ToolStep(wrapMessages, wrapOptions, Last: true, WrapUp: true);
         }
 
         if (step.Last && !step.WrapUp)
@@ -130,8 +128,6 @@ internal sealed class ToolRun
     {
         if (usage is not null)
         {
-            _inputTokens += usage.InputTokenCount ?? 0;
-            _outputTokens += usage.OutputTokenCount ?? 0;
             _totalTokens += usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0));
             if (_usage is null)
             {
@@ -141,29 +137,19 @@ internal sealed class ToolRun
             _usage.Add(usage);
         }
 
-        // Priced by the model that answered when the catalog knows it, else by the one asked for.
-        var cost = usage is null ? null : _settings.Catalog.Calculate(responseModelId, usage) ?? _settings.Catalog.Calculate(requestModelId ?? _settings.DefaultModelId, usage);
-        if (cost is null)
-        {
-            _unpriced++;
-        }
-        else
-        {
-            _cost = _cost is null ? cost : _cost.Add(cost);
-        }
-
+        Account?.AfterModelCall(responseModelId, requestModelId, usage, _orchestrate is { IsAllDataRequested: true } span ? span : null);
         TagOrchestrateSpan();
     }
 
-    public ChatRunTotals Totals() => new()
-    {
-        ModelCalls = ModelCalls,
-        Usage = _usage,
-        Cost = _cost,
-        UnpricedCalls = _unpriced,
-        Duration = _settings.TimeProvider.GetElapsedTime(_started),
-        WrappedUp = WrappedUp,
-    };
+    /// <summary>Gets what the run did so far.</summary>
+    public ToolRunProgress Progress() =>
+        new(ModelCalls, _usage, _totalTokens, _settings.TimeProvider.GetElapsedTime(_started), WrappedUp);
+
+    /// <summary>Ends a run that answered: its account attaches what it keeps (the run's totals) to the final response or update.</summary>
+    public void Complete(AdditionalPropertiesDictionary properties) => Account?.Complete(Progress(), properties);
+
+    /// <summary>Ends a run that failed: its account attaches what the calls already made consumed to the exception.</summary>
+    public void Fail(Exception exception) => Account?.Fail(Progress(), exception);
 
     /// <summary>Marks the function calls of a last call's answer as informational, so that the loop ends with them unrun.</summary>
     public static void EndLoop(IList<AIContent> contents)
@@ -219,94 +205,6 @@ internal sealed class ToolRun
         return null;
     }
 
-    private ToolStep CheckBudget(RunBudget budget, ToolStep step)
-    {
-        var options = step.Options;
-        var modelId = options?.ModelId ?? _settings.DefaultModelId;
-        var price = _settings.Catalog.GetPrice(modelId);
-        var calls = budget.MaxModelCalls;
-        if (calls is { } maxCalls && ModelCalls >= maxCalls)
-        {
-            throw Exceeded(budget.Name + ":ModelCalls", $"the run made {ModelCalls} model call{(ModelCalls == 1 ? "" : "s")}, its limit", maxCalls, ModelCalls, 1);
-        }
-
-        var elapsed = _settings.TimeProvider.GetElapsedTime(_started);
-        var input = budget.MaxTokens is not null || budget.MaxCost is not null ? _settings.TokenEstimator.EstimateInputTokens(step.Messages, options) : 0;
-        var output = (long)(options?.MaxOutputTokens ?? price?.MaxOutputTokens ?? budget.DefaultMaxOutputTokens);
-        string? reached = null;
-        decimal limit = 0, used = 0, needed = 0;
-        if (calls is { } lastCalls && budget.WrapUp && ModelCalls + 1 == lastCalls)
-        {
-            reached = ":ModelCalls";
-            (limit, used, needed) = (lastCalls, ModelCalls, 1);
-        }
-        else if (budget.MaxDuration is { } maxDuration && elapsed >= maxDuration)
-        {
-            reached = ":Duration";
-            (limit, used, needed) = ((decimal)maxDuration.TotalSeconds, (decimal)elapsed.TotalSeconds, 0);
-        }
-        else if (budget.MaxTokens is { } maxTokens && _totalTokens + input + output > maxTokens)
-        {
-            reached = ":Tokens";
-            (limit, used, needed) = (maxTokens, _totalTokens, input + output);
-        }
-        else if (budget.MaxCost is { } maxCost && price is not null && Spent + price.CalculateWorstCase(input, output) > maxCost)
-        {
-            reached = ":Cost";
-            (limit, used, needed) = (maxCost, Spent, price.CalculateWorstCase(input, output));
-        }
-
-        if (reached is null)
-        {
-            return step;
-        }
-
-        if (!budget.WrapUp)
-        {
-            throw Exceeded(budget.Name + reached, Describe(reached, limit, used, needed), limit, used, needed);
-        }
-
-        // One last call without tools, its output capped by what remains.
-        long wrapOutput = budget.WrapUpMaxOutputTokens;
-        if (budget.MaxTokens is { } tokens)
-        {
-            wrapOutput = Math.Min(wrapOutput, tokens - _totalTokens - input);
-        }
-
-        if (budget.MaxCost is { } cost && price is not null)
-        {
-            var perToken = price.CalculateWorstCase(input, 1_000_000) - price.CalculateWorstCase(input, 0);
-            var left = cost - Spent - price.CalculateWorstCase(input, 0);
-            wrapOutput = perToken <= 0 ? wrapOutput : Math.Min(wrapOutput, (long)Math.Floor(left * 1_000_000 / perToken));
-        }
-
-        if (wrapOutput < 1)
-        {
-            throw Exceeded(budget.Name + reached, Describe(reached, limit, used, needed) + " and no room is left for a wrap-up call", limit, used, needed);
-        }
-
-        var wrapOptions = WithoutFunctionTools(options)?.Clone() ?? new ChatOptions();
-        wrapOptions.Tools = wrapOptions.Tools is { Count: > 0 } ? wrapOptions.Tools : null;
-        wrapOptions.MaxOutputTokens = (int)Math.Min(wrapOutput, int.MaxValue);
-        List<ChatMessage> wrapMessages = [.. step.Messages, new ChatMessage(ChatRole.User, budget.WrapUpInstruction)];
-        WrappedUp = true;
-        return new ToolStep(wrapMessages, wrapOptions, Last: true, WrapUp: true);
-    }
-
-    private decimal Spent => _cost?.Total ?? 0m;
-
-    private static string Describe(string reached, decimal limit, decimal used, decimal needed) => reached switch
-    {
-        ":ModelCalls" => string.Create(CultureInfo.InvariantCulture, $"the run made {used} of its {limit} model calls"),
-        ":Duration" => string.Create(CultureInfo.InvariantCulture, $"the run has taken {used:0.###} s of its {limit:0.###} s"),
-        ":Tokens" => string.Create(CultureInfo.InvariantCulture, $"the run used {used} of its {limit} tokens and the next call needs up to {needed}"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"the run spent {ChatCost.FormatUsd(used)} of its {ChatCost.FormatUsd(limit)} and the next call needs up to {ChatCost.FormatUsd(needed)}"),
-    };
-
-    private BudgetExceededException Exceeded(string limitName, string why, decimal limit, decimal used, decimal needed) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"Budget exceeded: the run limit '{limitName}' stops this call's tool loop after {ModelCalls} model call{(ModelCalls == 1 ? "" : "s")}: {why}. No further request was sent."),
-            limitName, limit, used, needed);
-
     private void LookForOrchestrateSpan()
     {
         if (!_orchestrateLooked)
@@ -324,12 +222,6 @@ internal sealed class ToolRun
         }
 
         activity.SetTag(HostingTelemetryNames.RunModelCallsAttribute, ModelCalls);
-        if (_cost is { } cost)
-        {
-            activity.SetTag(CostTelemetryNames.CostAmountAttribute, (double)cost.Total);
-            activity.SetTag(CostTelemetryNames.CostCurrencyAttribute, ChatCost.UsdCurrency);
-            activity.SetTag(CostTelemetryNames.CostSourceAttribute, CostTelemetryNames.CostSourceCatalog);
-        }
 
         if (WrappedUp)
         {

@@ -1,11 +1,11 @@
 // Licensed under the MIT License.
 
-using OpenTelemetry.Trace;
+using LlmAdapters;
 
-namespace LlmAdapters;
+namespace OpenTelemetry.Trace;
 
 /// <summary>Registers the activity sources of LlmAdapters and Microsoft.Extensions.AI with a <see cref="TracerProviderBuilder"/>.</summary>
-public static class TracerProviderBuilderExtensions
+public static class LlmAdaptersInstrumentationTracerProviderBuilderExtensions
 {
     /// <summary>
     /// Adds every activity source of LlmAdapters and of Microsoft.Extensions.AI

@@ -1,11 +1,11 @@
 // Licensed under the MIT License.
 
-using OpenTelemetry.Metrics;
+using LlmAdapters;
 
-namespace LlmAdapters;
+namespace OpenTelemetry.Metrics;
 
 /// <summary>Registers the meters of LlmAdapters and Microsoft.Extensions.AI with a <see cref="MeterProviderBuilder"/>.</summary>
-public static class MeterProviderBuilderExtensions
+public static class LlmAdaptersInstrumentationMeterProviderBuilderExtensions
 {
     /// <summary>
     /// Adds every meter of LlmAdapters and of Microsoft.Extensions.AI (<see cref="LlmAdaptersTelemetrySources.MeterNames"/>:
