@@ -9,55 +9,12 @@ namespace LlmAdapters.OpenAI.Internal;
 /// SDK path answers invalid UTF-8 as the native kit does (Unknown) instead of decoding it to U+FFFD (issue 20). A sequence
 /// split between two reads is checked when its end arrives.
 /// </summary>
-internal sealed class Utf8ValidatingStream(Stream inner, Func<Exception> onInvalid) : Stream
+internal sealed class Utf8ValidatingStream(Stream inner, Func<Exception> onInvalid) : ObservedReadStream(inner)
 {
     private readonly byte[] _pending = new byte[4];
     private int _pendingLength;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
-
-    public override int Read(Span<byte> buffer) => Check(buffer[..inner.Read(buffer)]);
-
-    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Check(buffer.AsSpan(offset, await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false)));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return Check(buffer.Span[..read]);
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private int Check(ReadOnlySpan<byte> read)
+    protected override int OnRead(ReadOnlySpan<byte> read)
     {
         if (read.IsEmpty)
         {
