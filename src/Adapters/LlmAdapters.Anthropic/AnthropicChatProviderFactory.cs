@@ -33,25 +33,15 @@ public sealed class AnthropicChatProviderFactory()
 
     /// <inheritdoc/>
     /// <remarks>Anthropic's model list, <c>GET /v1/models</c>, with the key in <c>x-api-key</c>.</remarks>
-    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var endpoint = settings.Endpoint ?? DefaultEndpoint;
-        if (endpoint is null)
-        {
-            return null;
-        }
-
-        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
-        var uri = new Uri(endpoint.ToString().TrimEnd('/') + "/v1/models");
-        return new ChatProviderHealthProbe(uri, () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.TryAddWithoutValidation("x-api-key", key);
-            request.Headers.TryAddWithoutValidation("anthropic-version", AnthropicChatClientOptions.DefaultVersion);
-            return request;
-        });
-    }
+    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) =>
+        CreateGetProbe(
+            settings,
+            static endpoint => endpoint.ToString().TrimEnd('/') + "/v1/models",
+            static (request, key) =>
+            {
+                request.Headers.TryAddWithoutValidation("x-api-key", key);
+                request.Headers.TryAddWithoutValidation("anthropic-version", AnthropicChatClientOptions.DefaultVersion);
+            });
 
     /// <inheritdoc/>
     protected override void Configure(AnthropicChatClientOptions options, ChatProviderContext context)

@@ -24,28 +24,17 @@ public sealed class DashScopeNativeChatProviderFactory()
     /// <c>GET {endpoint}/compatible-mode/v1/models</c> with a Bearer key (the native API has no list of its own; its
     /// generation calls cost tokens).
     /// </remarks>
-    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var endpoint = settings.Endpoint ?? DefaultEndpoint;
-        if (endpoint is null)
-        {
-            return null;
-        }
-
-        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
-        var uri = new Uri(endpoint.ToString().TrimEnd('/') + "/compatible-mode/v1/models");
-        return new ChatProviderHealthProbe(uri, () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            if (!string.IsNullOrEmpty(key))
+    public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings) =>
+        CreateGetProbe(
+            settings,
+            static endpoint => endpoint.ToString().TrimEnd('/') + "/compatible-mode/v1/models",
+            static (request, key) =>
             {
-                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-            }
-
-            return request;
-        });
-    }
+                if (!string.IsNullOrEmpty(key))
+                {
+                    request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+                }
+            });
 
     /// <inheritdoc/>
     protected override IChatClient CreateClient(DashScopeChatClientOptions options, ChatProviderContext context)

@@ -43,27 +43,12 @@ public sealed class GeminiChatProviderFactory()
     public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         CreateProbe(settings, configuration?[ApiVersionKey] is { Length: > 0 } version && version.Trim().Trim('/').Length > 0 ? version : GeminiChatClientOptions.DefaultApiVersion);
 
-    private ChatProviderHealthProbe? CreateProbe(ChatClientSettings settings, string apiVersion)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var endpoint = settings.Endpoint ?? DefaultEndpoint;
-        if (endpoint is null)
-        {
-            return null;
-        }
-
-        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
-        var uri = new Uri(GeminiChatClient.ModelsBase(endpoint, apiVersion) + "?pageSize=1");
-        return new ChatProviderHealthProbe(
-            uri,
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                request.Headers.TryAddWithoutValidation("x-goog-api-key", key);
-                return request;
-            },
+    private ChatProviderHealthProbe? CreateProbe(ChatClientSettings settings, string apiVersion) =>
+        CreateGetProbe(
+            settings,
+            endpoint => GeminiChatClient.ModelsBase(endpoint, apiVersion) + "?pageSize=1",
+            static (request, key) => request.Headers.TryAddWithoutValidation("x-goog-api-key", key),
             refusesKey: static (status, body) => status == 400 && body.Contains("API_KEY_INVALID", StringComparison.Ordinal));
-    }
 
     /// <inheritdoc/>
     protected override void Configure(GeminiChatClientOptions options, ChatProviderContext context)

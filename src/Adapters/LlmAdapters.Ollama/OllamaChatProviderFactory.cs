@@ -49,17 +49,11 @@ public sealed class OllamaChatProviderFactory()
     public override ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var endpoint = settings.Endpoint ?? DefaultEndpoint;
-        if (endpoint is null)
-        {
-            return null;
-        }
-
-        var uri = new Uri(endpoint.ToString().TrimEnd('/') + "/api/tags");
         var model = settings.Model;
-        return new ChatProviderHealthProbe(
-            uri,
-            () => new HttpRequestMessage(HttpMethod.Get, uri),
+        return CreateGetProbe(
+            settings,
+            static endpoint => endpoint.ToString().TrimEnd('/') + "/api/tags",
+            authorize: null,
             checkBody: body => model is null || ListsModel(body, model) ? null : $"{ProviderName} is reachable but has not pulled '{model}' (ollama pull {model}).");
     }
 

@@ -72,6 +72,47 @@ public abstract class NativeChatProviderFactory<TOptions> : IChatProviderFactory
     /// <returns>The probe; by default <see cref="CreateHealthProbe(ChatClientSettings)"/>'s.</returns>
     public virtual ChatProviderHealthProbe? CreateHealthProbe(ChatClientSettings settings, IConfiguration configuration) => CreateHealthProbe(settings);
 
+    /// <summary>
+    /// A health probe that asks <c>GET</c> at the address <paramref name="address"/> makes of the client's endpoint (else
+    /// <see cref="DefaultEndpoint"/>), with the headers <paramref name="authorize"/> writes for the client's key (its first
+    /// rotation key when it has no single key); <see langword="null"/> when there is no endpoint. The model-list probe every
+    /// native provider's descriptor is made of.
+    /// </summary>
+    /// <param name="settings">The client's settings.</param>
+    /// <param name="address">Makes the probe's address of the endpoint.</param>
+    /// <param name="authorize">Writes the key's headers on a request, if the provider wants a key.</param>
+    /// <param name="checkBody">Judges a successful answer's body, as <see cref="ChatProviderHealthProbe.CheckBody"/>.</param>
+    /// <param name="refusesKey">Tells a refused key from other failures, as <see cref="ChatProviderHealthProbe.RefusesKey"/>.</param>
+    /// <returns>The probe, or <see langword="null"/>.</returns>
+    protected ChatProviderHealthProbe? CreateGetProbe(
+        ChatClientSettings settings,
+        Func<Uri, string> address,
+        Action<HttpRequestMessage, string?>? authorize,
+        Func<string, string?>? checkBody = null,
+        Func<int, string, bool>? refusesKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(address);
+        var endpoint = settings.Endpoint ?? DefaultEndpoint;
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var key = settings.ApiKey ?? (settings.ApiKeys.Count > 0 ? settings.ApiKeys[0] : null);
+        var uri = new Uri(address(endpoint));
+        return new ChatProviderHealthProbe(
+            uri,
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                authorize?.Invoke(request, key);
+                return request;
+            },
+            checkBody,
+            refusesKey);
+    }
+
     /// <inheritdoc/>
     public virtual IEnumerable<string> ValidateConfiguration(IConfiguration configuration, Func<string, string> pathOf)
     {
