@@ -86,6 +86,13 @@ internal sealed class LoadTarget : IAsyncDisposable
             settings["AI:Pipeline:ApiKeys:1"] = ApiKey + "b";
         }
 
+        // LOADTEST_SETTINGS="AI:Pipeline:Retry:Enabled=false;…" adds or replaces settings, to find what a stage costs under load.
+        foreach (var pair in (Environment.GetEnvironmentVariable("LOADTEST_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            settings[equals > 0 ? pair[..equals] : pair] = equals > 0 ? pair[(equals + 1)..] : "";
+        }
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);

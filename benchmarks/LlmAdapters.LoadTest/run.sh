@@ -6,6 +6,7 @@
 # printed before and after, since other work on the machine moves every figure.
 # Usage: bash benchmarks/LlmAdapters.LoadTest/run.sh [streams=1000] [seconds=10] [warmup=3] [runs=3]
 #        (LOADTEST_LOG=file keeps each row's output; LOADTEST_DIALECTS / LOADTEST_PATHS narrow the rows;
+#         LOADTEST_SETTINGS="AI:Pipeline:Retry:Enabled=false;…" changes the configured rows' settings;
 #         LOADTEST_OVERHEAD=on adds the overhead metric's mean and p99 and the process's CPU ms per request)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
