@@ -3,8 +3,10 @@
 using LlmAdapters.Cost;
 using LlmAdapters.Emulator;
 using LlmAdapters.Redis;
+using LlmAdapters.TestUtilities;
 using LlmAdapters.TestUtilities.Redis;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using static LlmAdapters.Hosting.Tests.Tools.ToolLoopTests;
 
@@ -187,5 +189,46 @@ public sealed class UnplannedRunTests
         Assert.Equal(3, emulator.RequestCount);
         Assert.Equal(3, ex.Iterations);
         Assert.Null(ex.GetRunTotals());
+    }
+
+    [Fact]
+    public async Task NoToolsOffered_ProviderFailsOnTheLoopsSecondCall_TheErrorCarriesTheFirstCall_LedgerAndDailyBudgetRecordIt()
+    {
+        // In process: the provider answers the first call with a tool call and rejects the second.
+        var calls = 0;
+        var provider = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => Interlocked.Increment(ref calls) == 1
+                ? Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", "delete_everything")]))
+                {
+                    ModelId = "gpt-4o-mini",
+                    Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 10, TotalTokenCount = 110 },
+                })
+                : throw new ChatProviderException(ChatProviderErrorKind.InvalidRequest, "failing", "rejected"),
+        };
+        var services = new ServiceCollection();
+        services.AddChatProvider("failing", _ => provider, defaultEndpoint: new Uri("http://failing.invalid/"));
+        services.AddConfiguredChatClients(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AI:Provider"] = "failing",
+            ["AI:Model"] = "gpt-4o-mini",
+            ["AI:ApiKey"] = "sk-test-failing-000000000000000000",
+            ["AI:Pipeline:Retry:Enabled"] = "false",
+            [Daily] = "1",
+        }).Build().GetSection("AI"));
+        await using var built = services.BuildServiceProvider();
+
+        var ex = await Assert.ThrowsAsync<ChatProviderException>(() => built.GetRequiredService<IChatClient>().GetResponseAsync("hi", null, Ct));
+
+        Assert.Equal(2, calls);
+        var totals = ex.GetRunTotals();
+        Assert.NotNull(totals);
+        Assert.Equal(2, totals.ModelCalls); // started, as a planned run counts them; the second consumed nothing
+        Assert.Equal(100, totals.Usage?.InputTokenCount);
+        Assert.Equal(Price(100, 10), totals.Cost?.Total);
+        var (ledger, budget) = await SpentAsync(built, redis: false);
+        Assert.Equal(Price(100, 10), ledger.Total);
+        Assert.Equal(ledger.Total, budget.Spent);
+        Assert.Equal(0m, budget.Reserved);
     }
 }

@@ -80,7 +80,8 @@ internal sealed class ToolRun
 
     /// <summary>
     /// Starts a run for a call, or gives <see langword="null"/> for a call that offers no tools, overrides no limit and
-    /// needs no account (no run budget): such a call is M.E.AI's loop with the configured limits, at no cost of ours.
+    /// needs no account (no run budget): such a call is M.E.AI's loop with the configured limits, at no cost of ours,
+    /// until its model calls a tool anyway (<see cref="StartUnplanned"/>).
     /// </summary>
     /// <exception cref="ArgumentException">A per-call override is invalid.</exception>
     public static ToolRun? Start(ChatOptions? options, ToolLoopSettings settings)
