@@ -23,6 +23,9 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
     private readonly TimeoutChatClientOptions _options;
     private readonly ILogger _logger;
     private readonly string _providerName;
+    private readonly DeadlineQueue? _limitQueue;
+    private readonly DeadlineQueue? _firstUpdateQueue;
+    private readonly DeadlineSourcePool _sources = new();
 
     /// <summary>Initializes a new instance of the <see cref="TimeoutChatClient"/> class.</summary>
     /// <param name="innerClient">The client to call.</param>
@@ -37,6 +40,10 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
         _providerName = ResilienceErrors.GetProviderName(innerClient);
+
+        // The configured limits share one timer each (a call with its own override gets a timer of its own).
+        _limitQueue = _options.Timeout is { } limit ? new DeadlineQueue(limit, DeadlineQueue.TotalScope, _options.TimeProvider) : null;
+        _firstUpdateQueue = _options.FirstUpdateTimeout is { } first ? new DeadlineQueue(first, DeadlineQueue.FirstUpdateScope, _options.TimeProvider) : null;
     }
 
     /// <inheritdoc/>
@@ -50,7 +57,7 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
             return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate: null, cancellationToken);
+        var deadline = new Deadline(this, timeout, firstUpdate: null, cancellationToken);
         try
         {
             return await base.GetResponseAsync(messages, options, deadline.Token).ConfigureAwait(false);
@@ -81,7 +88,7 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options, TimeSpan? timeout, TimeSpan? firstUpdate, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Not a using declaration: that local would be read-only, and FirstUpdateArrived would re-arm a copy.
-        var deadline = new Deadline(_options.TimeProvider, timeout, firstUpdate, cancellationToken);
+        var deadline = new Deadline(this, timeout, firstUpdate, cancellationToken);
         try
         {
             var enumerator = base.GetStreamingResponseAsync(messages, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
@@ -110,6 +117,18 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         {
             deadline.Dispose();
         }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _limitQueue?.Dispose();
+            _firstUpdateQueue?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>
@@ -146,48 +165,82 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
     }
 
     /// <summary>
-    /// The deadline of one call: one <see cref="CancellationTokenSource"/> whose timer runs on the <see cref="TimeProvider"/>
-    /// (armed for the nearer of the first-update and total limits, re-armed for the rest of the total once the first update
-    /// arrives) and, when the caller's token can cancel, one registration forwarding it. No linked source, no separate timers.
-    /// A struct, held in the call's state machine: no object of its own per call.
+    /// The deadline of one call. With the configured limits (the common case) it is a pooled <see cref="DeadlineSource"/>
+    /// whose deadlines are entries of the client's <see cref="DeadlineQueue"/>s: no timer, no source allocated per call, and
+    /// the source is reset and reused when the call ends without expiring. A call that overrides a limit gets one
+    /// <see cref="CancellationTokenSource"/> whose timer runs on the <see cref="TimeProvider"/> (armed for the nearer of the
+    /// first-update and total limits, re-armed for the rest of the total once the first update arrives). Either way, when the
+    /// caller's token can cancel, one registration forwards it. A struct, held in the call's state machine.
     /// </summary>
+    /// <remarks>
+    /// A pooled source is reset only when the call has ended, its registration on the caller's token is gone and nothing
+    /// cancelled it, so a token handed to the inner client is never cancelled for another call while that call runs; as with
+    /// any <see cref="CancellationTokenSource.TryReset"/>, code that keeps the token after the call returned must not rely on it.
+    /// </remarks>
 #pragma warning disable CA1001 // It is disposable: the rule does not see a struct's Dispose (every call disposes it in a finally).
     private struct Deadline : IDisposable
 #pragma warning restore CA1001
     {
-        public const int TotalScope = 1;
-        public const int FirstUpdateScope = 2;
+        public const int TotalScope = DeadlineQueue.TotalScope;
+        public const int FirstUpdateScope = DeadlineQueue.FirstUpdateScope;
 
         private readonly CancellationTokenSource _cts;
+        private readonly DeadlineSource? _pooled;
+        private readonly DeadlineSourcePool? _pool;
+        private readonly long _ticket;
         private readonly CancellationTokenRegistration _callerRegistration;
         private readonly TimeProvider _timeProvider;
         private readonly TimeSpan? _total;
         private readonly long _started;
         private int _armedScope;
 
-        public Deadline(TimeProvider timeProvider, TimeSpan? total, TimeSpan? firstUpdate, CancellationToken callerToken)
+        public Deadline(TimeoutChatClient client, TimeSpan? total, TimeSpan? firstUpdate, CancellationToken callerToken)
         {
-            _timeProvider = timeProvider;
+            _timeProvider = client._options.TimeProvider;
             _total = total;
             FirstUpdate = firstUpdate;
-            TimeSpan delay;
-            if (firstUpdate is { } f && (total is not { } t0 || f < t0))
+            if (Queued(client._limitQueue, total) && Queued(client._firstUpdateQueue, firstUpdate))
             {
-                _armedScope = FirstUpdateScope;
-                _started = timeProvider.GetTimestamp();
-                delay = f;
+                _pool = client._sources;
+                _pooled = _pool.Rent();
+                _cts = _pooled;
+                _ticket = _pooled.Start(firstUpdatePending: firstUpdate is not null);
+                _started = _timeProvider.GetTimestamp();
+                if (total is not null)
+                {
+                    client._limitQueue!.Add(_pooled, _ticket, _started);
+                }
+
+                if (firstUpdate is not null)
+                {
+                    client._firstUpdateQueue!.Add(_pooled, _ticket, _started);
+                }
             }
             else
             {
-                _armedScope = TotalScope;
-                delay = total!.Value;
+                TimeSpan delay;
+                if (firstUpdate is { } f && (total is not { } t0 || f < t0))
+                {
+                    _armedScope = FirstUpdateScope;
+                    _started = _timeProvider.GetTimestamp();
+                    delay = f;
+                }
+                else
+                {
+                    _armedScope = TotalScope;
+                    delay = total!.Value;
+                }
+
+                _cts = new CancellationTokenSource(delay, _timeProvider);
             }
 
-            _cts = new CancellationTokenSource(delay, timeProvider);
             if (callerToken.CanBeCanceled)
             {
                 _callerRegistration = callerToken.UnsafeRegister(static s => CancelQuietly((CancellationTokenSource)s!), _cts);
             }
+
+            // No limit, or the configured one: the queue (if any) holds exactly this limit.
+            static bool Queued(DeadlineQueue? queue, TimeSpan? limit) => limit is not { } l || (queue is not null && queue.Limit == l);
         }
 
         public readonly CancellationToken Token => _cts.Token;
@@ -197,10 +250,22 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         public readonly TimeSpan? FirstUpdate { get; }
 
         /// <summary>Gets which limit cancelled the token, if the token is cancelled; read only once the caller's token is known not to be.</summary>
-        public int? ExpiredScope => _cts.IsCancellationRequested && Volatile.Read(ref _armedScope) is var scope and not 0 ? scope : null;
+        public int? ExpiredScope => _pooled is not null
+            ? _pooled.ExpiredScope is var expired and not 0 && _pooled.IsCancellationRequested ? expired : null
+            : _cts.IsCancellationRequested && Volatile.Read(ref _armedScope) is var scope and not 0 ? scope : null;
 
         public void FirstUpdateArrived()
         {
+            if (_pooled is not null)
+            {
+                if (FirstUpdate is not null)
+                {
+                    _pooled.FirstUpdateArrived(_ticket);
+                }
+
+                return;
+            }
+
             if (_armedScope != FirstUpdateScope || _cts.IsCancellationRequested)
             {
                 // Nothing to re-arm, or the first-update limit already expired: that stays the reason.
@@ -221,8 +286,18 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
 
         public readonly void Dispose()
         {
+            // The caller's registration first: once it is gone, nothing of this call can cancel the source any more.
             _callerRegistration.Dispose();
-            _cts.Dispose();
+            if (_pooled is null)
+            {
+                _cts.Dispose();
+            }
+            else if (_pooled.TryEnd(_ticket) && !_pooled.IsCancellationRequested && _pooled.TryReset())
+            {
+                _pool!.Return(_pooled);
+            }
+
+            // A pooled source that expired or was cancelled is dropped: it has no timer to dispose.
         }
 
         private static void CancelQuietly(CancellationTokenSource cts)
