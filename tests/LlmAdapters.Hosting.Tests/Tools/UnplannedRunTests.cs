@@ -1,7 +1,9 @@
 // Licensed under the MIT License.
 
 using LlmAdapters.Cost;
+using LlmAdapters.Benchmarks;
 using LlmAdapters.Emulator;
+using LlmAdapters.Hosting.Tests.Allocations;
 using LlmAdapters.Redis;
 using LlmAdapters.TestUtilities;
 using LlmAdapters.TestUtilities.Redis;
@@ -230,5 +232,22 @@ public sealed class UnplannedRunTests
         Assert.Equal(Price(100, 10), ledger.Total);
         Assert.Equal(ledger.Total, budget.Spent);
         Assert.Equal(0m, budget.Reserved);
+    }
+
+    [Fact]
+    public void PlainCall_AnsweredSynchronously_TheToolLoopAllocatesNothingMoreThanMEAIsOwn_ToLookForAnUnplannedRun()
+    {
+        // The step client looks at every plain answer for function calls, and at every plain call's last message for a
+        // run to continue: neither may cost a plain call a byte (the full-pipeline guard has a margin of about 2 %).
+        var provider = new FixedChatClient(updateCount: 10);
+        var settings = new ToolLoopSettings(8, 2, Accounting: null, TimeProvider.System);
+        List<ChatMessage> messages = [new(ChatRole.User, "Hello")];
+
+        var step = AllocationMeter.BytesPerCall(new ToolRunStepChatClient(provider, settings), messages, 2_000) - AllocationMeter.BytesPerCall(provider, messages, 2_000);
+        var loop = AllocationMeter.BytesPerCall(new ToolLoopChatClient(provider, settings, null, null), messages, 2_000)
+            - AllocationMeter.BytesPerCall(new FunctionInvokingChatClient(provider), messages, 2_000);
+
+        Assert.Equal(0, step);
+        Assert.Equal(0, loop);
     }
 }
