@@ -25,7 +25,7 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
     private readonly ToolLoopSettings _settings;
 
     public ToolLoopChatClient(IChatClient innerClient, ToolLoopSettings settings, ILoggerFactory? loggerFactory, IServiceProvider? services)
-        : base(new ToolRunStepChatClient(innerClient), loggerFactory, services)
+        : base(new ToolRunStepChatClient(innerClient, settings), loggerFactory, services)
     {
         _settings = settings;
         MaximumIterationsPerRequest = settings.MaximumIterations;
@@ -113,6 +113,19 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
             }
         }
 
+        if (ToolRun.Current is null)
+        {
+            // A call that started no run whose model called tools anyway: its results' failures lead the loop's next call, and
+            // the exception the loop may end with, to the unplanned run the step client started from that answer.
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (ToolRun.UnplannedOf(results[i].CallContent) is { } run && contents[i] is FunctionResultContent { Exception: { } exception })
+                {
+                    run.Tie(exception);
+                }
+            }
+        }
+
         return [new ChatMessage(ChatRole.Tool, contents)];
     }
 
@@ -182,6 +195,8 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
     /// </summary>
     private ToolLoopException? Failed(Exception exception, ToolRun? run)
     {
+        // A call that started no run may have become one (its model called tools anyway): the exception leads to it.
+        run ??= ToolRun.UnplannedOf(exception);
         var translated = Translate(exception, run);
         run?.Fail(translated ?? exception);
         return translated;
@@ -204,7 +219,7 @@ internal sealed class ToolLoopChatClient : FunctionInvokingChatClient
             return null;
         }
 
-        // Without a run the call offered no tools, so every round failed: M.E.AI stops after MaximumConsecutiveErrors + 1 calls.
+        // Without a run (a streamed call that offered no tools) every round failed: M.E.AI stops after MaximumConsecutiveErrors + 1 calls.
         var iterations = run?.ModelCalls ?? (MaximumConsecutiveErrorsPerRequest + 1);
         return new ToolLoopException(failure.Kind, failure.ToolName, iterations, failure.InnerException);
     }

@@ -2,6 +2,7 @@
 
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace LlmAdapters.Hosting;
@@ -12,9 +13,20 @@ namespace LlmAdapters.Hosting;
 /// checks before each model call what the run may still do, and adds what the call used. What a run costs and its run
 /// budget are the business of the run's <see cref="IToolRunAccount"/> (LlmAdapters.Cost registers the accounting).
 /// </summary>
+/// <remarks>
+/// A call that offers no tools, has no run budget and lowers no limit starts no run, so that a plain call allocates
+/// nothing for it. If its model calls a tool anyway (one it was never offered), the step client starts an unplanned run
+/// from that answer (<see cref="StartUnplanned"/>), with the call already made: the loop's later calls, its failures and
+/// its end find the run through the objects M.E.AI hands along (the answer's function calls, the "no tool named"
+/// results' exceptions, the exception the loop ends with), so nothing is added to what the caller sees.
+/// </remarks>
 internal sealed class ToolRun
 {
     private static readonly AsyncLocal<ToolRun?> s_current = new();
+
+    // The unplanned runs, by the function calls of their answers and the exceptions of their tool results. Written only
+    // when a call that started no run gets function calls back; read without a lock.
+    private static readonly ConditionalWeakTable<object, ToolRun> s_unplanned = [];
 
     private readonly ToolLoopSettings _settings;
     private readonly long _started;
@@ -24,13 +36,14 @@ internal sealed class ToolRun
     private UsageDetails? _usage;
     private int _consecutiveErrors;
 
-    private ToolRun(ToolLoopSettings settings, int maximumIterations, int maximumErrors, IToolRunAccount? account)
+    private ToolRun(ToolLoopSettings settings, int maximumIterations, int maximumErrors, IToolRunAccount? account, long? started = null, bool unplanned = false)
     {
         _settings = settings;
         MaximumIterations = maximumIterations;
         MaximumErrors = maximumErrors;
         Account = account;
-        _started = settings.TimeProvider.GetTimestamp();
+        _started = started ?? settings.TimeProvider.GetTimestamp();
+        IsUnplanned = unplanned;
     }
 
     /// <summary>Gets or sets the run of the calls below, if any.</summary>
@@ -59,9 +72,16 @@ internal sealed class ToolRun
 
     public bool WrappedUp { get; private set; }
 
+    /// <summary>Gets whether the run was started by its first answer's function calls (<see cref="StartUnplanned"/>) rather than by the call.</summary>
+    public bool IsUnplanned { get; }
+
+    /// <summary>Gets whether the run was completed or failed.</summary>
+    public bool Ended { get; private set; }
+
     /// <summary>
     /// Starts a run for a call, or gives <see langword="null"/> for a call that offers no tools, overrides no limit and
-    /// needs no account (no run budget): such a call is M.E.AI's loop with the configured limits, at no cost of ours.
+    /// needs no account (no run budget): such a call is M.E.AI's loop with the configured limits, at no cost of ours,
+    /// until its model calls a tool anyway (<see cref="StartUnplanned"/>).
     /// </summary>
     /// <exception cref="ArgumentException">A per-call override is invalid.</exception>
     public static ToolRun? Start(ChatOptions? options, ToolLoopSettings settings)
@@ -76,6 +96,142 @@ internal sealed class ToolRun
         }
 
         return new ToolRun(settings, iterations ?? settings.MaximumIterations, errors ?? settings.MaximumConsecutiveErrors, account);
+    }
+
+    /// <summary>
+    /// Starts the run of a call that started none (<see cref="Start"/> gave <see langword="null"/>) when its answer holds
+    /// function calls to run: the loop will answer them (with "no tool named …") and call the model again, so the calls
+    /// are a run after all. The answer's call is counted, and the run is found again from its function calls.
+    /// </summary>
+    /// <returns>The run, or <see langword="null"/> when the answer holds no function call the loop will answer.</returns>
+    public static ToolRun? StartUnplanned(ChatResponse response, ChatOptions? options, ToolLoopSettings settings, long? started)
+    {
+        var messages = response.Messages;
+        if (!HasCallToRun(messages))
+        {
+            return null;
+        }
+
+        var run = new ToolRun(settings, settings.MaximumIterations, settings.MaximumConsecutiveErrors, settings.Accounting?.Start(options, isRun: true), started, unplanned: true);
+        run.LookForOrchestrateSpan();
+        run.ModelCalls = 1;
+        run.AfterCall(response.ModelId, options?.ModelId, response.Usage);
+        run.TieCalls(messages);
+        return run;
+    }
+
+    /// <summary>Gets the unplanned run whose answer holds a function call, if any.</summary>
+    public static ToolRun? UnplannedOf(FunctionCallContent call) => s_unplanned.TryGetValue(call, out var run) ? run : null;
+
+    /// <summary>Gets the unplanned run an exception belongs to (a tool result's, or the one the loop ended with), if any.</summary>
+    public static ToolRun? UnplannedOf(Exception exception)
+    {
+        if (s_unplanned.TryGetValue(exception, out var run))
+        {
+            return run;
+        }
+
+        if (exception is AggregateException many)
+        {
+            foreach (var inner in many.InnerExceptions)
+            {
+                if (s_unplanned.TryGetValue(inner, out run))
+                {
+                    return run;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Gets the unplanned run a model call continues: the loop's call after a round of tool results, whose last message is
+    /// the tool results the loop answered the run's function calls with. A plain call ends with another role: one check.
+    /// </summary>
+    public static ToolRun? ContinuedUnplanned(IEnumerable<ChatMessage> messages)
+    {
+        if (messages is not IList<ChatMessage> { Count: > 0 } list || list[list.Count - 1] is not { } last || last.Role != ChatRole.Tool)
+        {
+            return null;
+        }
+
+        var contents = last.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            // An ended run is not continued: a caller may send a finished run's messages back as history.
+            if (contents[i] is FunctionResultContent { Exception: { } exception } && s_unplanned.TryGetValue(exception, out var run) && !run.Ended)
+            {
+                return run;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Ties the function calls of one of this unplanned run's answers to it, so that their results are tied too.</summary>
+    /// <returns>Whether the answer holds a function call the loop will answer (else the call was the run's last).</returns>
+    public bool TieCalls(IList<ChatMessage> messages)
+    {
+        Debug.Assert(IsUnplanned, "Only an unplanned run is found through its objects.");
+        var any = false;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
+            {
+                if (contents[j] is FunctionCallContent { InformationalOnly: false } call && !HandledByServer(messages, call.CallId))
+                {
+                    s_unplanned.AddOrUpdate(call, this);
+                    any = true;
+                }
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>Ties an exception to this unplanned run (a tool result's), so that the next call, or the loop's end, finds it.</summary>
+    public void Tie(Exception exception)
+    {
+        Debug.Assert(IsUnplanned, "Only an unplanned run is found through its objects.");
+        s_unplanned.AddOrUpdate(exception, this);
+    }
+
+    // Whether an answer holds a function call the loop will answer. By index: a plain call's answer is looked at here.
+    private static bool HasCallToRun(IList<ChatMessage> messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
+            {
+                if (contents[j] is FunctionCallContent { InformationalOnly: false } call && !HandledByServer(messages, call.CallId))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // A function call the response also answers (a server-side tool) is not run by the loop.
+    private static bool HandledByServer(IList<ChatMessage> messages, string callId)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
+            {
+                if (contents[j] is FunctionResultContent result && result.CallId == callId)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     // A call may lower the configured limits, never raise them: M.E.AI's loop holds the configured ones.
@@ -146,10 +302,18 @@ internal sealed class ToolRun
         new(ModelCalls, _usage, _totalTokens, _settings.TimeProvider.GetElapsedTime(_started), WrappedUp);
 
     /// <summary>Ends a run that answered: its account attaches what it keeps (the run's totals) to the final response or update.</summary>
-    public void Complete(AdditionalPropertiesDictionary properties) => Account?.Complete(Progress(), properties);
+    public void Complete(AdditionalPropertiesDictionary properties)
+    {
+        Ended = true;
+        Account?.Complete(Progress(), properties);
+    }
 
     /// <summary>Ends a run that failed: its account attaches what the calls already made consumed to the exception.</summary>
-    public void Fail(Exception exception) => Account?.Fail(Progress(), exception);
+    public void Fail(Exception exception)
+    {
+        Ended = true;
+        Account?.Fail(Progress(), exception);
+    }
 
     /// <summary>Marks the function calls of a last call's answer as informational, so that the loop ends with them unrun.</summary>
     public static void EndLoop(IList<AIContent> contents)
