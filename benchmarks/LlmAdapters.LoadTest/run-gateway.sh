@@ -12,7 +12,8 @@ source benchmarks/LlmAdapters.LoadTest/common.sh
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
-port=47591
+# Below the kernel's ephemeral range (usually 32768-60999), where the client sockets of a previous row live.
+port=22591
 for run in $(seq 1 "$runs"); do
   port=$((port + 2))
   "${pin[@]}" dotnet "$tool" gateway --rates "$rates" --seconds "$seconds" --warmup "$warmup" --port "$port" \

@@ -18,13 +18,22 @@ source benchmarks/LlmAdapters.LoadTest/common.sh
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
-port=47391
+# Below the kernel's ephemeral range (usually 32768-60999): a thousand client sockets of the previous row must not hold the
+# next emulator's port. A row that printed no result (its emulator could not start) is tried again on another port.
+port=21391
 for run in $(seq 1 "$runs"); do
   for dialect in $dialects; do
     for path in $paths; do
-      port=$((port + 1))
-      "${pin[@]}" dotnet "$tool" --streams "$streams" --seconds "$seconds" --warmup "$warmup" --port "$port" --dialect "$dialect" --path "$path" --overhead "${LOADTEST_OVERHEAD:-off}" \
-        | tee -a "${LOADTEST_LOG:-/dev/null}" | grep "^ROW " | sed "s/^ROW /ROW $run /" >>"$rows" || true
+      for attempt in 1 2 3; do
+        port=$((port + 1))
+        before=$(wc -l <"$rows")
+        "${pin[@]}" dotnet "$tool" --streams "$streams" --seconds "$seconds" --warmup "$warmup" --port "$port" --dialect "$dialect" --path "$path" --overhead "${LOADTEST_OVERHEAD:-off}" \
+          | tee -a "${LOADTEST_LOG:-/dev/null}" | grep "^ROW " | sed "s/^ROW /ROW $run /" >>"$rows" || true
+        if [ "$(wc -l <"$rows")" -gt "$before" ]; then
+          break
+        fi
+        echo "run $run, $dialect/$path: no result on port $port (attempt $attempt)" >&2
+      done
     done
   done
 done
