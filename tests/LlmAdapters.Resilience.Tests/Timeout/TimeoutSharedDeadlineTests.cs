@@ -19,14 +19,27 @@ public sealed class TimeoutSharedDeadlineTests
     private TimeoutChatClient Create(IChatClient inner, TimeSpan? timeout, TimeSpan? firstUpdate = null) =>
         new(inner, new TimeoutChatClientOptions { Timeout = timeout, FirstUpdateTimeout = firstUpdate, TimeProvider = _time });
 
-    /// <summary>A client whose calls wait for the delay the test sets before each call, on the fake clock.</summary>
-    private TestChatClient Waiting(Func<TimeSpan> delay, List<CancellationToken>? tokens = null) => new()
+    private readonly List<Call> _calls = [];
+
+    /// <summary>
+    /// A client whose n-th call (from 0) waits <paramref name="delay"/>(n) on the fake clock, recording when it started and
+    /// when its token was cancelled (inside the cancellation, so at the fake time the deadline expired).
+    /// </summary>
+    private TestChatClient Waiting(Func<int, TimeSpan> delay) => new()
     {
         Metadata = new ChatClientMetadata("fake", null, "m"),
         GetResponseAsyncCallback = async (_, _, ct) =>
         {
-            tokens?.Add(ct);
-            await Task.Delay(delay(), _time, ct);
+            var call = new Call(_time.GetUtcNow(), ct);
+            int index;
+            lock (_calls)
+            {
+                index = _calls.Count;
+                _calls.Add(call);
+            }
+
+            using var registration = ct.Register(() => call.Cancelled = _time.GetUtcNow());
+            await Task.Delay(delay(index), _time, ct);
             return Response("ok");
         },
     };
@@ -34,7 +47,7 @@ public sealed class TimeoutSharedDeadlineTests
     [Fact]
     public async Task ConfiguredLimit_ManyCalls_OneTimerForTheClientNotOnePerCall()
     {
-        using var client = Create(Waiting(() => TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3));
+        using var client = Create(Waiting(_ => TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3));
         var before = _time.TimersCreated;
 
         for (var i = 0; i < 20; i++)
@@ -49,104 +62,85 @@ public sealed class TimeoutSharedDeadlineTests
     [Fact]
     public async Task ReusedSource_StaleDeadlineOfAnEndedCall_DoesNotCancelTheNextCall()
     {
-        var delay = TimeSpan.FromSeconds(1);
-        var tokens = new List<CancellationToken>();
-        using var client = Create(Waiting(() => delay, tokens), TimeSpan.FromSeconds(5));
-        var start = _time.GetUtcNow();
+        // Call A ends at 1 s; its deadline (5 s) stays queued. Call B starts at about 2 s and needs 4 s (past A's stale 5 s,
+        // before its own 7 s).
+        using var client = Create(Waiting(n => n == 0 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(5));
 
-        // Call A ends at 1 s; its deadline (5 s) stays queued. Call B starts at 2 s and needs 4 s (ends at 6 s, its deadline is 7 s).
         await _time.DriveAsync(client.GetResponseAsync(Prompt()), TimeSpan.FromMilliseconds(250));
         _time.Advance(TimeSpan.FromSeconds(1));
-        delay = TimeSpan.FromSeconds(4);
         var b = await _time.DriveAsync(client.GetResponseAsync(Prompt()), TimeSpan.FromMilliseconds(250));
 
         Assert.Equal("ok", b.Text);
-        Assert.InRange(_time.GetUtcNow() - start, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6.5));
-        Assert.Equal(2, tokens.Count);
-        Assert.False(tokens[1].IsCancellationRequested);
+        Assert.Equal(2, _calls.Count);
+        Assert.Null(_calls[1].Cancelled);
+        Assert.False(_calls[1].Token.IsCancellationRequested);
     }
 
     [Fact]
     public async Task ReusedSource_NextCallStillExpiresOnItsOwnDeadline()
     {
-        var delay = TimeSpan.FromSeconds(1);
-        using var client = Create(Waiting(() => delay), TimeSpan.FromSeconds(5));
-        var start = _time.GetUtcNow();
+        using var client = Create(Waiting(n => n == 0 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(5));
 
         await _time.DriveAsync(client.GetResponseAsync(Prompt()), TimeSpan.FromMilliseconds(250));
         _time.Advance(TimeSpan.FromSeconds(1));
-        delay = TimeSpan.FromSeconds(30);
         var ex = await Assert.ThrowsAsync<ChatProviderException>(() => _time.DriveAsync(client.GetResponseAsync(Prompt()), TimeSpan.FromMilliseconds(250)));
 
-        // Started at about 2 s with a 5 s limit: expired at 7 s, not at the stale 5 s and not never.
+        // Expired exactly 5 s after its own start: not at the first call's stale deadline (about 3 s after it), not never.
         Assert.Equal("local_attempt_timeout", ex.ErrorCode);
-        Assert.InRange(_time.GetUtcNow() - start, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7.5));
+        Assert.Equal(TimeSpan.FromSeconds(5), _calls[1].Cancelled - _calls[1].Started);
     }
 
     [Fact]
     public async Task ConcurrentCalls_OnlyTheSlowOnesExpire_EachAtItsOwnDeadline()
     {
         // Ten calls started 300 ms apart with a 2 s limit; the odd ones need 10 s, the even ones 1 s.
-        var calls = 0;
-        using var client = Create(
-            Waiting(() => Interlocked.Increment(ref calls) % 2 == 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10)),
-            TimeSpan.FromSeconds(2));
-        var start = _time.GetUtcNow();
-        var started = new List<(Task<ChatResponse> Task, DateTimeOffset At)>();
-        var ended = new Dictionary<Task<ChatResponse>, DateTimeOffset>();
+        using var client = Create(Waiting(n => n % 2 == 0 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(2));
+        var tasks = new List<Task<ChatResponse>>();
         for (var i = 0; i < 10; i++)
         {
-            var task = client.GetResponseAsync(Prompt());
-            started.Add((task, _time.GetUtcNow()));
-            _ = task.ContinueWith(t => { lock (ended) { ended[t] = _time.GetUtcNow(); } }, TaskScheduler.Default);
+            tasks.Add(client.GetResponseAsync(Prompt()));
             await SettleAsync();
             _time.Advance(TimeSpan.FromMilliseconds(300));
         }
 
-        await _time.DriveAsync(Task.WhenAll(started.Select(s => (Task)s.Task).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))), TimeSpan.FromMilliseconds(100));
+        await _time.DriveAsync(Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))), TimeSpan.FromMilliseconds(100));
 
-        for (var i = 0; i < started.Count; i++)
+        for (var i = 0; i < tasks.Count; i++)
         {
-            var (task, at) = started[i];
-            await SettleAsync(task);
             if (i % 2 == 0)
             {
-                Assert.Equal("ok", (await task).Text);
+                Assert.Equal("ok", (await tasks[i]).Text);
+                Assert.Null(_calls[i].Cancelled);
             }
             else
             {
-                var ex = await Assert.ThrowsAsync<ChatProviderException>(() => task);
+                var ex = await Assert.ThrowsAsync<ChatProviderException>(() => tasks[i]);
                 Assert.Equal("local_attempt_timeout", ex.ErrorCode);
-                lock (ended)
-                {
-                    // At its own deadline (2 s after its start), give or take the driver's step.
-                    Assert.InRange(ended[task] - at, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.3));
-                }
+
+                // At its own deadline, 2 s after its start, never early. The fake clock runs a timer that an Advance passes
+                // at the end of that Advance: the deadlines of calls 1 and 3 (2.3 s and 2.9 s) fall inside the 300 ms steps
+                // of the start loop and are seen 100 ms late; a neighbour's deadline would be 300 ms away.
+                Assert.InRange(_calls[i].Cancelled!.Value - _calls[i].Started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.1));
             }
         }
-
-        Assert.True(_time.GetUtcNow() - start < TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public async Task CallerCancels_SourceIsNotReused_NextCallRunsUncancelled()
     {
-        var delay = TimeSpan.FromSeconds(30);
-        var tokens = new List<CancellationToken>();
-        using var client = Create(Waiting(() => delay, tokens), TimeSpan.FromSeconds(60));
+        using var client = Create(Waiting(n => n == 0 ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(60));
         using var cts = new CancellationTokenSource();
 
         var first = client.GetResponseAsync(Prompt(), cancellationToken: cts.Token);
         await SettleAsync(first);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
-
-        delay = TimeSpan.FromSeconds(1);
         var second = await _time.DriveAsync(client.GetResponseAsync(Prompt()), TimeSpan.FromMilliseconds(250));
 
         Assert.Equal("ok", second.Text);
-        Assert.True(tokens[0].IsCancellationRequested);
-        Assert.False(tokens[1].IsCancellationRequested);
+        Assert.True(_calls[0].Token.IsCancellationRequested);
+        Assert.False(_calls[1].Token.IsCancellationRequested);
+        Assert.NotEqual(_calls[0].Token, _calls[1].Token);
     }
 
     [Fact]
@@ -234,6 +228,16 @@ public sealed class TimeoutSharedDeadlineTests
             await Task.Delay(i == 0 ? firstDelay : nextDelay, _time, ct);
             yield return new ChatResponseUpdate(ChatRole.Assistant, "u" + i);
         }
+    }
+
+    /// <summary>One call of <see cref="Waiting"/>: its token, when it started and when the token was cancelled.</summary>
+    private sealed class Call(DateTimeOffset started, CancellationToken token)
+    {
+        public CancellationToken Token { get; } = token;
+
+        public DateTimeOffset Started { get; } = started;
+
+        public DateTimeOffset? Cancelled { get; set; }
     }
 
     /// <summary>A fake clock that counts the timers created on it.</summary>
