@@ -202,6 +202,38 @@ public sealed class TimeoutSharedDeadlineTests
     }
 
     [Fact]
+    public void DeadlineQueue_SteadyLoad_ReusesItsSegmentsInsteadOfAllocatingNewOnes()
+    {
+        // A busy client: a call every millisecond with a 100 ms limit, so about 100 entries are queued at any time and the
+        // timer expires the oldest as time moves. Once the queue has grown to that, adding and expiring allocate nothing;
+        // a queue that peeked at its head would keep every segment and allocate a new one as it cycled (24 B or more per call).
+        using var queue = new DeadlineQueue(TimeSpan.FromMilliseconds(100), DeadlineQueue.TotalScope, _time);
+        var sources = Enumerable.Range(0, 8).Select(_ => new DeadlineSource()).ToArray();
+        long Load(int calls)
+        {
+            // Only the adds are counted: the fake clock's own timer bookkeeping allocates as time moves.
+            long bytes = 0;
+            for (var i = 0; i < calls; i++)
+            {
+                var source = sources[i % sources.Length];
+                var ticket = source.Start(firstUpdatePending: false);
+                var now = _time.GetTimestamp();
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                queue.Add(source, ticket, now);
+                bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                _time.Advance(TimeSpan.FromMilliseconds(1));
+            }
+
+            return bytes;
+        }
+
+        Load(2_000);
+        var perCall = Load(20_000) / 20_000.0;
+
+        Assert.True(perCall < 8, $"{perCall:0.0} B per call in a steady state; the queue should reuse its segments.");
+    }
+
+    [Fact]
     public void DeadlineSource_EndedUse_CannotBeExpiredByItsOldTicket()
     {
         using var queue = new DeadlineQueue(TimeSpan.FromSeconds(1), DeadlineQueue.TotalScope, _time);
