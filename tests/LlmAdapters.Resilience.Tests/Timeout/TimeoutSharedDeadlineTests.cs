@@ -187,9 +187,9 @@ public sealed class TimeoutSharedDeadlineTests
         using var queue = new DeadlineQueue(TimeSpan.FromSeconds(10), DeadlineQueue.TotalScope, _time);
         var a = new DeadlineSource();
         var b = new DeadlineSource();
-        queue.Add(a, a.Start(firstUpdatePending: false), _time.GetTimestamp());
+        queue.Add(a.LimitEntry, a.Start(firstUpdatePending: false), _time.GetTimestamp());
         _time.Advance(TimeSpan.FromMilliseconds(3));
-        queue.Add(b, b.Start(firstUpdatePending: false), _time.GetTimestamp());
+        queue.Add(b.LimitEntry, b.Start(firstUpdatePending: false), _time.GetTimestamp());
 
         _time.Advance(TimeSpan.FromMilliseconds(9_997));
         Assert.True(a.IsCancellationRequested);
@@ -202,24 +202,29 @@ public sealed class TimeoutSharedDeadlineTests
     }
 
     [Fact]
-    public void DeadlineQueue_SteadyLoad_ReusesItsSegmentsInsteadOfAllocatingNewOnes()
+    public void DeadlineQueue_SteadyLoad_HoldsOnlyTheRunningCallsAndAllocatesNothing()
     {
-        // A busy client: a call every millisecond with a 100 ms limit, so about 100 entries are queued at any time and the
-        // timer expires the oldest as time moves. Once the queue has grown to that, adding and expiring allocate nothing;
-        // a queue that peeked at its head would keep every segment and allocate a new one as it cycled (24 B or more per call).
-        using var queue = new DeadlineQueue(TimeSpan.FromMilliseconds(100), DeadlineQueue.TotalScope, _time);
-        var sources = Enumerable.Range(0, 8).Select(_ => new DeadlineSource()).ToArray();
+        // A busy client: a call starts every millisecond and ends 50 ms later, with a 10 s limit. The queue holds the 50
+        // running calls, not the 10,000 started within the limit, and adding and removing allocate nothing.
+        using var queue = new DeadlineQueue(TimeSpan.FromSeconds(10), DeadlineQueue.TotalScope, _time);
+        var sources = Enumerable.Range(0, 50).Select(_ => new DeadlineSource()).ToArray();
+        var tickets = new long[sources.Length];
         long Load(int calls)
         {
-            // Only the adds are counted: the fake clock's own timer bookkeeping allocates as time moves.
             long bytes = 0;
             for (var i = 0; i < calls; i++)
             {
                 var source = sources[i % sources.Length];
-                var ticket = source.Start(firstUpdatePending: false);
-                var now = _time.GetTimestamp();
                 var before = GC.GetAllocatedBytesForCurrentThread();
-                queue.Add(source, ticket, now);
+                if (source.LimitEntry.Queue is not null)
+                {
+                    // The call that used this source 50 ms ago ends.
+                    queue.Remove(source.LimitEntry);
+                    Assert.True(source.TryEnd(tickets[i % sources.Length]));
+                }
+
+                tickets[i % sources.Length] = source.Start(firstUpdatePending: false);
+                queue.Add(source.LimitEntry, tickets[i % sources.Length], _time.GetTimestamp());
                 bytes += GC.GetAllocatedBytesForCurrentThread() - before;
                 _time.Advance(TimeSpan.FromMilliseconds(1));
             }
@@ -227,10 +232,12 @@ public sealed class TimeoutSharedDeadlineTests
             return bytes;
         }
 
-        Load(2_000);
+        Load(1_000);
         var perCall = Load(20_000) / 20_000.0;
 
-        Assert.True(perCall < 8, $"{perCall:0.0} B per call in a steady state; the queue should reuse its segments.");
+        Assert.Equal(50, queue.Count);
+        Assert.True(perCall == 0, $"{perCall:0.0} B per call in a steady state.");
+        Assert.All(sources, s => Assert.False(s.IsCancellationRequested));
     }
 
     [Fact]
@@ -239,7 +246,7 @@ public sealed class TimeoutSharedDeadlineTests
         using var queue = new DeadlineQueue(TimeSpan.FromSeconds(1), DeadlineQueue.TotalScope, _time);
         var source = new DeadlineSource();
         var first = source.Start(firstUpdatePending: false);
-        queue.Add(source, first, _time.GetTimestamp());
+        queue.Add(source.LimitEntry, first, _time.GetTimestamp());
 
         Assert.True(source.TryEnd(first));
         Assert.True(source.TryReset());

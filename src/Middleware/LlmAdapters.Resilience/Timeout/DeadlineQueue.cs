@@ -1,22 +1,20 @@
 // Licensed under the MIT License.
 
-using System.Collections.Concurrent;
-
 namespace LlmAdapters.Resilience;
 
 /// <summary>
-/// The deadlines of every call of one timeout client that runs with one configured limit: one timer for all of them instead
-/// of one per call. The limit is the same for every call, so deadlines arrive in the order they fall due and a FIFO queue
-/// holds them sorted; the timer is armed for the oldest, and when it fires it expires every due entry whose call is still
-/// running (an entry of a call that ended is skipped: its source's ticket moved on) and re-arms for the next.
+/// The deadlines of the running calls of one timeout client that runs with one configured limit: one timer for all of them
+/// instead of one per call. The limit is the same for every call, so deadlines are added in the order they fall due and a
+/// list kept in that order needs no sorting: a call's entry (<see cref="DeadlineEntry"/>, part of its pooled
+/// <see cref="DeadlineSource"/>) is appended when it starts and unlinked when it ends; the timer is armed for the oldest,
+/// and when it fires it expires every entry that is due and re-arms for the next.
 /// </summary>
 /// <remarks>
-/// Exact on a quiet client (an entry added to an empty queue arms the timer for its own deadline). When deadlines fall due
+/// Exact on a quiet client (an entry added to an empty list arms the timer for its own deadline). When deadlines fall due
 /// closer together than <see cref="Resolution"/> (a thousandth of the limit, between 1 ms and 100 ms), one firing serves
 /// them all, so that a busy client wakes its timer at most once per <see cref="Resolution"/>: an expiry may then be late by
-/// up to that much. Adding an entry takes no lock and, once the queue has grown to the client's rate, allocates nothing:
-/// an entry stays until its deadline (the queue's circular segments are reused), so the queue holds about 32 B for each call
-/// started within the last limit (30,000 entries, about 1 MB, at 100 calls a second with a 5-minute limit).
+/// up to that much. Adding and removing an entry allocate nothing and hold the list's own lock for a few pointer writes (no
+/// timer operation); the list holds the running calls only.
 /// </remarks>
 internal sealed class DeadlineQueue : IDisposable
 {
@@ -28,17 +26,13 @@ internal sealed class DeadlineQueue : IDisposable
 
     private static readonly TimerCallback s_onTimer = static state => ((DeadlineQueue)state!).OnTimer();
 
-    private readonly ConcurrentQueue<Entry> _entries = new();
-
-    // The oldest entry, taken out of the queue but not yet due. Never peeked in place: a peek makes ConcurrentQueue keep every
-    // segment it has seen instead of reusing it, so that the queue would allocate new (and ever larger) segments for good.
-    private Entry _head;
-    private bool _hasHead;
+    private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly ITimer _timer;
     private readonly long _limitTimestamp;
-    private readonly int _scope;
-    private int _armed;
+    private DeadlineEntry? _head;
+    private DeadlineEntry? _tail;
+    private bool _armed;
 
     /// <summary>Initializes a new instance of the <see cref="DeadlineQueue"/> class.</summary>
     /// <param name="limit">The limit of every call (positive, finite).</param>
@@ -47,7 +41,7 @@ internal sealed class DeadlineQueue : IDisposable
     public DeadlineQueue(TimeSpan limit, int scope, TimeProvider timeProvider)
     {
         Limit = limit;
-        _scope = scope;
+        Scope = scope;
         _timeProvider = timeProvider;
         _limitTimestamp = (long)(limit.TotalSeconds * timeProvider.TimestampFrequency);
         Resolution = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 1000, TimeSpan.TicksPerMillisecond, 100 * TimeSpan.TicksPerMillisecond));
@@ -62,77 +56,166 @@ internal sealed class DeadlineQueue : IDisposable
     /// <summary>Gets the limit of every call of this queue.</summary>
     public TimeSpan Limit { get; }
 
+    /// <summary>Gets what expires: <see cref="TotalScope"/> or <see cref="FirstUpdateScope"/>.</summary>
+    public int Scope { get; }
+
     /// <summary>Gets how close together deadlines are served by one firing of the timer.</summary>
     public TimeSpan Resolution { get; }
 
-    /// <summary>Adds the deadline of a call that started at <paramref name="startedAt"/> (a timestamp of the queue's clock).</summary>
-    public void Add(DeadlineSource source, long ticket, long startedAt)
+    /// <summary>Gets the number of entries (running calls), for tests.</summary>
+    internal int Count
     {
-        _entries.Enqueue(new Entry(source, ticket, startedAt + _limitTimestamp));
-        if (Volatile.Read(ref _armed) == 0 && Interlocked.CompareExchange(ref _armed, 1, 0) == 0)
+        get
         {
-            // The queue was idle (no timer pending): this entry, or one added at the same moment, is the oldest.
-            Serve(fromTimer: false);
+            lock (_lock)
+            {
+                var count = 0;
+                for (var entry = _head; entry is not null; entry = entry.Next)
+                {
+                    count++;
+                }
+
+                return count;
+            }
+        }
+    }
+
+    /// <summary>Adds the deadline of the use <paramref name="ticket"/> of an entry's source, started at <paramref name="startedAt"/> (a timestamp of the queue's clock).</summary>
+    public void Add(DeadlineEntry entry, long ticket, long startedAt)
+    {
+        var due = startedAt + _limitTimestamp;
+        bool arm;
+        lock (_lock)
+        {
+            entry.Ticket = ticket;
+            entry.Due = due;
+            entry.Queue = this;
+            entry.Next = null;
+            entry.Previous = _tail;
+            if (_tail is null)
+            {
+                _head = entry;
+            }
+            else
+            {
+                _tail.Next = entry;
+            }
+
+            _tail = entry;
+
+            // An idle list has no timer pending: this entry, the only one, arms it.
+            arm = !_armed;
+            _armed = true;
+        }
+
+        if (arm)
+        {
+            Arm(_timeProvider.GetElapsedTime(_timeProvider.GetTimestamp(), due));
+        }
+    }
+
+    /// <summary>Removes an entry whose call ended (or whose first update arrived); nothing when it already expired.</summary>
+    public void Remove(DeadlineEntry entry)
+    {
+        lock (_lock)
+        {
+            if (entry.Queue != this)
+            {
+                return;
+            }
+
+            Unlink(entry);
         }
     }
 
     /// <inheritdoc/>
     public void Dispose() => _timer.Dispose();
 
-    private void OnTimer() => Serve(fromTimer: true);
-
-    /// <summary>
-    /// Expires every due entry and arms the timer for the oldest one left, or leaves the queue idle. Runs in one place at a
-    /// time: from <see cref="Add"/> when it took the idle queue (no timer is pending then), or from the timer, which only this
-    /// method arms, as its last step.
-    /// </summary>
-    private void Serve(bool fromTimer)
+    private void OnTimer()
     {
-        while (true)
+        // Taken out under the lock, expired outside it: cancelling runs the calls' callbacks.
+        DeadlineEntry? expired = null;
+        TimeSpan? next = null;
+        lock (_lock)
         {
             var now = _timeProvider.GetTimestamp();
-            while (_hasHead || _entries.TryDequeue(out _head))
+            while (_head is { } head && head.Due <= now)
             {
-                _hasHead = true;
-                var head = _head;
-                if (head.Due > now)
-                {
-                    // Exact when the queue was idle; a busy queue's timer fires at most once per Resolution.
-                    var wait = _timeProvider.GetElapsedTime(now, head.Due);
-                    try
-                    {
-                        _timer.Change(fromTimer && wait < Resolution ? Resolution : wait, Timeout.InfiniteTimeSpan);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // The client is disposed: nothing more expires.
-                    }
+                Unlink(head);
+                head.Next = expired;
+                expired = head;
+            }
 
-                    return;
-                }
+            if (_head is { } oldest)
+            {
+                // A busy list's timer fires at most once per Resolution.
+                var wait = _timeProvider.GetElapsedTime(now, oldest.Due);
+                next = wait < Resolution ? Resolution : wait;
+            }
+            else
+            {
+                _armed = false;
+            }
+        }
 
-                _hasHead = false;
-                _head = default;
-                try
-                {
-                    head.Source.TryExpire(head.Ticket, _scope);
-                }
+        while (expired is not null)
+        {
+            var entry = expired;
+            expired = entry.Next;
+            entry.Next = null;
+            try
+            {
+                entry.Source.TryExpire(entry.Ticket, Scope);
+            }
 #pragma warning disable CA1031 // A callback registered on a call's token threw: the other calls' deadlines must still expire.
-                catch (Exception)
+            catch (Exception)
 #pragma warning restore CA1031
-                {
-                    // The call is cancelled all the same; the registrant's exception has nowhere to go.
-                }
-            }
-
-            // Empty: idle again, unless an entry was added after the last look by an Add that saw the queue busy.
-            Volatile.Write(ref _armed, 0);
-            if (_entries.IsEmpty || Interlocked.CompareExchange(ref _armed, 1, 0) != 0)
             {
-                return;
+                // The call is cancelled all the same; the registrant's exception has nowhere to go.
             }
+        }
+
+        if (next is { } wait2)
+        {
+            Arm(wait2);
         }
     }
 
-    private readonly record struct Entry(DeadlineSource Source, long Ticket, long Due);
+    // Only one party arms at a time: an Add that found the list idle, or the timer's own callback while entries remain.
+    private void Arm(TimeSpan wait)
+    {
+        try
+        {
+            _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client is disposed: nothing more expires.
+        }
+    }
+
+    private void Unlink(DeadlineEntry entry)
+    {
+        if (entry.Previous is null)
+        {
+            _head = entry.Next;
+        }
+        else
+        {
+            entry.Previous.Next = entry.Next;
+        }
+
+        if (entry.Next is null)
+        {
+            _tail = entry.Previous;
+        }
+        else
+        {
+            entry.Next.Previous = entry.Previous;
+        }
+
+        entry.Previous = null;
+        entry.Next = null;
+        entry.Queue = null;
+    }
 }

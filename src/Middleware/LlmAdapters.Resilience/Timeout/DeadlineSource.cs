@@ -4,8 +4,9 @@ namespace LlmAdapters.Resilience;
 
 /// <summary>
 /// The cancellation source of one call's timeouts when they are the configured ones: no timer of its own (a
-/// <see cref="DeadlineQueue"/> expires it), so that it can be reset and reused by the next call (<see cref="DeadlineSourcePool"/>).
-/// Each use gets a ticket; a queue entry left from an earlier use holds an older ticket and can no longer expire it.
+/// <see cref="DeadlineQueue"/> expires it through one of its entries), so that it can be reset and reused by the next call
+/// (<see cref="DeadlineSourcePool"/>). Each use gets a ticket: an expiry that was taken out of a queue just as its call ended
+/// holds the ended use's ticket and can no longer cancel the next one.
 /// </summary>
 /// <remarks>
 /// The state is one word (ticket, active, first update pending), changed only by compare-and-swap, so that the call's end
@@ -19,6 +20,19 @@ internal sealed class DeadlineSource : CancellationTokenSource
 
     private long _state;
     private int _expiredScope;
+
+    /// <summary>Initializes a new instance of the <see cref="DeadlineSource"/> class.</summary>
+    public DeadlineSource()
+    {
+        LimitEntry = new DeadlineEntry(this);
+        FirstUpdateEntry = new DeadlineEntry(this);
+    }
+
+    /// <summary>Gets the source's entry in the queue of the whole limit.</summary>
+    public DeadlineEntry LimitEntry { get; }
+
+    /// <summary>Gets the source's entry in the queue of the first-update limit.</summary>
+    public DeadlineEntry FirstUpdateEntry { get; }
 
     /// <summary>Gets the scope that expired this use (<see cref="DeadlineQueue.TotalScope"/> or <see cref="DeadlineQueue.FirstUpdateScope"/>), or 0.</summary>
     public int ExpiredScope => Volatile.Read(ref _expiredScope);

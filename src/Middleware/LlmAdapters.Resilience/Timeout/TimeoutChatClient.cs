@@ -166,8 +166,8 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
 
     /// <summary>
     /// The deadline of one call. With the configured limits (the common case) it is a pooled <see cref="DeadlineSource"/>
-    /// whose deadlines are entries of the client's <see cref="DeadlineQueue"/>s: no timer, no source allocated per call, and
-    /// the source is reset and reused when the call ends without expiring. A call that overrides a limit gets one
+    /// whose deadlines are its entries in the client's <see cref="DeadlineQueue"/>s: no timer and nothing allocated per call;
+    /// the entries leave the queues when the call ends, and the source is reset and reused unless it expired. A call that overrides a limit gets one
     /// <see cref="CancellationTokenSource"/> whose timer runs on the <see cref="TimeProvider"/> (armed for the nearer of the
     /// first-update and total limits, re-armed for the rest of the total once the first update arrives). Either way, when the
     /// caller's token can cancel, one registration forwards it. A struct, held in the call's state machine.
@@ -188,11 +188,14 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         private readonly DeadlineSource? _pooled;
         private readonly DeadlineSourcePool? _pool;
         private readonly long _ticket;
+        private readonly DeadlineQueue? _limitQueue;
+        private readonly DeadlineQueue? _firstUpdateQueue;
         private readonly CancellationTokenRegistration _callerRegistration;
         private readonly TimeProvider _timeProvider;
         private readonly TimeSpan? _total;
         private readonly long _started;
         private int _armedScope;
+        private bool _firstUpdateArrived;
 
         public Deadline(TimeoutChatClient client, TimeSpan? total, TimeSpan? firstUpdate, CancellationToken callerToken)
         {
@@ -208,12 +211,14 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
                 _started = _timeProvider.GetTimestamp();
                 if (total is not null)
                 {
-                    client._limitQueue!.Add(_pooled, _ticket, _started);
+                    _limitQueue = client._limitQueue;
+                    _limitQueue!.Add(_pooled.LimitEntry, _ticket, _started);
                 }
 
                 if (firstUpdate is not null)
                 {
-                    client._firstUpdateQueue!.Add(_pooled, _ticket, _started);
+                    _firstUpdateQueue = client._firstUpdateQueue;
+                    _firstUpdateQueue!.Add(_pooled.FirstUpdateEntry, _ticket, _started);
                 }
             }
             else
@@ -258,9 +263,12 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
         {
             if (_pooled is not null)
             {
-                if (FirstUpdate is not null)
+                if (_firstUpdateQueue is not null && !_firstUpdateArrived)
                 {
+                    // Once per stream (this runs for every update): the first-update limit no longer applies.
+                    _firstUpdateArrived = true;
                     _pooled.FirstUpdateArrived(_ticket);
+                    _firstUpdateQueue.Remove(_pooled.FirstUpdateEntry);
                 }
 
                 return;
@@ -292,9 +300,14 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
             {
                 _cts.Dispose();
             }
-            else if (_pooled.TryEnd(_ticket) && !_pooled.IsCancellationRequested && _pooled.TryReset())
+            else
             {
-                _pool!.Return(_pooled);
+                _limitQueue?.Remove(_pooled.LimitEntry);
+                _firstUpdateQueue?.Remove(_pooled.FirstUpdateEntry);
+                if (_pooled.TryEnd(_ticket) && !_pooled.IsCancellationRequested && _pooled.TryReset())
+                {
+                    _pool!.Return(_pooled);
+                }
             }
 
             // A pooled source that expired or was cancelled is dropped: it has no timer to dispose.
