@@ -241,6 +241,43 @@ public sealed class TimeoutSharedDeadlineTests
     }
 
     [Fact]
+    public void DeadlineQueue_EntryReusedWhileItsBatchExpires_NewUseIsNotCancelled()
+    {
+        // Two calls fall due together. Expiring the first runs its token's callbacks; one of them ends the other call (its
+        // entry already taken out for expiry), resets its source and starts that source's next use. The batch must then
+        // expire the use it took out, which is over, and leave the new one alone.
+        using var queue = new DeadlineQueue(TimeSpan.FromSeconds(1), DeadlineQueue.TotalScope, _time);
+        var a = new DeadlineSource();
+        var b = new DeadlineSource();
+        var tickets = new Dictionary<DeadlineSource, long> { [a] = a.Start(firstUpdatePending: false), [b] = b.Start(firstUpdatePending: false) };
+        DeadlineSource? reused = null;
+        void ReuseOther(DeadlineSource other)
+        {
+            if (reused is null && !other.IsCancellationRequested)
+            {
+                reused = other;
+                queue.Remove(other.LimitEntry);
+                Assert.True(other.TryEnd(tickets[other]));
+                Assert.True(other.TryReset());
+                tickets[other] = other.Start(firstUpdatePending: false);
+                queue.Add(other.LimitEntry, tickets[other], _time.GetTimestamp());
+            }
+        }
+
+        using var onA = a.Token.Register(() => ReuseOther(b));
+        using var onB = b.Token.Register(() => ReuseOther(a));
+        queue.Add(a.LimitEntry, tickets[a], _time.GetTimestamp());
+        queue.Add(b.LimitEntry, tickets[b], _time.GetTimestamp());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.NotNull(reused);
+        Assert.False(reused.IsCancellationRequested);
+        Assert.Equal(1, queue.Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(reused.IsCancellationRequested);
+    }
+
+    [Fact]
     public void DeadlineSource_EndedUse_CannotBeExpiredByItsOldTicket()
     {
         using var queue = new DeadlineQueue(TimeSpan.FromSeconds(1), DeadlineQueue.TotalScope, _time);

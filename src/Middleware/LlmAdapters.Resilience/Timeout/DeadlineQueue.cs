@@ -133,8 +133,9 @@ internal sealed class DeadlineQueue : IDisposable
 
     private void OnTimer()
     {
-        // Taken out under the lock, expired outside it: cancelling runs the calls' callbacks.
-        DeadlineEntry? expired = null;
+        // Taken out under the lock, expired outside it (cancelling runs the calls' callbacks). The source and ticket are
+        // copied: once unlinked, an entry may be reused by its source's next call before it is expired here.
+        List<(DeadlineSource Source, long Ticket)>? expired = null;
         TimeSpan? next = null;
         lock (_lock)
         {
@@ -142,8 +143,7 @@ internal sealed class DeadlineQueue : IDisposable
             while (_head is { } head && head.Due <= now)
             {
                 Unlink(head);
-                head.Next = expired;
-                expired = head;
+                (expired ??= []).Add((head.Source, head.Ticket));
             }
 
             if (_head is { } oldest)
@@ -158,26 +158,26 @@ internal sealed class DeadlineQueue : IDisposable
             }
         }
 
-        while (expired is not null)
+        if (expired is not null)
         {
-            var entry = expired;
-            expired = entry.Next;
-            entry.Next = null;
-            try
+            foreach (var (source, ticket) in expired)
             {
-                entry.Source.TryExpire(entry.Ticket, Scope);
-            }
+                try
+                {
+                    source.TryExpire(ticket, Scope);
+                }
 #pragma warning disable CA1031 // A callback registered on a call's token threw: the other calls' deadlines must still expire.
-            catch (Exception)
+                catch (Exception)
 #pragma warning restore CA1031
-            {
-                // The call is cancelled all the same; the registrant's exception has nowhere to go.
+                {
+                    // The call is cancelled all the same; the registrant's exception has nowhere to go.
+                }
             }
         }
 
-        if (next is { } wait2)
+        if (next is { } rearm)
         {
-            Arm(wait2);
+            Arm(rearm);
         }
     }
 

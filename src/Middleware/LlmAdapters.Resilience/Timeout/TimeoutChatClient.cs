@@ -167,10 +167,11 @@ public sealed partial class TimeoutChatClient : DelegatingChatClient
     /// <summary>
     /// The deadline of one call. With the configured limits (the common case) it is a pooled <see cref="DeadlineSource"/>
     /// whose deadlines are its entries in the client's <see cref="DeadlineQueue"/>s: no timer and nothing allocated per call;
-    /// the entries leave the queues when the call ends, and the source is reset and reused unless it expired. A call that overrides a limit gets one
-    /// <see cref="CancellationTokenSource"/> whose timer runs on the <see cref="TimeProvider"/> (armed for the nearer of the
-    /// first-update and total limits, re-armed for the rest of the total once the first update arrives). Either way, when the
-    /// caller's token can cancel, one registration forwards it. A struct, held in the call's state machine.
+    /// the entries leave the queues when the call ends, and the source is reset and reused unless it expired. A call that
+    /// overrides a limit gets one <see cref="CancellationTokenSource"/> whose timer runs on the <see cref="TimeProvider"/>
+    /// (armed for the nearer of the first-update and total limits, re-armed for the rest of the total once the first update
+    /// arrives). Either way, when the caller's token can cancel, one registration forwards it. A struct, held in the call's
+    /// state machine.
     /// </summary>
     /// <remarks>
     /// A pooled source is reset only when the call has ended, its registration on the caller's token is gone and nothing
