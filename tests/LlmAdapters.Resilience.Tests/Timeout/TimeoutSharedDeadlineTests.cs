@@ -168,6 +168,49 @@ public sealed class TimeoutSharedDeadlineTests
     }
 
     [Fact]
+    public async Task RealClock_ManyConcurrentCallsInWaves_FastOnesCompleteAndHungOnesTimeOut()
+    {
+        // The system clock and real concurrency: three waves of 200 calls on one client (1 s limit), so sources are reused
+        // across waves. Half the calls answer at once and must never be cancelled; the other half never answer and must
+        // each end with the attempt timeout. No time is asserted.
+        var inner = new TestChatClient
+        {
+            Metadata = new ChatClientMetadata("fake", null, "m"),
+            GetResponseAsyncCallback = async (messages, _, ct) =>
+            {
+                if (messages.First().Text == "hang")
+                {
+                    await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
+                }
+
+                await Task.Yield();
+                return Response("ok");
+            },
+        };
+        using var client = new TimeoutChatClient(inner, new TimeoutChatClientOptions { Timeout = TimeSpan.FromSeconds(1) });
+
+        for (var wave = 0; wave < 3; wave++)
+        {
+            var calls = Enumerable.Range(0, 200)
+                .Select(i => (Hang: i % 2 == 1, Task: Task.Run(() => client.GetResponseAsync(Prompt(i % 2 == 1 ? "hang" : "hello")), TestContext.Current.CancellationToken)))
+                .ToList();
+            foreach (var (hang, task) in calls)
+            {
+                if (hang)
+                {
+                    // A deadline that never fires fails here (after 30 s) instead of hanging the run.
+                    var ex = await Assert.ThrowsAsync<ChatProviderException>(() => task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System));
+                    Assert.Equal("local_attempt_timeout", ex.ErrorCode);
+                }
+                else
+                {
+                    Assert.Equal("ok", (await task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System)).Text);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void DeadlineQueue_Resolution_IsAThousandthOfTheLimitBetween1And100Ms()
     {
         using var small = new DeadlineQueue(TimeSpan.FromMilliseconds(200), DeadlineQueue.TotalScope, _time);
