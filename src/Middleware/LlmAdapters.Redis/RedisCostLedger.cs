@@ -88,22 +88,10 @@ public sealed class RedisCostLedger : ICostLedger
             var batch = db.CreateBatch();
             _ = batch.SetAddAsync(CellsKey, id, Flags);
             _ = batch.HashSetAsync(key, Labels(entry, day), Flags);
-            _ = batch.HashIncrementAsync(key, "calls", 1, Flags);
-            _ = batch.HashIncrementAsync(key, "input", entry.InputTokens, Flags);
-            _ = batch.HashIncrementAsync(key, "output", entry.OutputTokens, Flags);
-            _ = entry.Cost is { } cost
-                ? batch.HashIncrementAsync(key, "nanos", (long)decimal.Round(cost.Total * NanosPerDollar, MidpointRounding.AwayFromZero), Flags)
-                : batch.HashIncrementAsync(key, "unpriced", 1, Flags);
-            _ = batch.KeyExpireAsync(key, Retention, Flags);
+            AddTotals(batch, key, entry);
             _ = batch.SetAddAsync(hoursOfDay, hourId, Flags);
             _ = batch.HashSetAsync(hourKey, [.. Labels(entry, day), new HashEntry("hour", hour)], Flags);
-            _ = batch.HashIncrementAsync(hourKey, "calls", 1, Flags);
-            _ = batch.HashIncrementAsync(hourKey, "input", entry.InputTokens, Flags);
-            _ = batch.HashIncrementAsync(hourKey, "output", entry.OutputTokens, Flags);
-            _ = entry.Cost is { } hourCost
-                ? batch.HashIncrementAsync(hourKey, "nanos", (long)decimal.Round(hourCost.Total * NanosPerDollar, MidpointRounding.AwayFromZero), Flags)
-                : batch.HashIncrementAsync(hourKey, "unpriced", 1, Flags);
-            _ = batch.KeyExpireAsync(hourKey, Retention, Flags);
+            AddTotals(batch, hourKey, entry);
             _ = batch.KeyExpireAsync(hoursOfDay, Retention, Flags);
             batch.Execute();
             _outage.Succeeded();
@@ -113,6 +101,19 @@ public sealed class RedisCostLedger : ICostLedger
             _outage.Failed(ex);
             Local.Record(entry);
         }
+    }
+
+    // One cell's counters (the day's or the hour's): calls, tokens, the cost in nanodollars or one more unpriced call.
+    private void AddTotals(IBatch batch, RedisKey key, CostEntry entry)
+    {
+        const CommandFlags Flags = CommandFlags.FireAndForget;
+        _ = batch.HashIncrementAsync(key, "calls", 1, Flags);
+        _ = batch.HashIncrementAsync(key, "input", entry.InputTokens, Flags);
+        _ = batch.HashIncrementAsync(key, "output", entry.OutputTokens, Flags);
+        _ = entry.Cost is { } cost
+            ? batch.HashIncrementAsync(key, "nanos", (long)decimal.Round(cost.Total * NanosPerDollar, MidpointRounding.AwayFromZero), Flags)
+            : batch.HashIncrementAsync(key, "unpriced", 1, Flags);
+        _ = batch.KeyExpireAsync(key, Retention, Flags);
     }
 
     /// <inheritdoc/>
